@@ -1,0 +1,1 @@
+"""Every change, by domain. Verbs return what changed."""

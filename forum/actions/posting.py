@@ -1,0 +1,119 @@
+"""Writing, editing and deleting stories and replies."""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import UTC, datetime
+
+from tortoise.exceptions import IntegrityError
+from tortoise.expressions import F
+from tortoise.transactions import in_transaction
+
+from forum.forms import EditForm, FormInvalid, ReplyForm, StoryForm
+from forum.markup import render_markdown
+from forum.models.accounts import User
+from forum.models.content import Category, Post, PostRevision, PostStatus, Thread
+from forum.queries.content import post_by_submission
+
+
+def submission_key(author: User, submission_id: str | None) -> str | None:
+    if not submission_id:
+        return None
+    return hashlib.sha256(f"{author.id}:{submission_id}".encode()).hexdigest()
+
+
+async def create_story(author: User, category: Category, form: StoryForm) -> tuple[Post, bool]:
+    """Returns the story and whether it is new (False: this form was already submitted)."""
+    key = submission_key(author, form.submission_id)
+    if key and (existing := await post_by_submission(key)):
+        return existing, False
+    body_html = render_markdown(form.body)
+    try:
+        async with in_transaction():
+            thread = await Thread.create(
+                category=category,
+                title=form.title,
+                content_warnings=form.content_warnings,
+                content_warning_note=form.content_warning_note,
+            )
+            story = await Post.create(
+                thread=thread,
+                author=author,
+                is_story=True,
+                body_md=form.body,
+                body_html=body_html,
+                status=PostStatus.PUBLISHED,
+                submission_key=key,
+            )
+    except IntegrityError:
+        if key and (existing := await post_by_submission(key)):
+            return existing, False
+        raise
+    story.thread = thread
+    return story, True
+
+
+async def create_reply(author: User, thread: Thread, form: ReplyForm) -> tuple[Post, bool]:
+    key = submission_key(author, form.submission_id)
+    if key and (existing := await post_by_submission(key)):
+        return existing, False
+    if form.reply_to is not None and not await Post.filter(
+        id=form.reply_to, thread_id=thread.id, status=PostStatus.PUBLISHED
+    ).exists():
+        raise FormInvalid({"reply_to": "The post you answered is no longer here."},
+                          {"body": form.body})
+    body_html = render_markdown(form.body)
+    try:
+        async with in_transaction():
+            reply = await Post.create(
+                thread=thread,
+                author=author,
+                body_md=form.body,
+                body_html=body_html,
+                reply_to_id=form.reply_to,
+                status=PostStatus.PUBLISHED,
+                submission_key=key,
+            )
+            await Thread.filter(id=thread.id).update(
+                reply_count=F("reply_count") + 1, last_post_at=reply.created_at
+            )
+    except IntegrityError:
+        if key and (existing := await post_by_submission(key)):
+            return existing, False
+        raise
+    reply.thread = thread
+    return reply, True
+
+
+async def edit_post(post: Post, form: EditForm) -> bool:
+    """Keep what the post said before as a revision; returns False when nothing changed."""
+    thread: Thread = post.thread
+    title_changed = form.title is not None and form.title != thread.title
+    if form.body == post.body_md and not title_changed:
+        return False
+    now = datetime.now(UTC)
+    async with in_transaction():
+        await PostRevision.create(
+            post=post, title=thread.title if post.is_story else None, body_md=post.body_md
+        )
+        post.body_md = form.body
+        post.body_html = render_markdown(form.body)
+        post.edited_at = now
+        await post.save(update_fields=["body_md", "body_html", "edited_at"])
+        if title_changed and form.title is not None:
+            thread.title = form.title
+            await thread.save(update_fields=["title"])
+    return True
+
+
+async def delete_post(post: Post) -> bool:
+    """The author takes their post down. A deleted story takes its thread out of view."""
+    if post.status == PostStatus.DELETED:
+        return False
+    async with in_transaction():
+        was_published = post.status == PostStatus.PUBLISHED
+        post.status = PostStatus.DELETED
+        await post.save(update_fields=["status"])
+        if was_published and not post.is_story:
+            await Thread.filter(id=post.thread_id).update(reply_count=F("reply_count") - 1)
+    return True

@@ -1,0 +1,39 @@
+"""Reference data every fresh forum needs, loaded by `forum migrate` (idempotent)."""
+
+from __future__ import annotations
+
+from forum.models.content import Category, Premoderation
+
+DEFAULT_CATEGORIES = [
+    ("parenting-mom-guilt", "Parenting & Mom Guilt",
+     "The weight of raising children — the guilt, the doubt, the love and the repair."),
+    ("recovery-sobriety", "Recovery & Sobriety",
+     "Getting sober, staying sober, starting again. Every day counts."),
+    ("depression-anxiety", "Depression & Anxiety",
+     "For the heavy days and the racing mind. You are not the only one."),
+    ("grief-loss", "Grief & Loss",
+     "For the people and the futures we have lost, and for carrying on."),
+    ("relationships-family", "Relationships & Family",
+     "Partners, parents, siblings, friends: the ties that hold us and hurt us."),
+    ("small-wins", "Small Wins",
+     "Got out of bed? Made the call? Tell us. Small steps are real steps."),
+]
+
+
+async def ensure_reference_data() -> int:
+    """Seed the default categories into an empty forum; returns how many were added."""
+    if await Category.exists():
+        return 0
+    await Category.bulk_create(
+        [
+            Category(
+                slug=slug,
+                name=name,
+                description=description,
+                position=position,
+                premoderation=Premoderation.NEW_MEMBERS,
+            )
+            for position, (slug, name, description) in enumerate(DEFAULT_CATEGORIES)
+        ]
+    )
+    return len(DEFAULT_CATEGORIES)

@@ -1,0 +1,1 @@
+"""The JSON API (v1): the same queries, forms and actions as the pages, answered as JSON."""

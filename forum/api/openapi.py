@@ -1,0 +1,177 @@
+"""The OpenAPI 3.1 description of /api/v1. A test keeps it and the routes in step."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+
+from forum import __version__
+
+_S = "#/components/schemas/"
+
+
+def _ref(name: str) -> dict[str, str]:
+    return {"$ref": _S + name}
+
+
+def _json(schema: dict[str, Any], description: str) -> dict[str, Any]:
+    return {"description": description, "content": {"application/json": {"schema": schema}}}
+
+
+_PROBLEM = {"description": "A problem (RFC 9457)",
+            "content": {"application/problem+json": {"schema": _ref("Problem")}}}
+
+
+def _op(summary: str, *, ok: tuple[int, str, dict[str, Any] | None], body: str | None = None,
+        auth: bool = False, errors: tuple[int, ...] = (400,), params: list[dict] | None = None,
+        ) -> dict[str, Any]:
+    status, description, schema = ok
+    responses: dict[str, Any] = {
+        str(status): _json(schema, description) if schema else {"description": description}
+    }
+    for code in (*errors, *((401,) if auth else ())):
+        responses[str(code)] = _PROBLEM
+    operation: dict[str, Any] = {"summary": summary, "responses": responses}
+    if body:
+        operation["requestBody"] = {"required": True,
+                                    "content": {"application/json": {"schema": _ref(body)}}}
+    if auth:
+        operation["security"] = [{"bearer": []}]
+    if params:
+        operation["parameters"] = params
+    return operation
+
+
+def _path_param(name: str, kind: str = "integer") -> dict[str, Any]:
+    return {"name": name, "in": "path", "required": True, "schema": {"type": kind}}
+
+
+_PAGE = {"name": "page", "in": "query", "required": False,
+         "schema": {"type": "integer", "minimum": 1}}
+_IDEMPOTENCY = {"name": "Idempotency-Key", "in": "header", "required": False,
+                "description": "16-64 characters [A-Za-z0-9_-]; a repeat returns the first result",
+                "schema": {"type": "string"}}
+
+_STRING = {"type": "string"}
+_SCHEMAS: dict[str, Any] = {
+    "Problem": {"type": "object", "required": ["type", "title", "status", "detail"],
+                "properties": {"type": _STRING, "title": _STRING, "status": {"type": "integer"},
+                               "detail": _STRING,
+                               "errors": {"type": "object",
+                                          "additionalProperties": _STRING}}},
+    "SignUp": {"type": "object", "required": ["username", "password"],
+               "properties": {"username": _STRING, "password": _STRING,
+                              "email": {"type": ["string", "null"]}}},
+    "Credentials": {"type": "object", "required": ["username", "password"],
+                    "properties": {"username": _STRING, "password": _STRING}},
+    "Token": {"type": "object", "properties": {"token": _STRING, "token_type": _STRING}},
+    "Account": {"type": "object", "properties": {
+        "username": _STRING, "display_name": _STRING, "bio": _STRING,
+        "email": {"type": ["string", "null"]}, "country": {"type": ["string", "null"]},
+        "expand_warnings": {"type": "boolean"}, "role": _STRING, "created_at": _STRING}},
+    "AccountChanges": {"type": "object", "properties": {
+        "display_name": _STRING, "bio": _STRING, "email": {"type": ["string", "null"]},
+        "country": {"type": ["string", "null"]}, "expand_warnings": {"type": "boolean"}}},
+    "PasswordChange": {"type": "object", "required": ["current_password", "new_password"],
+                       "properties": {"current_password": _STRING, "new_password": _STRING}},
+    "Category": {"type": "object", "properties": {
+        "slug": _STRING, "name": _STRING, "description": _STRING,
+        "allow_anonymous": {"type": "boolean"}, "allow_guests": {"type": "boolean"}}},
+    "Author": {"oneOf": [
+        {"type": "object", "properties": {"kind": {"const": "member"}, "username": _STRING,
+                                          "display_name": _STRING}},
+        {"type": "object", "properties": {"kind": {"const": "former_member"}}},
+    ]},
+    "Post": {"type": "object", "properties": {
+        "id": {"type": "integer"}, "story_id": {"type": "integer"}, "author": _ref("Author"),
+        "body": _STRING, "body_html": _STRING, "status": _STRING,
+        "reply_to": {"type": ["integer", "null"]}, "created_at": _STRING,
+        "edited": {"type": "boolean"}, "edited_at": {"type": ["string", "null"]},
+        "url": _STRING}},
+    "Story": {"type": "object", "properties": {
+        "id": {"type": "integer"}, "title": _STRING, "category": _STRING,
+        "content_warnings": {"type": "array", "items": _STRING},
+        "content_warning_note": _STRING, "is_locked": {"type": "boolean"},
+        "is_pinned": {"type": "boolean"}, "reply_count": {"type": "integer"},
+        "last_post_at": _STRING, "post": _ref("Post"), "url": _STRING}},
+    "StoryPage": {"allOf": [_ref("Story"), {"type": "object", "properties": {
+        "replies": {"type": "array", "items": _ref("Post")}, "page": {"type": "integer"},
+        "pages": {"type": "integer"}, "reply_total": {"type": "integer"}}}]},
+    "NewStory": {"type": "object", "required": ["category", "title", "body"], "properties": {
+        "category": _STRING, "title": {"type": "string", "maxLength": 150},
+        "body": {"type": "string", "maxLength": 40000},
+        "content_warnings": {"type": "array", "items": {"enum": [
+            "suicide", "self_harm", "substance_use", "abuse", "domestic_violence",
+            "child_loss", "pregnancy_loss", "eating_disorders", "violence"]}},
+        "content_warning_note": {"type": "string", "maxLength": 60}}},
+    "NewReply": {"type": "object", "required": ["body"], "properties": {
+        "body": {"type": "string", "maxLength": 10000},
+        "reply_to": {"type": ["integer", "null"]}}},
+    "PostChanges": {"type": "object", "required": ["body"], "properties": {
+        "body": _STRING, "title": _STRING}},
+}
+
+PATHS: dict[str, dict[str, Any]] = {
+    "/api/v1/accounts": {"post": _op("Sign up", body="SignUp", errors=(400, 422, 429),
+                                     ok=(201, "The new account", _ref("Account")))},
+    "/api/v1/tokens": {"post": _op("Get a bearer token", body="Credentials",
+                                   errors=(400, 401, 422, 429),
+                                   ok=(201, "A new token", _ref("Token")))},
+    "/api/v1/tokens/current": {"delete": _op("Revoke this token", auth=True, errors=(),
+                                             ok=(204, "Revoked", None))},
+    "/api/v1/me": {
+        "get": _op("Your account", auth=True, errors=(), ok=(200, "Account", _ref("Account"))),
+        "patch": _op("Change your settings", auth=True, body="AccountChanges",
+                     errors=(400, 422), ok=(200, "Account", _ref("Account"))),
+    },
+    "/api/v1/me/password": {"post": _op(
+        "Change your password (ends every session and token; returns a new token)",
+        auth=True, body="PasswordChange", errors=(400, 422), ok=(200, "New token", _ref("Token")))},
+    "/api/v1/me/sessions/end": {"post": _op("Sign out everywhere", auth=True, errors=(),
+                                            ok=(204, "Every session ended", None))},
+    "/api/v1/categories": {"get": _op("Categories", errors=(), ok=(200, "Categories", {
+        "type": "object", "properties": {"categories": {"type": "array",
+                                                        "items": _ref("Category")}}}))},
+    "/api/v1/categories/{slug}/stories": {"get": _op(
+        "Stories in a category", errors=(400, 404),
+        params=[_path_param("slug", "string"), _PAGE],
+        ok=(200, "A page of stories", {"type": "object", "properties": {
+            "stories": {"type": "array", "items": _ref("Story")},
+            "page": {"type": "integer"}, "pages": {"type": "integer"}}}))},
+    "/api/v1/stories": {"post": _op("Write a story", auth=True, body="NewStory",
+                                    errors=(400, 404, 422), params=[_IDEMPOTENCY],
+                                    ok=(201, "The story", _ref("Story")))},
+    "/api/v1/stories/{id}": {"get": _op("A story with a page of its replies",
+                                        errors=(400, 404), params=[_path_param("id"), _PAGE],
+                                        ok=(200, "Story and replies", _ref("StoryPage")))},
+    "/api/v1/stories/{id}/replies": {"post": _op(
+        "Reply to a story", auth=True, body="NewReply", errors=(400, 403, 404, 422),
+        params=[_path_param("id"), _IDEMPOTENCY], ok=(201, "The reply", _ref("Post")))},
+    "/api/v1/posts/{id}": {
+        "patch": _op("Edit your post", auth=True, body="PostChanges",
+                     errors=(400, 403, 404, 422), params=[_path_param("id")],
+                     ok=(200, "The post", _ref("Post"))),
+        "delete": _op("Delete your post", auth=True, errors=(403, 404),
+                      params=[_path_param("id")], ok=(204, "Deleted", None)),
+    },
+    "/api/v1/openapi.json": {"get": _op("This document", errors=(),
+                                        ok=(200, "OpenAPI 3.1", {"type": "object"}))},
+}
+
+DOCUMENT: dict[str, Any] = {
+    "openapi": "3.1.0",
+    "info": {"title": "Hearth API", "version": __version__,
+             "description": "Errors are RFC 9457 problem documents. Authenticate with "
+                            "`Authorization: Bearer <token>` from POST /api/v1/tokens."},
+    "paths": PATHS,
+    "components": {
+        "schemas": _SCHEMAS,
+        "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
+    },
+}
+
+
+async def openapi_document(request: Request) -> JSONResponse:
+    return JSONResponse(DOCUMENT)

@@ -1,0 +1,71 @@
+"""create_app(settings) -> Starlette: assembly only — routes, middleware, lifespan, errors."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
+from starlette.middleware import Middleware
+from starlette.requests import Request
+from starlette.responses import Response
+from tortoise.contrib.starlette import RegisterTortoise
+
+from forum import errors
+from forum.db import check_sqlite_pragmas, tortoise_config
+from forum.forms import FormInvalid
+from forum.passwords import use_fast_hashing
+from forum.ratelimit import RateLimiter
+from forum.routes import routes
+from forum.security import BodyLimitMiddleware, CSRFMiddleware, SecurityHeadersMiddleware
+from forum.sessions import ViewerMiddleware
+from forum.settings import BODY_LIMIT_BYTES, Settings
+from forum.templating import make_templates
+
+
+async def form_invalid(request: Request, exc: Exception) -> Response:
+    """Forms that fail validation: HTML views catch this themselves; the API answers 422."""
+    assert isinstance(exc, FormInvalid)
+    return errors.problem(422, "Some fields need another look: " + str(exc), errors=exc.errors)
+
+
+def create_app(settings: Settings, *, manage_database: bool = True,
+               strict_templates: bool = False) -> Starlette:
+    """The forum. ``manage_database=False`` leaves ORM set-up to the caller (tests)."""
+
+    @asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        if not manage_database:
+            yield
+            return
+        async with RegisterTortoise(app, config=tortoise_config(settings.database_url)):
+            await check_sqlite_pragmas()
+            yield
+
+    use_fast_hashing(settings.password_hashing == "fast")
+    secret = str(settings.secret_key)
+    app = Starlette(
+        debug=settings.debug,
+        routes=routes,
+        middleware=[
+            Middleware(SecurityHeadersMiddleware),
+            Middleware(BodyLimitMiddleware, max_bytes=BODY_LIMIT_BYTES,
+                       error_page=errors.error_response),
+            Middleware(ViewerMiddleware, secure_cookies=settings.secure_cookies),
+            Middleware(CSRFMiddleware, secret=secret, base_url=settings.base_url,
+                       error_page=errors.error_response),
+        ],
+        exception_handlers={
+            HTTPException: errors.http_exception,
+            FormInvalid: form_invalid,
+            500: errors.server_error,
+        },
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    app.state.templates = make_templates(settings, strict=strict_templates)
+    app.state.rate_limiter = RateLimiter(
+        settings.rate_limits, str(settings.redis_url) if settings.redis_url else None
+    )
+    return app

@@ -1,0 +1,158 @@
+"""The `forum` command."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import getpass
+import sys
+from collections.abc import Sequence
+
+from tortoise import Tortoise, connections
+
+from forum.settings import Settings, load_settings
+
+
+async def _with_orm(settings: Settings, work):  # type: ignore[no-untyped-def]
+    from forum.db import tortoise_config
+
+    await Tortoise.init(config=tortoise_config(settings.database_url))
+    try:
+        return await work()
+    finally:
+        await Tortoise.close_connections()
+
+
+def cmd_migrate(settings: Settings, _args: argparse.Namespace) -> int:
+    from forum.db import migrate_database
+
+    applied = asyncio.run(migrate_database(settings))
+    print(f"Applied {len(applied)} migration(s)." if applied else "Database is up to date.")
+    return 0
+
+
+def cmd_seed_demo(settings: Settings, args: argparse.Namespace) -> int:
+    from forum.demo import seed_demo
+
+    written = asyncio.run(_with_orm(settings, lambda: seed_demo(force=args.force)))
+    print(f"Wrote {written} demo posts." if written else "The forum has stories; no demo added.")
+    return 0
+
+
+def cmd_createuser(settings: Settings, args: argparse.Namespace) -> int:
+    from forum.actions.accounts import sign_up
+    from forum.forms import FormInvalid, parse_signup
+    from forum.models.accounts import Role
+    from forum.passwords import use_fast_hashing
+
+    use_fast_hashing(settings.password_hashing == "fast")
+    if args.password_stdin or not sys.stdin.isatty():
+        password = sys.stdin.readline().rstrip("\n")
+    else:
+        password = getpass.getpass("Password: ")
+        if getpass.getpass("Password again: ") != password:
+            print("The passwords don't match.", file=sys.stderr)
+            return 1
+    role = Role.ADMIN if args.admin else Role.MODERATOR if args.moderator else Role.MEMBER
+    try:
+        form = parse_signup({"username": args.username, "password": password,
+                             "email": args.email or ""})
+        user = asyncio.run(_with_orm(settings, lambda: sign_up(form, role)))
+    except FormInvalid as invalid:
+        for message in invalid.errors.values():
+            print(message, file=sys.stderr)
+        return 1
+    print(f"Created {user.role.value} {user.username}.")
+    return 0
+
+
+def cmd_check(settings: Settings, _args: argparse.Namespace) -> int:
+    print("Configuration:")
+    for name, value in settings.describe().items():
+        print(f"  {name} = {value}")
+    ok, report = asyncio.run(_database_status(settings))
+    print(report)
+    return 0 if ok else 1
+
+
+async def _database_status(settings: Settings) -> tuple[bool, str]:
+    from tortoise.migrations.executor import MigrationExecutor
+
+    from forum.db import check_sqlite_pragmas, tortoise_config
+
+    config = tortoise_config(settings.database_url)
+    try:
+        await Tortoise.init(config=config)
+        conn = connections.get("default")
+        await conn.execute_query("SELECT 1")
+    except Exception as exc:  # any failure to connect is reported, not raised
+        return False, f"Database: NOT reachable ({type(exc).__name__}: {exc})"
+    try:
+        pragmas = await check_sqlite_pragmas()
+        executor = MigrationExecutor(conn, {"models": config["apps"]["models"]})
+        pending = await executor.plan()
+    finally:
+        await Tortoise.close_connections()
+    lines = ["Database: reachable"]
+    if pragmas:
+        lines.append("  SQLite " + ", ".join(f"{k}={v}" for k, v in pragmas.items()))
+    if pending:
+        names = ", ".join(step.migration.name for step in pending)
+        lines.append(f"Migrations: {len(pending)} pending ({names}) — run `forum migrate`")
+        return False, "\n".join(lines)
+    lines.append("Migrations: all applied")
+    return True, "\n".join(lines)
+
+
+def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
+    import uvicorn
+
+    uvicorn.run(
+        "forum.asgi:app",
+        host=args.host,
+        port=args.port,
+        workers=args.workers,
+        loop="uvloop",
+        http="httptools",
+        proxy_headers=False,
+        access_log=args.access_log,
+        server_header=False,
+    )
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="forum", description="Hearth, a peer-support forum.")
+    sub = parser.add_subparsers(dest="command", required=True)
+    sub.add_parser("migrate", help="apply database migrations and load reference data")
+    serve = sub.add_parser("serve", help="serve the forum with uvicorn")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument("--workers", type=int, default=1)
+    serve.add_argument("--access-log", action="store_true")
+    create = sub.add_parser("createuser", help="create an account (password prompted or stdin)")
+    create.add_argument("username")
+    create.add_argument("--email")
+    create.add_argument("--password-stdin", action="store_true")
+    role = create.add_mutually_exclusive_group()
+    role.add_argument("--moderator", action="store_true")
+    role.add_argument("--admin", action="store_true")
+    seed = sub.add_parser("seed-demo", help="add demo stories to an empty forum")
+    seed.add_argument("--force", action="store_true", help="add them even if stories exist")
+    sub.add_parser("check", help="show the configuration and the database's state")
+    return parser
+
+
+COMMANDS = {
+    "migrate": cmd_migrate,
+    "serve": cmd_serve,
+    "createuser": cmd_createuser,
+    "seed-demo": cmd_seed_demo,
+    "check": cmd_check,
+}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    settings = load_settings()
+    return COMMANDS[args.command](settings, args)

@@ -1,0 +1,108 @@
+"""The Tortoise configuration (shared by the app, the CLI and `tortoise` itself)."""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import parse_qsl, urlsplit
+
+from tortoise import Tortoise, connections
+
+from forum.settings import Settings, load_settings
+
+MODEL_MODULES = [
+    "forum.models.accounts",
+    "forum.models.content",
+]
+SQLITE_BUSY_TIMEOUT_MS = 5000
+SQLITE_PRAGMAS = {
+    "journal_mode": "WAL",
+    "busy_timeout": SQLITE_BUSY_TIMEOUT_MS,
+    "synchronous": "NORMAL",
+    "foreign_keys": "ON",
+}
+
+
+def sqlite_path(url: str) -> str:
+    parts = urlsplit(url)
+    return (parts.netloc + parts.path) if parts.netloc else parts.path
+
+
+def connection_config(url: str, *, foreign_keys: bool = True) -> dict[str, Any] | str:
+    if not url.startswith("sqlite"):
+        return url
+    pragmas: dict[str, Any] = dict(SQLITE_PRAGMAS)
+    pragmas.update(dict(parse_qsl(urlsplit(url).query)))
+    if not foreign_keys:
+        # Table rebuilds during migrations must not cascade deletes into child rows.
+        pragmas["foreign_keys"] = "OFF"
+    return {
+        "engine": "forum.sqlite_engine",
+        "credentials": {"file_path": sqlite_path(url), **pragmas},
+    }
+
+
+def tortoise_config(url: str, *, foreign_keys: bool = True) -> dict[str, Any]:
+    return {
+        "connections": {"default": connection_config(url, foreign_keys=foreign_keys)},
+        "apps": {
+            "models": {
+                "models": MODEL_MODULES,
+                "default_connection": "default",
+                "migrations": "migrations",
+            }
+        },
+        "use_tz": True,
+        "timezone": "UTC",
+    }
+
+
+def __getattr__(name: str) -> Any:
+    # `tortoise makemigrations` reads forum.db.TORTOISE_ORM; build it from the environment lazily.
+    if name == "TORTOISE_ORM":
+        return tortoise_config(load_settings().database_url, foreign_keys=False)
+    raise AttributeError(name)
+
+
+async def check_sqlite_pragmas() -> dict[str, str]:
+    """Read the pragmas back: SQLite ignores unknown keys silently."""
+    conn = connections.get("default")
+    if conn.capabilities.dialect != "sqlite":
+        return {}
+    found: dict[str, str] = {}
+    for pragma in ("journal_mode", "busy_timeout", "foreign_keys"):
+        rows = await conn.execute_query_dict(f"PRAGMA {pragma}")
+        found[pragma] = str(next(iter(rows[0].values())))
+    if found["journal_mode"].lower() != "wal":
+        raise RuntimeError(f"SQLite is not in WAL mode: {found}")
+    return found
+
+
+async def migrate_database(settings: Settings) -> list[str]:
+    """Apply every pending migration, then load the reference data. Returns what was applied."""
+    from tortoise.migrations.api.migrate import migrate
+
+    from forum.actions.setup import ensure_reference_data
+
+    applied: list[str] = []
+
+    def progress(event: str, app: str, name: str) -> None:
+        if event == "apply_done":
+            applied.append(f"{app}.{name}")
+
+    try:
+        await migrate(config=tortoise_config(settings.database_url, foreign_keys=False),
+                      progress=progress)
+    finally:
+        await Tortoise.close_connections()
+    # The migration run initialises models without a dialect; start the ORM afresh.
+    await Tortoise.init(config=tortoise_config(settings.database_url))
+    try:
+        conn = connections.get("default")
+        if conn.capabilities.dialect == "sqlite":
+            broken = await conn.execute_query_dict("PRAGMA foreign_key_check")
+            if broken:
+                raise RuntimeError(f"foreign key check failed after migrating: {broken[:5]}")
+        await ensure_reference_data()
+    finally:
+        await Tortoise.close_connections()
+    return applied

@@ -1,0 +1,95 @@
+"""Friendly error pages for people and RFC 9457 problem documents for API clients."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import JSONResponse, RedirectResponse, Response
+
+from forum.templating import render
+
+log = logging.getLogger("forum")
+
+# status -> (stable problem slug, page title, what to tell a person)
+MESSAGES: dict[int, tuple[str, str, str]] = {
+    400: ("bad-request", "That request didn't make sense",
+          "Something in the address or the form wasn't what we expected."),
+    401: ("unauthorized", "Please sign in", "You need to be signed in to do that."),
+    403: ("forbidden", "You can't do that", "You don't have permission to do that."),
+    404: ("not-found", "We couldn't find that page",
+          "It may have been moved or removed, or the link may be mistyped."),
+    405: ("method-not-allowed", "That can't be done here",
+          "This address doesn't accept that kind of request."),
+    413: ("too-large", "That was too much to send at once",
+          "What you sent is larger than 256 KiB. Stories can be up to 40,000 characters; "
+          "please shorten it or split it into parts."),
+    422: ("validation", "Something needs another look",
+          "Some of what you entered needs changing. Nothing was saved yet."),
+    429: ("rate-limited", "Please slow down",
+          "There were too many attempts in a short time. Please wait a little and try again."),
+    500: ("server-error", "Something went wrong on our side",
+          "It's not you. Nothing you wrote was saved half-way; please try again in a moment."),
+}
+
+
+def problem_type(status: int) -> str:
+    slug = MESSAGES.get(status, MESSAGES[400 if status < 500 else 500])[0]
+    return f"/api/v1/problems/{slug}"
+
+
+def is_api(request: Request) -> bool:
+    return request.url.path.startswith("/api/")
+
+
+def problem(status: int, detail: str | None = None, headers: dict[str, str] | None = None,
+            **extra: Any) -> JSONResponse:
+    slug, title, message = MESSAGES.get(status, MESSAGES[400 if status < 500 else 500])
+    body = {"type": problem_type(status), "title": title, "status": status,
+            "detail": detail or message, **extra}
+    return JSONResponse(body, status_code=status, headers=headers,
+                        media_type="application/problem+json")
+
+
+def error_response(request: Request, status: int, detail: str | None = None,
+                   headers: dict[str, str] | None = None) -> Response:
+    if is_api(request):
+        return problem(status, detail, headers)
+    if status == 401 and request.method == "GET":
+        return RedirectResponse(f"/signin?next={request.url.path}", status_code=303)
+    _slug, title, message = MESSAGES.get(status, MESSAGES[400 if status < 500 else 500])
+    response = render(request, "errors/error.html",
+                      {"status": status, "title": title, "message": detail or message},
+                      status_code=status)
+    response.headers.update(headers or {})
+    return response
+
+
+async def http_exception(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, HTTPException)
+    detail = exc.detail if exc.detail and exc.detail != _default_phrase(exc.status_code) else None
+    return error_response(request, exc.status_code, detail, dict(exc.headers or {}))
+
+
+async def server_error(request: Request, exc: Exception) -> Response:
+    log.exception("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
+    from forum.security import apply_security_headers
+
+    try:
+        response = error_response(request, 500)
+    except Exception:  # the error page itself failed: say it plainly
+        response = Response("Something went wrong on our side. Please try again.", 500,
+                            media_type="text/plain")
+    apply_security_headers(response.headers, private=True, path=request.url.path)
+    return response
+
+
+def _default_phrase(status: int) -> str:
+    from http import HTTPStatus
+
+    try:
+        return HTTPStatus(status).phrase
+    except ValueError:
+        return ""

@@ -1,0 +1,320 @@
+"""Request data -> validated dataclasses with field errors, shared by HTML forms and the API."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from forum.passwords import password_problem
+from forum.usernames import normalise, username_problem
+
+TITLE_MAX = 150
+STORY_BODY_MAX = 40_000
+REPLY_BODY_MAX = 10_000
+DISPLAY_NAME_MAX = 60
+BIO_MAX = 2_000
+EMAIL_MAX = 254
+WARNING_NOTE_MAX = 60
+
+CONTENT_WARNINGS: dict[str, str] = {
+    "suicide": "suicide",
+    "self_harm": "self-harm",
+    "substance_use": "substance use",
+    "abuse": "abuse",
+    "domestic_violence": "domestic violence",
+    "child_loss": "child loss",
+    "pregnancy_loss": "pregnancy loss",
+    "eating_disorders": "eating disorders",
+    "violence": "violence",
+}
+
+# Bidirectional overrides can disguise text ("invoice\u202egpj.exe"); they never belong in a
+# title or a name.
+_BIDI_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069\u200e\u200f]")
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+
+class FormInvalid(Exception):
+    """Validation failed: errors by field name, and the values to put back in the form."""
+
+    def __init__(self, errors: dict[str, str], values: Mapping[str, Any]) -> None:
+        super().__init__("; ".join(f"{k}: {v}" for k, v in errors.items()))
+        self.errors = errors
+        self.values = dict(values)
+
+
+class _Checker:
+    def __init__(self, data: Mapping[str, Any]) -> None:
+        self.data = data
+        self.errors: dict[str, str] = {}
+
+    def text(self, name: str, *, label: str, max_len: int, min_len: int = 0,
+             multiline: bool = False) -> str:
+        raw = self.data.get(name, "")
+        if raw is None:
+            raw = ""
+        if not isinstance(raw, str):
+            self.errors[name] = f"{label} must be text."
+            return ""
+        problem = _unsafe_characters(raw, multiline=multiline)
+        if problem:
+            self.errors[name] = f"{label} {problem}"
+            return raw
+        value = raw.replace("\r\n", "\n").replace("\r", "\n")
+        value = value.strip() if multiline else _BIDI_CONTROLS.sub("", value).strip()
+        if len(value) < min_len:
+            self.errors[name] = (
+                f"Please write {label.lower()}." if min_len == 1
+                else f"{label} needs at least {min_len} characters."
+            )
+        elif len(value) > max_len:
+            self.errors[name] = (
+                f"{label} can be at most {max_len:,} characters — this one has {len(value):,}. "
+                "Nothing was saved; your text is still here to shorten."
+            )
+        return value
+
+    def flag(self, name: str) -> bool:
+        value = self.data.get(name, False)
+        if isinstance(value, str):
+            return value.lower() in ("1", "true", "on", "yes")
+        return bool(value)
+
+    def fail_if_errors(self) -> None:
+        if self.errors:
+            raise FormInvalid(self.errors, _displayable(self.data))
+
+
+def _unsafe_characters(text: str, *, multiline: bool) -> str | None:
+    for ch in text:
+        if ch == "\x00":
+            return "contains a NUL character, which can't be stored. Please remove it."
+        if "\ud800" <= ch <= "\udfff":
+            return "contains broken characters (an unpaired surrogate). Please retype it."
+        if unicodedata.category(ch) == "Cc" and ch not in ("\n", "\r", "\t"):
+            return "contains invisible control characters. Please remove them."
+        if not multiline and ch in "\n\r":
+            return "must be on one line."
+    return None
+
+
+def _displayable(data: Mapping[str, Any]) -> dict[str, Any]:
+    """What to put back in the form: everything but passwords and the CSRF token."""
+    hidden = {"password", "current_password", "new_password", "csrf_token"}
+    return {k: _printable(v) for k, v in data.items() if k not in hidden}
+
+
+def _printable(value: Any) -> Any:
+    """Values can be shown again even when they hold characters that cannot be encoded."""
+    if isinstance(value, str):
+        return value.encode("utf-8", "replace").decode("utf-8").replace("\x00", "\ufffd")
+    if isinstance(value, list):
+        return [_printable(v) for v in value]
+    return value
+
+
+@dataclass(frozen=True)
+class SignUpForm:
+    username: str
+    password: str
+    email: str | None
+
+
+def parse_signup(data: Mapping[str, Any]) -> SignUpForm:
+    check = _Checker(data)
+    username = normalise(check.text("username", label="Username", max_len=200, min_len=1))
+    if "username" not in check.errors:
+        problem = username_problem(username)
+        if problem:
+            check.errors["username"] = problem
+    password = _password(check, "password", username)
+    email = check.text("email", label="Email", max_len=EMAIL_MAX) or None
+    if email and "email" not in check.errors and not _EMAIL.match(email):
+        check.errors["email"] = "That doesn't look like an email address. It's optional."
+    check.fail_if_errors()
+    return SignUpForm(username=username, password=password, email=email)
+
+
+def _password(check: _Checker, name: str, username: str = "") -> str:
+    raw = check.data.get(name, "")
+    if not isinstance(raw, str):
+        check.errors[name] = "Password must be text."
+        return ""
+    if "\x00" in raw or any("\ud800" <= ch <= "\udfff" for ch in raw):
+        check.errors[name] = "Password contains characters that can't be used."
+        return ""
+    problem = password_problem(raw, username=username)
+    if problem:
+        check.errors[name] = problem
+    return raw
+
+
+@dataclass(frozen=True)
+class SignInForm:
+    username: str
+    password: str
+
+
+def parse_signin(data: Mapping[str, Any]) -> SignInForm:
+    check = _Checker(data)
+    username = check.text("username", label="Username", max_len=200, min_len=1)
+    password = data.get("password", "")
+    if not isinstance(password, str) or not password:
+        check.errors["password"] = "Please enter your password."
+    check.fail_if_errors()
+    return SignInForm(username=normalise(username), password=str(password))
+
+
+@dataclass(frozen=True)
+class PasswordChangeForm:
+    current_password: str
+    new_password: str
+
+
+def parse_password_change(data: Mapping[str, Any], username: str) -> PasswordChangeForm:
+    check = _Checker(data)
+    current = data.get("current_password", "")
+    if not isinstance(current, str) or not current:
+        check.errors["current_password"] = "Please enter your current password."
+    new = _password(check, "new_password", username)
+    check.fail_if_errors()
+    return PasswordChangeForm(current_password=str(current), new_password=new)
+
+
+@dataclass(frozen=True)
+class SettingsForm:
+    display_name: str
+    bio: str
+    email: str | None
+    country: str | None
+    expand_warnings: bool
+
+
+def parse_settings(data: Mapping[str, Any]) -> SettingsForm:
+    check = _Checker(data)
+    display_name = check.text("display_name", label="Display name", max_len=DISPLAY_NAME_MAX)
+    bio = check.text("bio", label="About you", max_len=BIO_MAX, multiline=True)
+    email = check.text("email", label="Email", max_len=EMAIL_MAX) or None
+    if email and "email" not in check.errors and not _EMAIL.match(email):
+        check.errors["email"] = "That doesn't look like an email address. It's optional."
+    country = check.text("country", label="Country", max_len=2).upper() or None
+    if country and not re.fullmatch("[A-Z]{2}", country):
+        check.errors["country"] = "Choose a country from the list."
+    check.fail_if_errors()
+    return SettingsForm(display_name, bio, email, country, check.flag("expand_warnings"))
+
+
+@dataclass(frozen=True)
+class StoryForm:
+    category: str
+    title: str
+    body: str
+    content_warnings: list[str] = field(default_factory=list)
+    content_warning_note: str = ""
+    submission_id: str | None = None
+
+
+def parse_story(data: Mapping[str, Any]) -> StoryForm:
+    check = _Checker(data)
+    category = check.text("category", label="Category", max_len=60)
+    if not category:
+        check.errors["category"] = "Choose where your story belongs."
+    title = check.text("title", label="Title", max_len=TITLE_MAX, min_len=1)
+    body = check.text("body", label="Your story", max_len=STORY_BODY_MAX, min_len=1,
+                      multiline=True)
+    warnings = _content_warnings(check, data.get("content_warnings", []))
+    note = check.text("content_warning_note", label="Other warning", max_len=WARNING_NOTE_MAX)
+    submission_id = _submission_id(check)
+    check.fail_if_errors()
+    return StoryForm(category, title, body, warnings, note, submission_id)
+
+
+def _content_warnings(check: _Checker, raw: Any) -> list[str]:
+    if isinstance(raw, str):
+        raw = [raw]
+    if not isinstance(raw, list | tuple) or not all(isinstance(w, str) for w in raw):
+        check.errors["content_warnings"] = "Choose content warnings from the list."
+        return []
+    unknown = [w for w in raw if w not in CONTENT_WARNINGS]
+    if unknown:
+        check.errors["content_warnings"] = "Choose content warnings from the list."
+        return []
+    return [w for w in CONTENT_WARNINGS if w in raw]
+
+
+def _submission_id(check: _Checker) -> str | None:
+    value = check.data.get("submission_id")
+    if value is None or value == "":
+        return None
+    if not isinstance(value, str) or not re.fullmatch(r"[A-Za-z0-9_-]{16,64}", value):
+        check.errors["submission_id"] = "This form is out of date. Please reload the page."
+        return None
+    return value
+
+
+@dataclass(frozen=True)
+class ReplyForm:
+    body: str
+    reply_to: int | None = None
+    submission_id: str | None = None
+
+
+def parse_reply(data: Mapping[str, Any]) -> ReplyForm:
+    check = _Checker(data)
+    body = check.text("body", label="Your reply", max_len=REPLY_BODY_MAX, min_len=1,
+                      multiline=True)
+    reply_to = _optional_id(check, "reply_to")
+    submission_id = _submission_id(check)
+    check.fail_if_errors()
+    return ReplyForm(body, reply_to, submission_id)
+
+
+def _optional_id(check: _Checker, name: str) -> int | None:
+    value = check.data.get(name)
+    if value in (None, ""):
+        return None
+    if isinstance(value, bool):
+        check.errors[name] = "That post could not be found."
+        return None
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        check.errors[name] = "That post could not be found."
+        return None
+    if not 0 < number < 2**31:
+        check.errors[name] = "That post could not be found."
+        return None
+    return number
+
+
+@dataclass(frozen=True)
+class EditForm:
+    body: str
+    title: str | None = None
+
+
+def parse_edit(data: Mapping[str, Any], *, is_story: bool) -> EditForm:
+    check = _Checker(data)
+    title = check.text("title", label="Title", max_len=TITLE_MAX, min_len=1) if is_story else None
+    body = check.text(
+        "body",
+        label="Your story" if is_story else "Your reply",
+        max_len=STORY_BODY_MAX if is_story else REPLY_BODY_MAX,
+        min_len=1,
+        multiline=True,
+    )
+    check.fail_if_errors()
+    return EditForm(body=body, title=title)
+
+
+def parse_page(value: str | None) -> int | None:
+    """`?page=` -> a page number, or None when it is not a positive whole number."""
+    if value is None or value == "":
+        return 1
+    if not value.isdigit() or len(value) > 6:
+        return None
+    page = int(value)
+    return page if page >= 1 else None

@@ -1,0 +1,1 @@
+"""Tortoise models by domain."""

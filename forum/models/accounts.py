@@ -1,0 +1,63 @@
+"""Accounts and their server-side sessions."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from tortoise import fields
+from tortoise.models import Model
+
+
+class Role(StrEnum):
+    MEMBER = "member"
+    MODERATOR = "moderator"
+    ADMIN = "admin"
+
+
+class SessionKind(StrEnum):
+    WEB = "web"
+    API = "api"
+
+
+class User(Model):
+    id = fields.IntField(primary_key=True)
+    # The name as the person typed it (NFKC-normalised), shown on the site.
+    username = fields.CharField(max_length=30)
+    # Case-folded form: the one that must be unique.
+    username_key = fields.CharField(max_length=30, unique=True)
+    # Look-alike skeleton ("j0hn" and "john" share one); sign-up refuses a clash.
+    skeleton = fields.CharField(max_length=60, db_index=True)
+    display_name = fields.CharField(max_length=60, default="")
+    bio = fields.TextField(default="")
+    email = fields.CharField(max_length=254, null=True)
+    password_hash = fields.CharField(max_length=255)
+    role = fields.CharEnumField(Role, max_length=16, default=Role.MEMBER)
+    country = fields.CharField(max_length=8, null=True)
+    expand_warnings = fields.BooleanField(default=False)
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    class Meta:
+        table = "users"
+
+    def __str__(self) -> str:
+        return self.username
+
+    @property
+    def shown_name(self) -> str:
+        return self.display_name or self.username
+
+
+class Session(Model):
+    """A signed-in browser or an API token. Only the hash of the token is stored."""
+
+    id = fields.IntField(primary_key=True)
+    user: fields.ForeignKeyRelation[User] = fields.ForeignKeyField(
+        "models.User", related_name="sessions", on_delete=fields.CASCADE
+    )
+    token_hash = fields.CharField(max_length=64, unique=True)
+    kind = fields.CharEnumField(SessionKind, max_length=8, default=SessionKind.WEB)
+    created_at = fields.DatetimeField(auto_now_add=True)
+    expires_at = fields.DatetimeField()
+
+    class Meta:
+        table = "sessions"

@@ -1,0 +1,106 @@
+"""Categories, threads (a story and its replies), posts and their revisions."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from tortoise import fields
+from tortoise.indexes import Index
+from tortoise.models import Model
+
+
+class Premoderation(StrEnum):
+    NONE = "none"
+    NEW_MEMBERS = "new_members"
+    ALL = "all"
+
+
+class PostStatus(StrEnum):
+    PUBLISHED = "published"
+    PENDING = "pending"
+    HIDDEN = "hidden"
+    REJECTED = "rejected"
+    DELETED = "deleted"
+
+
+class Category(Model):
+    id = fields.IntField(primary_key=True)
+    slug = fields.CharField(max_length=60, unique=True)
+    name = fields.CharField(max_length=80)
+    description = fields.TextField(default="")
+    position = fields.IntField(default=0)
+    allow_anonymous = fields.BooleanField(default=True)
+    allow_guests = fields.BooleanField(default=False)
+    premoderation = fields.CharEnumField(
+        Premoderation, max_length=16, default=Premoderation.NEW_MEMBERS
+    )
+
+    class Meta:
+        table = "categories"
+        ordering = ["position", "id"]
+
+
+class Thread(Model):
+    """A story's thread. The story itself is the thread's first post (``Post.is_story``)."""
+
+    id = fields.IntField(primary_key=True)
+    category: fields.ForeignKeyRelation[Category] = fields.ForeignKeyField(
+        "models.Category", related_name="threads", on_delete=fields.RESTRICT
+    )
+    title = fields.CharField(max_length=150)
+    content_warnings = fields.JSONField(default=list)
+    content_warning_note = fields.CharField(max_length=60, default="")
+    is_locked = fields.BooleanField(default=False)
+    is_pinned = fields.BooleanField(default=False)
+    reply_count = fields.IntField(default=0)
+    created_at = fields.DatetimeField(auto_now_add=True)
+    last_post_at = fields.DatetimeField(auto_now_add=True)
+
+    class Meta:
+        table = "threads"
+        indexes = [Index(fields=("category_id", "is_pinned", "last_post_at"))]
+
+
+class Post(Model):
+    id = fields.IntField(primary_key=True)
+    thread: fields.ForeignKeyRelation[Thread] = fields.ForeignKeyField(
+        "models.Thread", related_name="posts", on_delete=fields.CASCADE
+    )
+    author = fields.ForeignKeyField(
+        "models.User", related_name="posts", null=True, on_delete=fields.SET_NULL
+    )
+    is_story = fields.BooleanField(default=False)
+    body_md = fields.TextField()
+    # Rendered and sanitised once, at write time; pages never render Markdown.
+    body_html = fields.TextField()
+    status = fields.CharEnumField(PostStatus, max_length=16, default=PostStatus.PUBLISHED)
+    reply_to = fields.ForeignKeyField(
+        "models.Post", related_name="answers", null=True, on_delete=fields.SET_NULL
+    )
+    # Hash of the form's one-time submission id: a double-submitted form posts once.
+    submission_key = fields.CharField(max_length=64, null=True, unique=True)
+    created_at = fields.DatetimeField(auto_now_add=True)
+    edited_at = fields.DatetimeField(null=True)
+
+    class Meta:
+        table = "posts"
+        indexes = [
+            Index(fields=("thread_id", "is_story", "status", "id")),
+            Index(fields=("is_story", "status", "created_at")),
+            Index(fields=("author_id", "created_at")),
+        ]
+
+
+class PostRevision(Model):
+    """What a post said before an edit. Readable by moderators."""
+
+    id = fields.IntField(primary_key=True)
+    post: fields.ForeignKeyRelation[Post] = fields.ForeignKeyField(
+        "models.Post", related_name="revisions", on_delete=fields.CASCADE
+    )
+    title = fields.CharField(max_length=150, null=True)
+    body_md = fields.TextField()
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    class Meta:
+        table = "post_revisions"

@@ -1,0 +1,141 @@
+"""Reading categories, stories and replies as a given viewer may see them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from starlette.exceptions import HTTPException
+from tortoise.expressions import Q
+
+from forum.models.accounts import User
+from forum.models.content import Category, Post, PostStatus, Thread
+
+REPLIES_PER_PAGE = 50
+STORIES_PER_PAGE = 20
+HOME_STORIES = 20
+
+
+def _visible(viewer: User | None, prefix: str = "") -> Q:
+    """Published posts, plus the viewer's own posts that wait for a moderator."""
+    published = Q(**{f"{prefix}status": PostStatus.PUBLISHED})
+    if viewer is None:
+        return published
+    own_pending = Q(**{f"{prefix}status": PostStatus.PENDING, f"{prefix}author_id": viewer.id})
+    return published | own_pending
+
+
+def not_found() -> HTTPException:
+    return HTTPException(404, "We couldn't find that. It may have been removed.")
+
+
+async def list_categories() -> list[Category]:
+    return await Category.all().order_by("position", "id")
+
+
+async def get_category_or_404(slug: str) -> Category:
+    category = await Category.get_or_none(slug=slug)
+    if category is None:
+        raise not_found()
+    return category
+
+
+async def latest_stories(limit: int = HOME_STORIES) -> list[Post]:
+    return (
+        await Post.filter(is_story=True, status=PostStatus.PUBLISHED)
+        .select_related("thread__category", "author")
+        .order_by("-created_at", "-id")
+        .limit(limit)
+    )
+
+
+@dataclass(frozen=True)
+class StoryListPage:
+    stories: list[Post]
+    page: int
+    pages: int
+
+
+async def category_stories(category: Category, page: int) -> StoryListPage:
+    base = Post.filter(is_story=True, status=PostStatus.PUBLISHED, thread__category_id=category.id)
+    total = await base.count()
+    pages = max(1, -(-total // STORIES_PER_PAGE))
+    if page > pages:
+        raise not_found()
+    stories = (
+        await base.select_related("thread__category", "author")
+        .order_by("-thread__is_pinned", "-thread__last_post_at", "-id")
+        .offset((page - 1) * STORIES_PER_PAGE)
+        .limit(STORIES_PER_PAGE)
+    )
+    return StoryListPage(stories=stories, page=page, pages=pages)
+
+
+@dataclass(frozen=True)
+class ThreadPage:
+    thread: Thread
+    story: Post
+    replies: list[Post]
+    page: int
+    pages: int
+    reply_total: int
+
+
+async def get_thread_page(thread_id: int, viewer: User | None, page: int) -> ThreadPage:
+    """A story and one page of its replies, in a fixed number of queries."""
+    story = await get_story_or_404(thread_id, viewer)
+    replies_query = Post.filter(_visible(viewer), thread_id=thread_id, is_story=False)
+    reply_total = await replies_query.count()
+    pages = max(1, -(-reply_total // REPLIES_PER_PAGE))
+    if page > pages:
+        raise not_found()
+    replies = (
+        await replies_query.select_related("author")
+        .order_by("id")
+        .offset((page - 1) * REPLIES_PER_PAGE)
+        .limit(REPLIES_PER_PAGE)
+    )
+    return ThreadPage(story.thread, story, replies, page, pages, reply_total)
+
+
+async def get_story_or_404(thread_id: int, viewer: User | None) -> Post:
+    """The story of thread N, with its thread and category, if the viewer may see it."""
+    story = (
+        await Post.filter(_visible(viewer), thread_id=thread_id, is_story=True)
+        .select_related("thread__category", "author")
+        .first()
+    )
+    if story is None:
+        raise not_found()
+    return story
+
+
+async def get_post_or_404(post_id: int, viewer: User | None) -> Post:
+    """A post the viewer may see, with its thread, category and author fetched."""
+    post = (
+        await Post.filter(_visible(viewer), id=post_id)
+        .select_related("thread__category", "author")
+        .first()
+    )
+    if post is None:
+        raise not_found()
+    if not post.is_story:
+        story_visible = await Post.filter(
+            _visible(viewer), thread_id=post.thread_id, is_story=True
+        ).exists()
+        if not story_visible:
+            raise not_found()
+    return post
+
+
+async def page_of_post(post: Post, viewer: User | None) -> int:
+    """Which page of its thread a reply is on, so a permalink lands in the right place."""
+    if post.is_story:
+        return 1
+    before = await Post.filter(
+        _visible(viewer), thread_id=post.thread_id, is_story=False, id__lt=post.id
+    ).count()
+    return before // REPLIES_PER_PAGE + 1
+
+
+async def post_by_submission(submission_key: str) -> Post | None:
+    return await Post.get_or_none(submission_key=submission_key).select_related("thread")

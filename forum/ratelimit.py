@@ -1,0 +1,82 @@
+"""Rate limits with the `limits` library: in memory, or shared through Redis when configured."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+
+from limits import RateLimitItem, parse_many
+from limits.aio.storage import MemoryStorage, RedisStorage, Storage
+from limits.aio.strategies import MovingWindowRateLimiter
+
+# Every limit by name, in `limits` notation; FORUM_RATE_LIMITS overrides any of them.
+DEFAULT_LIMITS: dict[str, str] = {
+    "signup": "5/30minutes;20/day",  # per client address
+    "signin": "10/15minutes;30/day",  # per account: a growing back-off for guessing
+    "signin_ip": "30/15minutes;200/day",  # per client address
+    "token": "10/15minutes",  # API token requests, per account
+}
+
+
+class RateLimitConfigError(ValueError):
+    pass
+
+
+def parse_overrides(text: str) -> dict[str, list[RateLimitItem]] | None:
+    """`signup=5/30minutes;signin=10/15minutes;30/day` -> limits; `off` -> None (no limits).
+
+    A bare item continues the limit named before it, so one name can carry several windows.
+    """
+    text = text.strip()
+    if text.lower() == "off":
+        return None
+    overridden: dict[str, list[str]] = {}
+    current: str | None = None
+    for part in filter(None, (p.strip() for p in text.split(";"))):
+        if "=" in part:
+            current, value = (s.strip() for s in part.split("=", 1))
+            if current not in DEFAULT_LIMITS:
+                raise RateLimitConfigError(f"unknown rate limit {current!r} in FORUM_RATE_LIMITS")
+            overridden[current] = [value]
+        elif current is None:
+            raise RateLimitConfigError(f"FORUM_RATE_LIMITS: {part!r} needs a name, as in signup=...")
+        else:
+            overridden[current].append(part)
+    chosen = {name: ";".join(overridden.get(name, [v])) for name, v in DEFAULT_LIMITS.items()}
+    try:
+        return {name: parse_many(value) for name, value in chosen.items()}
+    except ValueError as exc:
+        raise RateLimitConfigError(f"FORUM_RATE_LIMITS: {exc}") from exc
+
+
+@dataclass(frozen=True)
+class Refusal:
+    retry_after: int  # seconds
+
+
+class RateLimiter:
+    def __init__(self, overrides: str = "", redis_url: str | None = None) -> None:
+        self.limits = parse_overrides(overrides)
+        self.storage: Storage = (
+            RedisStorage(f"async+{redis_url}", implementation="redispy")
+            if redis_url
+            else MemoryStorage()
+        )
+        self.strategy = MovingWindowRateLimiter(self.storage)
+
+    @property
+    def enabled(self) -> bool:
+        return self.limits is not None
+
+    async def hit(self, name: str, key: str) -> Refusal | None:
+        """Count one attempt; a Refusal says how long to wait when over any window."""
+        if self.limits is None:
+            return None
+        for item in self.limits[name]:
+            if not await self.strategy.hit(item, name, key):
+                stats = await self.strategy.get_window_stats(item, name, key)
+                return Refusal(retry_after=max(1, int(stats.reset_time - time.time()) + 1))
+        return None
+
+    async def reset(self) -> None:
+        await self.storage.reset()

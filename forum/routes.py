@@ -1,0 +1,72 @@
+"""The one list of routes. Every route is named."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from starlette.routing import BaseRoute, Mount, Route
+from starlette.staticfiles import StaticFiles
+
+from forum.api import accounts as api_accounts
+from forum.api import content as api_content
+from forum.api.openapi import openapi_document
+from forum.views import accounts, crisis, home, stories
+
+STATIC_DIR = Path(__file__).resolve().parent.parent / "static"
+
+html_routes: list[BaseRoute] = [
+    Route("/", home.home, name="home"),
+    Route("/c/{slug:str}", home.category, name="category"),
+    Route("/help", crisis.help_now, name="help"),
+    Route("/stories/new", stories.new_story_form, methods=["GET"], name="story_new_form"),
+    Route("/stories/new", stories.new_story, methods=["POST"], name="story_new"),
+    Route("/stories/{thread_id:int}", stories.story_detail, name="story"),
+    Route("/stories/{thread_id:int}/replies", stories.new_reply, methods=["POST"], name="reply_new"),
+    Route("/posts/{post_id:int}", stories.permalink, name="post"),
+    Route("/posts/{post_id:int}/edit", stories.edit_form, methods=["GET"], name="post_edit_form"),
+    Route("/posts/{post_id:int}/edit", stories.edit, methods=["POST"], name="post_edit"),
+    Route("/posts/{post_id:int}/delete", stories.delete_form, methods=["GET"],
+          name="post_delete_form"),
+    Route("/posts/{post_id:int}/delete", stories.delete, methods=["POST"], name="post_delete"),
+    Route("/signup", accounts.signup_form, methods=["GET"], name="signup_form"),
+    Route("/signup", accounts.signup, methods=["POST"], name="signup"),
+    Route("/signin", accounts.signin_form, methods=["GET"], name="signin_form"),
+    Route("/signin", accounts.signin, methods=["POST"], name="signin"),
+    Route("/signout", accounts.signout, methods=["POST"], name="signout"),
+    Route("/account", accounts.account_page, methods=["GET"], name="account"),
+    Route("/account", accounts.save_settings, methods=["POST"], name="account_save"),
+    Route("/account/password", accounts.password, methods=["POST"], name="account_password"),
+    Route("/account/sessions/end", accounts.signout_everywhere, methods=["POST"],
+          name="signout_everywhere"),
+]
+
+api_routes: list[BaseRoute] = [
+    Route("/accounts", api_accounts.create_account, methods=["POST"], name="api_accounts"),
+    Route("/tokens", api_accounts.create_token, methods=["POST"], name="api_tokens"),
+    Route("/tokens/current", api_accounts.delete_current_token, methods=["DELETE"],
+          name="api_token_current"),
+    Route("/me", api_accounts.me, methods=["GET"], name="api_me"),
+    Route("/me", api_accounts.update_me, methods=["PATCH"], name="api_me_update"),
+    Route("/me/password", api_accounts.change_my_password, methods=["POST"],
+          name="api_me_password"),
+    Route("/me/sessions/end", api_accounts.end_my_sessions, methods=["POST"],
+          name="api_me_sessions_end"),
+    Route("/categories", api_content.categories, methods=["GET"], name="api_categories"),
+    Route("/categories/{slug:str}/stories", api_content.category_story_list, methods=["GET"],
+          name="api_category_stories"),
+    Route("/stories", api_content.new_story, methods=["POST"], name="api_stories"),
+    Route("/stories/{thread_id:int}", api_content.story, methods=["GET"], name="api_story"),
+    Route("/stories/{thread_id:int}/replies", api_content.new_reply, methods=["POST"],
+          name="api_replies"),
+    Route("/posts/{post_id:int}", api_content.update_post, methods=["PATCH"],
+          name="api_post_update"),
+    Route("/posts/{post_id:int}", api_content.remove_post, methods=["DELETE"],
+          name="api_post_delete"),
+    Route("/openapi.json", openapi_document, methods=["GET"], name="api_openapi"),
+]
+
+routes: list[BaseRoute] = [
+    *html_routes,
+    Mount("/api/v1", routes=api_routes, name="api"),
+    Mount("/static", app=StaticFiles(directory=STATIC_DIR), name="static"),
+]

@@ -1,0 +1,198 @@
+"""Protection on every request: security headers, the body cap, CSRF."""
+
+from __future__ import annotations
+
+import hmac
+from collections.abc import Awaitable, Callable
+from urllib.parse import parse_qs, urlsplit
+
+from starlette.datastructures import MutableHeaders
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from forum.sessions import csrf_token
+
+CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; object-src 'none'; base-uri 'none'; "
+    "frame-ancestors 'none'; form-action 'self'"
+)
+SECURITY_HEADERS = {
+    "content-security-policy": CONTENT_SECURITY_POLICY,
+    "referrer-policy": "no-referrer",
+    "x-content-type-options": "nosniff",
+    "x-frame-options": "DENY",
+    "cross-origin-opener-policy": "same-origin",
+    "permissions-policy": "camera=(), microphone=(), geolocation=(), interest-cohort=()",
+}
+UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+CSRF_FIELD = "csrf_token"
+CSRF_HEADER = "x-csrf-token"
+
+ErrorPage = Callable[[Request, int, str | None], Awaitable[Response] | Response]
+
+
+def apply_security_headers(headers: MutableHeaders, *, private: bool, path: str) -> None:
+    for name, value in SECURITY_HEADERS.items():
+        headers[name] = value
+    if path.startswith("/static/"):
+        return
+    headers.add_vary_header("Cookie")
+    if private:
+        # A shared cache must never hand one person's page to another.
+        headers["cache-control"] = "private, no-store"
+    elif "cache-control" not in headers:
+        headers["cache-control"] = "no-cache"
+
+
+class SecurityHeadersMiddleware:
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                state = scope.get("state", {})
+                private = bool(state.get("viewer") or state.get("new_visitor_id"))
+                headers = MutableHeaders(scope=message)
+                apply_security_headers(headers, private=private, path=scope["path"])
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
+
+
+class BodyTooLarge(HTTPException):
+    def __init__(self) -> None:
+        super().__init__(413)
+
+
+async def _respond(error_page: ErrorPage, request: Request, status: int, detail: str | None,
+                   send: Send) -> None:
+    response = error_page(request, status, detail)
+    if not isinstance(response, Response):
+        response = await response
+    await response(request.scope, request.receive, send)
+
+
+class BodyLimitMiddleware:
+    """Answers 413 past the cap, whether the size is declared up front or streamed."""
+
+    def __init__(self, app: ASGIApp, *, max_bytes: int, error_page: ErrorPage) -> None:
+        self.app = app
+        self.max_bytes = max_bytes
+        self.error_page = error_page
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        request = Request(scope, receive)
+        declared = request.headers.get("content-length", "")
+        if declared.isdigit() and int(declared) > self.max_bytes:
+            await _respond(self.error_page, request, 413, None, send)
+            return
+        received = 0
+
+        async def limited_receive() -> Message:
+            nonlocal received
+            message = await receive()
+            if message["type"] == "http.request":
+                received += len(message.get("body", b""))
+                if received > self.max_bytes:
+                    raise BodyTooLarge()
+            return message
+
+        await self.app(scope, limited_receive, send)
+
+
+class CSRFMiddleware:
+    """Refuses unsafe requests that lack this person's CSRF token or come from another site.
+
+    Forms (urlencoded) carry the token in a hidden field, scripts in the X-CSRF-Token header. API calls
+    authenticated with a bearer token carry no ambient credentials and are exempt; API calls
+    with no credentials at all (sign-up, token requests) cannot act for anyone and are too.
+    """
+
+    def __init__(self, app: ASGIApp, *, secret: str, base_url: str, error_page: ErrorPage) -> None:
+        self.app = app
+        self.secret = secret
+        self.base_origin = _origin(base_url)
+        self.error_page = error_page
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["method"] not in UNSAFE_METHODS:
+            await self.app(scope, receive, send)
+            return
+        state = scope.setdefault("state", {})
+        is_api = scope["path"].startswith("/api/")
+        if is_api and (state.get("auth_kind") == "bearer" or not state.get("session")):
+            await self.app(scope, receive, send)
+            return
+        request = Request(scope, receive)
+        if not self._same_origin(request):
+            await _respond(self.error_page, request, 403, _CROSS_SITE, send)
+            return
+        try:
+            body = await request.body()
+        except BodyTooLarge:
+            await _respond(self.error_page, request, 413, None, send)
+            return
+        sent = request.headers.get(CSRF_HEADER) or _form_token(request, body)
+        expected = csrf_token(self.secret, state)
+        if not sent or not hmac.compare_digest(sent.encode(), expected.encode()):
+            await _respond(self.error_page, request, 403, _STALE_FORM, send)
+            return
+        await self.app(scope, _replay(body, receive), send)
+
+    def _same_origin(self, request: Request) -> bool:
+        site = request.headers.get("sec-fetch-site")
+        if site is not None and site not in ("same-origin", "none"):
+            return False
+        origin = request.headers.get("origin")
+        if origin is None:
+            return True  # older clients send neither; the token still has to match
+        own = f"{request.url.scheme}://{request.headers.get('host', '')}"
+        return origin in (own, self.base_origin)
+
+
+_CROSS_SITE = "This request came from another site, so it was refused to keep your account safe."
+_STALE_FORM = (
+    "This form had expired or was sent from somewhere else. Please go back, reload the "
+    "page and try again — what you typed is still in your browser's back history."
+)
+
+
+def _origin(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}"
+
+
+def _form_token(request: Request, body: bytes) -> str | None:
+    content_type = request.headers.get("content-type", "")
+    if content_type.startswith("application/x-www-form-urlencoded"):
+        try:
+            values = parse_qs(body.decode("utf-8", "strict"), max_num_fields=200)
+        except (UnicodeDecodeError, ValueError):
+            return None
+        tokens = values.get(CSRF_FIELD)
+        return tokens[0] if tokens else None
+    return None
+
+
+def _replay(body: bytes, receive: Receive) -> Receive:
+    """Hands the already-read body to the app once, then listens to the client as before."""
+    sent = False
+
+    async def replay() -> Message:
+        nonlocal sent
+        if not sent:
+            sent = True
+            return {"type": "http.request", "body": body, "more_body": False}
+        return await receive()
+
+    return replay

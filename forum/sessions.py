@@ -1,0 +1,117 @@
+"""Server-side sessions: the cookie holds a random token, the database only its hash."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+from datetime import UTC, datetime, timedelta
+
+from starlette.datastructures import Headers, MutableHeaders
+from starlette.requests import HTTPConnection
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from forum.models.accounts import Session, SessionKind, User
+
+SESSION_COOKIE = "hearth_session"
+VISITOR_COOKIE = "hearth_visitor"  # binds a visitor's CSRF token before sign-in
+WEB_SESSION_DAYS = 30
+API_TOKEN_DAYS = 365
+TOKEN_BYTES = 32
+
+
+def new_token() -> str:
+    return secrets.token_urlsafe(TOKEN_BYTES)
+
+
+def hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+async def start_session(user: User, kind: SessionKind = SessionKind.WEB) -> str:
+    """A fresh token on every sign-in; returns the token (never stored in the clear)."""
+    token = new_token()
+    days = WEB_SESSION_DAYS if kind is SessionKind.WEB else API_TOKEN_DAYS
+    await Session.create(
+        user=user,
+        token_hash=hash_token(token),
+        kind=kind,
+        expires_at=datetime.now(UTC) + timedelta(days=days),
+    )
+    return token
+
+
+async def end_session(token: str) -> None:
+    await Session.filter(token_hash=hash_token(token)).delete()
+
+
+async def end_all_sessions(user_id: int) -> int:
+    return await Session.filter(user_id=user_id).delete()
+
+
+async def session_for_token(token: str) -> Session | None:
+    if not token or len(token) > 100:
+        return None
+    return (
+        await Session.filter(token_hash=hash_token(token), expires_at__gt=datetime.now(UTC))
+        .select_related("user")
+        .first()
+    )
+
+
+def bearer_token(headers: Headers) -> str | None:
+    value = headers.get("authorization", "")
+    scheme, _, token = value.partition(" ")
+    return token.strip() if scheme.lower() == "bearer" and token.strip() else None
+
+
+class ViewerMiddleware:
+    """Puts the signed-in user (or None) on ``request.state.viewer`` — one query per request.
+
+    Also sets the visitor cookie that CSRF tokens of signed-out people are bound to, when a
+    page asked for one.
+    """
+
+    def __init__(self, app: ASGIApp, *, secure_cookies: bool) -> None:
+        self.app = app
+        self.secure_cookies = secure_cookies
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        conn = HTTPConnection(scope)
+        state = scope.setdefault("state", {})
+        token = bearer_token(conn.headers)
+        state["auth_kind"] = "bearer" if token else "cookie"
+        token = token or conn.cookies.get(SESSION_COOKIE, "")
+        session = await session_for_token(token) if token else None
+        if state["auth_kind"] == "bearer" and session is None:
+            state["bad_bearer"] = True
+        state["session"] = session
+        state["session_token"] = token if session else None
+        state["viewer"] = session.user if session else None
+        state["visitor_id"] = conn.cookies.get(VISITOR_COOKIE) or None
+
+        async def send_with_cookie(message: Message) -> None:
+            if message["type"] == "http.response.start" and state.get("new_visitor_id"):
+                headers = MutableHeaders(scope=message)
+                cookie = (
+                    f"{VISITOR_COOKIE}={state['new_visitor_id']}; Path=/; HttpOnly; "
+                    "SameSite=Lax; Max-Age=86400"
+                )
+                headers.append("set-cookie", cookie + ("; Secure" if self.secure_cookies else ""))
+            await send(message)
+
+        await self.app(scope, receive, send_with_cookie)
+
+
+def csrf_token(secret: str, scope_state: dict) -> str:
+    """The CSRF token for this person: bound to their session, or to a visitor cookie."""
+    binding = scope_state.get("session_token")
+    if not binding:
+        binding = scope_state.get("visitor_id") or scope_state.get("new_visitor_id")
+        if not binding:
+            binding = scope_state["new_visitor_id"] = new_token()
+            scope_state["visitor_id"] = binding
+    return hmac.new(secret.encode(), f"csrf:{binding}".encode(), hashlib.sha256).hexdigest()

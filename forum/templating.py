@@ -1,0 +1,77 @@
+"""The Jinja2 environment: autoescaped everywhere, with the globals every page needs."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from starlette.requests import Request
+from starlette.responses import HTMLResponse
+from starlette.templating import Jinja2Templates
+
+from forum.forms import CONTENT_WARNINGS
+from forum.sessions import csrf_token
+from forum.settings import Settings
+
+TEMPLATE_DIR = Path(__file__).resolve().parent.parent / "templates"
+SITE_NAME = "Hearth"
+
+
+def relative_time(moment: datetime, now: datetime | None = None) -> str:
+    now = now or datetime.now(UTC)
+    seconds = int((now - moment).total_seconds())
+    if seconds < 60:
+        return "just now"
+    for unit, size in (("year", 31_536_000), ("month", 2_592_000), ("week", 604_800),
+                       ("day", 86_400), ("hour", 3_600), ("minute", 60)):
+        if seconds >= size:
+            count = seconds // size
+            return f"{count} {unit}{'s' if count != 1 else ''} ago"
+    return "just now"
+
+
+def iso_time(moment: datetime) -> str:
+    return moment.astimezone(UTC).isoformat(timespec="seconds")
+
+
+def long_date(moment: datetime) -> str:
+    return moment.astimezone(UTC).strftime("%-d %B %Y, %H:%M UTC")
+
+
+def plural(count: int, singular: str, plural_form: str | None = None) -> str:
+    return f"{count:,} {singular if count == 1 else (plural_form or singular + 's')}"
+
+
+def make_templates(settings: Settings, *, strict: bool = False) -> Jinja2Templates:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(TEMPLATE_DIR),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined if strict else jinja2.Undefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters.update(reltime=relative_time, isotime=iso_time, longdate=long_date)
+    env.globals.update(
+        site_name=SITE_NAME,
+        plural=plural,
+        quick_exit_url=settings.quick_exit_url,
+        content_warning_labels=CONTENT_WARNINGS,
+    )
+    secret = settings.secret_key.__str__()
+
+    def per_request(request: Request) -> dict[str, Any]:
+        state = request.scope.setdefault("state", {})
+        return {
+            "viewer": state.get("viewer"),
+            "csrf_token": lambda: csrf_token(secret, state),
+        }
+
+    return Jinja2Templates(env=env, context_processors=[per_request])
+
+
+def render(request: Request, name: str, context: dict[str, Any] | None = None,
+           status_code: int = 200) -> HTMLResponse:
+    templates: Jinja2Templates = request.app.state.templates
+    return templates.TemplateResponse(request, name, context or {}, status_code=status_code)

@@ -1,0 +1,1 @@
+"""Thin HTML handlers: load, check, parse, change, render or redirect."""

@@ -1,0 +1,36 @@
+"""The front page and category pages."""
+
+from __future__ import annotations
+
+from starlette.requests import Request
+from starlette.responses import Response
+
+from forum.anonymity import author_view
+from forum.models.content import Post
+from forum.queries.content import category_stories, get_category_or_404, latest_stories, list_categories
+from forum.templating import render
+from forum.web import page_param, viewer_of
+
+
+def story_cards(stories: list[Post], request: Request) -> list[dict]:
+    viewer = viewer_of(request)
+    return [{"post": s, "thread": s.thread, "author": author_view(s, viewer)} for s in stories]
+
+
+async def home(request: Request) -> Response:
+    stories = await latest_stories()
+    categories = await list_categories()
+    return render(request, "home.html",
+                  {"stories": story_cards(stories, request), "categories": categories})
+
+
+async def category(request: Request) -> Response:
+    page = page_param(request)
+    found = await get_category_or_404(request.path_params["slug"])
+    listing = await category_stories(found, page)
+    return render(request, "categories/detail.html", {
+        "category": found,
+        "stories": story_cards(listing.stories, request),
+        "page": listing.page,
+        "pages": listing.pages,
+    })

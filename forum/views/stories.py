@@ -1,0 +1,146 @@
+"""Reading a story's thread, writing stories and replies, editing and deleting posts."""
+
+from __future__ import annotations
+
+from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response
+
+from forum import permissions
+from forum.actions.posting import create_reply, create_story, delete_post, edit_post
+from forum.anonymity import author_view
+from forum.forms import CONTENT_WARNINGS, FormInvalid, parse_edit, parse_reply, parse_story
+from forum.models.accounts import User
+from forum.models.content import Post
+from forum.queries.content import (
+    get_category_or_404,
+    get_post_or_404,
+    get_story_or_404,
+    get_thread_page,
+    list_categories,
+    page_of_post,
+)
+from forum.templating import render
+from forum.web import int_param, new_submission_id, page_param, read_form, viewer_of
+
+
+def post_link(post: Post, page: int) -> str:
+    page_part = f"?page={page}" if page > 1 else ""
+    return f"/stories/{post.thread_id}{page_part}#post-{post.id}"
+
+
+def _post_card(post: Post, viewer: User | None) -> dict:
+    return {
+        "post": post,
+        "author": author_view(post, viewer),
+        "can_edit": permissions.can_edit_post(viewer, post),
+        "can_delete": permissions.can_delete_post(viewer, post),
+    }
+
+
+async def story_detail(request: Request, form_errors: dict | None = None,
+                       form_values: dict | None = None, status_code: int = 200) -> Response:
+    viewer = viewer_of(request)
+    thread_page = await get_thread_page(int_param(request, "thread_id"), viewer,
+                                        page_param(request))
+    return render(request, "stories/detail.html", {
+        "thread": thread_page.thread,
+        "category": thread_page.thread.category,
+        "story": _post_card(thread_page.story, viewer),
+        "replies": [_post_card(r, viewer) for r in thread_page.replies],
+        "page": thread_page.page,
+        "pages": thread_page.pages,
+        "reply_total": thread_page.reply_total,
+        "can_reply": permissions.can_reply(viewer, thread_page.thread),
+        "errors": form_errors or {},
+        "values": form_values or {},
+        "submission_id": new_submission_id(),
+    }, status_code=status_code)
+
+
+async def new_story_form(request: Request, errors: dict | None = None,
+                         values: dict | None = None, status_code: int = 200) -> Response:
+    permissions.ensure_can_write_story(viewer_of(request))
+    values = values or {"category": request.query_params.get("category", "")}
+    return render(request, "stories/new.html", {
+        "categories": await list_categories(),
+        "warnings": CONTENT_WARNINGS,
+        "errors": errors or {},
+        "values": values,
+        "submission_id": values.get("submission_id") or new_submission_id(),
+    }, status_code=status_code)
+
+
+async def new_story(request: Request) -> Response:
+    viewer = viewer_of(request)
+    permissions.ensure_can_write_story(viewer)
+    assert viewer is not None
+    data = await read_form(request)
+    try:
+        form = parse_story(data)
+        category = await get_category_or_404(form.category)
+        story, _created = await create_story(viewer, category, form)
+    except FormInvalid as invalid:
+        return await new_story_form(request, invalid.errors, invalid.values, status_code=422)
+    return RedirectResponse(f"/stories/{story.thread_id}", status_code=303)
+
+
+async def new_reply(request: Request) -> Response:
+    viewer = viewer_of(request)
+    story = await get_story_or_404(int_param(request, "thread_id"), viewer)
+    permissions.ensure_can_reply(viewer, story.thread)
+    assert viewer is not None
+    data = await read_form(request)
+    try:
+        reply, _created = await create_reply(viewer, story.thread, parse_reply(data))
+    except FormInvalid as invalid:
+        return await story_detail(request, invalid.errors, invalid.values, status_code=422)
+    page = await page_of_post(reply, viewer)
+    return RedirectResponse(post_link(reply, page), status_code=303)
+
+
+async def permalink(request: Request) -> Response:
+    viewer = viewer_of(request)
+    post = await get_post_or_404(int_param(request, "post_id"), viewer)
+    page = await page_of_post(post, viewer)
+    return RedirectResponse(post_link(post, page), status_code=303)
+
+
+async def edit_form(request: Request, errors: dict | None = None, values: dict | None = None,
+                    status_code: int = 200) -> Response:
+    viewer = viewer_of(request)
+    post = await get_post_or_404(int_param(request, "post_id"), viewer)
+    permissions.ensure_can_edit_post(viewer, post)
+    values = values or {"title": post.thread.title, "body": post.body_md}
+    return render(request, "stories/edit.html",
+                  {"post": post, "thread": post.thread, "errors": errors or {}, "values": values},
+                  status_code=status_code)
+
+
+async def edit(request: Request) -> Response:
+    viewer = viewer_of(request)
+    post = await get_post_or_404(int_param(request, "post_id"), viewer)
+    permissions.ensure_can_edit_post(viewer, post)
+    data = await read_form(request)
+    try:
+        await edit_post(post, parse_edit(data, is_story=post.is_story))
+    except FormInvalid as invalid:
+        return await edit_form(request, invalid.errors, invalid.values, status_code=422)
+    return RedirectResponse(post_link(post, await page_of_post(post, viewer)), status_code=303)
+
+
+async def delete_form(request: Request) -> Response:
+    viewer = viewer_of(request)
+    post = await get_post_or_404(int_param(request, "post_id"), viewer)
+    permissions.ensure_can_delete_post(viewer, post)
+    return render(request, "stories/delete.html", {"post": post, "thread": post.thread})
+
+
+async def delete(request: Request) -> Response:
+    viewer = viewer_of(request)
+    post = await get_post_or_404(int_param(request, "post_id"), viewer)
+    permissions.ensure_can_delete_post(viewer, post)
+    await delete_post(post)
+    if post.is_story:
+        return RedirectResponse(f"/c/{post.thread.category.slug}", status_code=303)
+    return RedirectResponse(f"/stories/{post.thread_id}", status_code=303)
+

@@ -1,0 +1,111 @@
+"""Request helpers shared by the HTML views and the JSON API."""
+
+from __future__ import annotations
+
+import json
+import secrets
+from ipaddress import ip_address, ip_network
+from typing import Any
+
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+
+from forum.forms import parse_page
+from forum.models.accounts import User
+from forum.ratelimit import RateLimiter
+from forum.settings import Settings
+
+MULTI_VALUE_FIELDS = frozenset({"content_warnings"})
+
+
+def settings_of(request: Request) -> Settings:
+    return request.app.state.settings
+
+
+def viewer_of(request: Request) -> User | None:
+    return request.scope.get("state", {}).get("viewer")
+
+
+def session_token_of(request: Request) -> str | None:
+    return request.scope.get("state", {}).get("session_token")
+
+
+def client_address(request: Request) -> str:
+    """The client's address, trusting X-Forwarded-For only from configured proxies."""
+    peer = request.client.host if request.client else "unknown"
+    trusted = settings_of(request).trusted_proxies
+    if not trusted or not _in_networks(peer, trusted):
+        return peer
+    hops = [h.strip() for h in request.headers.get("x-forwarded-for", "").split(",") if h.strip()]
+    for hop in reversed(hops):
+        if not _in_networks(hop, trusted):
+            return hop
+    return peer
+
+
+def _in_networks(address: str, networks: tuple[str, ...]) -> bool:
+    try:
+        ip = ip_address(address)
+    except ValueError:
+        return False
+    return any(ip in ip_network(net, strict=False) for net in networks)
+
+
+async def enforce_rate_limit(request: Request, name: str, key: str) -> None:
+    limiter: RateLimiter = request.app.state.rate_limiter
+    refusal = await limiter.hit(name, key)
+    if refusal is not None:
+        minutes = max(1, round(refusal.retry_after / 60))
+        raise HTTPException(
+            429,
+            f"There were too many attempts in a short time. Please try again in about "
+            f"{minutes} minute{'s' if minutes != 1 else ''}.",
+            headers={"Retry-After": str(refusal.retry_after)},
+        )
+
+
+async def read_form(request: Request) -> dict[str, Any]:
+    try:
+        form = await request.form(max_files=0, max_fields=100)
+    except HTTPException:
+        raise
+    except Exception as exc:
+        raise HTTPException(400, "The form could not be read. Please try again.") from exc
+    data: dict[str, Any] = {}
+    for key, value in form.multi_items():
+        if not isinstance(value, str):
+            raise HTTPException(400, "Files can't be uploaded here.")
+        if key in MULTI_VALUE_FIELDS:
+            data.setdefault(key, []).append(value)
+        else:
+            data[key] = value
+    return data
+
+
+async def read_json(request: Request) -> dict[str, Any]:
+    body = await request.body()
+    try:
+        data = json.loads(body) if body else {}
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise HTTPException(400, "The request body is not valid JSON.") from exc
+    if not isinstance(data, dict):
+        raise HTTPException(400, "The request body must be a JSON object.")
+    return data
+
+
+def page_param(request: Request) -> int:
+    page = parse_page(request.query_params.get("page"))
+    if page is None:
+        raise HTTPException(400, "The page number must be a whole number from 1 up.")
+    return page
+
+
+def int_param(request: Request, name: str) -> int:
+    value = request.path_params[name]
+    if not 0 < value < 2**31:
+        raise HTTPException(404, "We couldn't find that.")
+    return value
+
+
+def new_submission_id() -> str:
+    return secrets.token_urlsafe(18)
