@@ -46,7 +46,7 @@ def is_api(request: Request) -> bool:
 
 def problem(status: int, detail: str | None = None, headers: dict[str, str] | None = None,
             **extra: Any) -> JSONResponse:
-    slug, title, message = MESSAGES.get(status, MESSAGES[400 if status < 500 else 500])
+    _, title, message = MESSAGES.get(status, MESSAGES[400 if status < 500 else 500])
     body = {"type": problem_type(status), "title": title, "status": status,
             "detail": detail or message, **extra}
     return JSONResponse(body, status_code=status, headers=headers,
@@ -59,7 +59,7 @@ def error_response(request: Request, status: int, detail: str | None = None,
         return problem(status, detail, headers)
     if status == 401 and request.method == "GET":
         return RedirectResponse(f"/signin?next={request.url.path}", status_code=303)
-    _slug, title, message = MESSAGES.get(status, MESSAGES[400 if status < 500 else 500])
+    _, title, message = MESSAGES.get(status, MESSAGES[400 if status < 500 else 500])
     response = render(request, "errors/error.html",
                       {"status": status, "title": title, "message": detail or message},
                       status_code=status)

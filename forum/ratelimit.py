@@ -39,7 +39,7 @@ def parse_overrides(text: str) -> dict[str, list[RateLimitItem]] | None:
                 raise RateLimitConfigError(f"unknown rate limit {current!r} in FORUM_RATE_LIMITS")
             overridden[current] = [value]
         elif current is None:
-            raise RateLimitConfigError(f"FORUM_RATE_LIMITS: {part!r} needs a name, as in signup=...")
+            raise RateLimitConfigError(f"FORUM_RATE_LIMITS: {part!r} needs a name (signup=...)")
         else:
             overridden[current].append(part)
     chosen = {name: ";".join(overridden.get(name, [v])) for name, v in DEFAULT_LIMITS.items()}

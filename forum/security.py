@@ -113,8 +113,8 @@ class BodyLimitMiddleware:
 class CSRFMiddleware:
     """Refuses unsafe requests that lack this person's CSRF token or come from another site.
 
-    Forms (urlencoded) carry the token in a hidden field, scripts in the X-CSRF-Token header. API calls
-    authenticated with a bearer token carry no ambient credentials and are exempt; API calls
+    Forms (urlencoded) carry the token in a hidden field, scripts in the X-CSRF-Token header.
+    API calls authenticated with a bearer token carry no ambient credentials and are exempt; API calls
     with no credentials at all (sign-up, token requests) cannot act for anyone and are too.
     """
 

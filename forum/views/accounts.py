@@ -17,9 +17,22 @@ from forum.forms import (
     parse_signup,
 )
 from forum.models.accounts import User
-from forum.sessions import SESSION_COOKIE, WEB_SESSION_DAYS, end_all_sessions, end_session, start_session
+from forum.sessions import (
+    SESSION_COOKIE,
+    WEB_SESSION_DAYS,
+    end_all_sessions,
+    end_session,
+    start_session,
+)
 from forum.templating import render
-from forum.web import client_address, enforce_rate_limit, read_form, session_token_of, settings_of, viewer_of
+from forum.web import (
+    client_address,
+    enforce_rate_limit,
+    read_form,
+    session_token_of,
+    settings_of,
+    viewer_of,
+)
 
 SIGNIN_FAILED = "That username and password don't match an account. Please check and try again."
 

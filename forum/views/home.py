@@ -7,7 +7,12 @@ from starlette.responses import Response
 
 from forum.anonymity import author_view
 from forum.models.content import Post
-from forum.queries.content import category_stories, get_category_or_404, latest_stories, list_categories
+from forum.queries.content import (
+    category_stories,
+    get_category_or_404,
+    latest_stories,
+    list_categories,
+)
 from forum.templating import render
 from forum.web import page_param, viewer_of
 

@@ -1,0 +1,52 @@
+#!/usr/bin/env bash
+# The whole suite on SQLite, then again on PostgreSQL in a throwaway database.
+# Under CI=true a missing PostgreSQL or browser fails the run instead of skipping.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+BIN=.venv/bin
+PG_HOST=${FORUM_TEST_PG_HOST:-127.0.0.1}
+PG_PORT=${FORUM_TEST_PG_PORT:-5432}
+PG_USER=${FORUM_TEST_PG_USER:-postgres}
+
+echo "== ruff"
+$BIN/ruff check forum tests bench
+
+if [ ! -x /usr/bin/chromium ]; then
+  echo "== installing Debian's chromium for the browser tests"
+  if command -v apt-get >/dev/null && [ "$(id -u)" = 0 ]; then
+    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) \
+      || echo "could not install chromium"
+  fi
+fi
+if [ ! -x /usr/bin/chromium ] && [ "${CI:-}" = "true" ]; then
+  echo "FAIL: /usr/bin/chromium is missing and CI=true: the browser tests must run." >&2
+  exit 1
+fi
+
+echo "== suite on SQLite"
+$BIN/pytest -p no:cacheprovider "$@"
+
+pg_up() { $BIN/python - "$PG_HOST" "$PG_PORT" <<'PY'
+import socket, sys
+s = socket.socket(); s.settimeout(2)
+try:
+    s.connect((sys.argv[1], int(sys.argv[2])))
+except OSError:
+    sys.exit(1)
+PY
+}
+
+if pg_up; then
+  DB="hearth_test_$$_$(date +%s)"
+  URL="postgres://${PG_USER}@${PG_HOST}:${PG_PORT}/${DB}"
+  ADMIN_URL="postgres://${PG_USER}@${PG_HOST}:${PG_PORT}/postgres"
+  $BIN/python -m tests.pgdb create "$ADMIN_URL" "$DB"
+  trap '$BIN/python -m tests.pgdb drop "$ADMIN_URL" "$DB"' EXIT
+  echo "== suite on PostgreSQL (database $DB)"
+  FORUM_TEST_DATABASE_URL="$URL" $BIN/pytest -p no:cacheprovider "$@"
+elif [ "${CI:-}" = "true" ]; then
+  echo "FAIL: PostgreSQL is not answering on ${PG_HOST}:${PG_PORT} and CI=true." >&2
+  exit 1
+else
+  echo "== PostgreSQL not answering on ${PG_HOST}:${PG_PORT}: SQLite run only (CI=true makes this fail)"
+fi
