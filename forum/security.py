@@ -114,8 +114,8 @@ class CSRFMiddleware:
     """Refuses unsafe requests that lack this person's CSRF token or come from another site.
 
     Forms (urlencoded) carry the token in a hidden field, scripts in the X-CSRF-Token header.
-    API calls authenticated with a bearer token carry no ambient credentials and are exempt; API calls
-    with no credentials at all (sign-up, token requests) cannot act for anyone and are too.
+    API calls authenticated with a bearer token carry no ambient credentials and are exempt;
+    API calls with no credentials at all (sign-up, token requests) act for nobody: exempt too.
     """
 
     def __init__(self, app: ASGIApp, *, secret: str, base_url: str, error_page: ErrorPage) -> None:

@@ -1,0 +1,190 @@
+"""Every route × {visitor, member (the author), other member}, and CSRF on every unsafe route.
+
+Adding a route without adding it here fails `test_every_route_is_in_the_matrix`.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from starlette.routing import Mount, Route
+
+from forum.routes import routes
+
+from ..factories import PASSWORD, make_reply, make_story, make_user
+
+V, M, O = "visitor", "member", "other"
+
+# (method, path template, body, {persona: expected status})
+MATRIX: list[tuple[str, str, dict[str, Any] | None, dict[str, int]]] = [
+    ("GET", "/", None, {V: 200, M: 200, O: 200}),
+    ("GET", "/help", None, {V: 200, M: 200, O: 200}),
+    ("GET", "/c/{slug}", None, {V: 200, M: 200, O: 200}),
+    ("GET", "/stories/new", None, {V: 303, M: 200, O: 200}),
+    ("POST", "/stories/new", {"category": "small-wins", "title": "T", "body": "B"},
+     {V: 401, M: 303, O: 303}),
+    ("GET", "/stories/{thread_id}", None, {V: 200, M: 200, O: 200}),
+    ("POST", "/stories/{thread_id}/replies", {"body": "Thinking of you."},
+     {V: 401, M: 303, O: 303}),
+    ("GET", "/posts/{post_id}", None, {V: 303, M: 303, O: 303}),
+    ("GET", "/posts/{post_id}/edit", None, {V: 303, M: 200, O: 403}),
+    ("POST", "/posts/{post_id}/edit", {"body": "Changed."}, {V: 401, M: 303, O: 403}),
+    ("GET", "/posts/{post_id}/delete", None, {V: 303, M: 200, O: 403}),
+    ("POST", "/posts/{post_id}/delete", {}, {V: 401, M: 303, O: 403}),
+    ("GET", "/signup", None, {V: 200, M: 200, O: 200}),
+    ("POST", "/signup", {"username": "newcomer", "password": "kettle orchard lantern"},
+     {V: 303, M: 303, O: 303}),
+    ("GET", "/signin", None, {V: 200, M: 200, O: 200}),
+    ("POST", "/signin", {"username": "nobody", "password": "wrong password here"},
+     {V: 422, M: 422, O: 422}),
+    ("POST", "/signout", {}, {V: 303, M: 303, O: 303}),
+    ("GET", "/account", None, {V: 303, M: 200, O: 200}),
+    ("POST", "/account", {"display_name": "Someone"}, {V: 401, M: 303, O: 303}),
+    ("POST", "/account/password", {"current_password": "x", "new_password": "y"},
+     {V: 401, M: 422, O: 422}),
+    ("POST", "/account/sessions/end", {}, {V: 401, M: 303, O: 303}),
+    ("POST", "/api/v1/accounts", {"username": "apinew", "password": "kettle orchard lantern"},
+     {V: 201, M: 201, O: 201}),
+    ("POST", "/api/v1/tokens", {"username": "owner", "password": PASSWORD},
+     {V: 201, M: 201, O: 201}),
+    ("DELETE", "/api/v1/tokens/current", None, {V: 401, M: 204, O: 204}),
+    ("GET", "/api/v1/me", None, {V: 401, M: 200, O: 200}),
+    ("PATCH", "/api/v1/me", {"bio": "Hi"}, {V: 401, M: 200, O: 200}),
+    ("POST", "/api/v1/me/password", {"current_password": "x", "new_password": "y"},
+     {V: 401, M: 422, O: 422}),
+    ("POST", "/api/v1/me/sessions/end", None, {V: 401, M: 204, O: 204}),
+    ("GET", "/api/v1/categories", None, {V: 200, M: 200, O: 200}),
+    ("GET", "/api/v1/categories/{slug}/stories", None, {V: 200, M: 200, O: 200}),
+    ("POST", "/api/v1/stories", {"category": "small-wins", "title": "T", "body": "B"},
+     {V: 401, M: 201, O: 201}),
+    ("GET", "/api/v1/stories/{thread_id}", None, {V: 200, M: 200, O: 200}),
+    ("POST", "/api/v1/stories/{thread_id}/replies", {"body": "With you."},
+     {V: 401, M: 201, O: 201}),
+    ("PATCH", "/api/v1/posts/{post_id}", {"body": "Edited."}, {V: 401, M: 200, O: 403}),
+    ("DELETE", "/api/v1/posts/{post_id}", None, {V: 401, M: 204, O: 403}),
+    ("GET", "/api/v1/openapi.json", None, {V: 200, M: 200, O: 200}),
+    ("GET", "/static/{path}", None, {V: 200, M: 200, O: 200}),
+]
+
+
+def app_routes() -> set[tuple[str, str]]:
+    found: set[tuple[str, str]] = set()
+    for route in routes:
+        if isinstance(route, Mount) and route.routes:
+            for inner in route.routes:
+                assert isinstance(inner, Route)
+                for method in inner.methods or ():
+                    if method != "HEAD":
+                        found.add((method, route.path + inner.path))
+        elif isinstance(route, Mount):
+            found.add(("GET", route.path + "/{path}"))
+        elif isinstance(route, Route):
+            for method in route.methods or ():
+                if method != "HEAD":
+                    found.add((method, route.path))
+    return found
+
+
+def _template(path: str) -> str:
+    return path.replace("{slug:str}", "{slug}").replace("{thread_id:int}", "{thread_id}") \
+        .replace("{post_id:int}", "{post_id}")
+
+
+def test_every_route_is_in_the_matrix():
+    in_app = {(m, _template(p)) for m, p in app_routes()}
+    in_matrix = {(m, p) for m, p, _, _ in MATRIX}
+    assert in_app == in_matrix
+
+
+@pytest.fixture
+async def world(client_factory):
+    owner = await make_user("owner")
+    other = await make_user("other")
+    story = await make_story(owner, title="Owner's story")
+    reply = await make_reply(owner, story, "Owner's reply")
+    return {"owner": owner, "other": other, "story": story, "reply": reply,
+            "make": client_factory}
+
+
+async def persona_client(world, persona: str, api: bool):
+    user = {V: None, M: world["owner"], O: world["other"]}[persona]
+    return await world["make"](user, api_token=api and user is not None)
+
+
+def fill(path: str, world) -> str:
+    return path.format(slug="small-wins", thread_id=world["story"].thread_id,
+                       post_id=world["reply"].id, path="forum.css")
+
+
+@pytest.mark.parametrize("persona", [V, M, O])
+@pytest.mark.parametrize(("method", "path", "body", "expected"), MATRIX,
+                         ids=[f"{m} {p}" for m, p, _, _ in MATRIX])
+async def test_route_answers_each_persona_as_expected(world, persona, method, path, body,
+                                                      expected):
+    is_api = path.startswith("/api/")
+    client = await persona_client(world, persona, is_api)
+    url = fill(path, world)
+    if is_api:
+        response = await client.api(method, url, json=body)
+    elif method == "GET":
+        response = await client.get(url)
+    else:
+        response = await client.post_form(url, body)
+    assert response.status_code == expected[persona], response.text[:500]
+    if response.status_code >= 400 and is_api:
+        assert response.headers["content-type"].startswith("application/problem+json")
+
+
+UNSAFE = [(m, p, b) for m, p, b, _ in MATRIX if m in ("POST", "PUT", "PATCH", "DELETE")]
+
+
+@pytest.mark.parametrize(("method", "path", "body"), UNSAFE,
+                         ids=[f"{m} {p}" for m, p, _ in UNSAFE])
+async def test_unsafe_route_refuses_a_cookie_request_without_csrf_token(world, method, path,
+                                                                         body):
+    client = await persona_client(world, M, api=False)
+    url = fill(path, world)
+    if path.startswith("/api/"):
+        response = await client.http.request(method, url, json=body)
+    else:
+        response = await client.http.request(method, url, data=body or {})
+    assert response.status_code == 403
+    assert "expired" in response.text or "another site" in response.text
+
+
+# API calls with neither a cookie session nor a bearer token act for nobody, so only pages here.
+UNSAFE_PAGES = [(m, p, b) for m, p, b in UNSAFE if not p.startswith("/api/")]
+
+
+@pytest.mark.parametrize(("method", "path", "body"), UNSAFE_PAGES,
+                         ids=[f"{m} {p}" for m, p, _ in UNSAFE_PAGES])
+async def test_unsafe_page_refuses_a_visitor_without_csrf_token(world, method, path, body):
+    client = await persona_client(world, V, api=False)
+    response = await client.http.request(method, fill(path, world), data=body or {})
+    assert response.status_code == 403
+
+
+async def test_cross_site_form_post_is_refused_even_with_a_valid_token(world):
+    client = await persona_client(world, M, api=False)
+    token = await client.csrf()
+    for headers in ({"Origin": "https://evil.example"}, {"Sec-Fetch-Site": "cross-site"},
+                    {"Origin": "null"}):
+        response = await client.http.post(
+            f"/stories/{world['story'].thread_id}/replies",
+            data={"csrf_token": token, "body": "forged"}, headers=headers)
+        assert response.status_code == 403, headers
+    same = await client.http.post(
+        f"/stories/{world['story'].thread_id}/replies",
+        data={"csrf_token": token, "body": "real"},
+        headers={"Origin": "http://127.0.0.1:8000", "Sec-Fetch-Site": "same-origin"})
+    assert same.status_code == 303
+
+
+async def test_cookie_authenticated_api_call_works_with_the_csrf_header(world):
+    client = await persona_client(world, M, api=False)
+    token = await client.csrf()
+    response = await client.http.patch("/api/v1/me", json={"bio": "from a script"},
+                                       headers={"X-CSRF-Token": token})
+    assert response.status_code == 200
+    assert response.json()["bio"] == "from a script"
