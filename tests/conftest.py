@@ -186,3 +186,9 @@ def count_queries() -> Iterator[QueryCounter]:
     finally:
         logger.removeHandler(counter)
         logger.setLevel(previous)
+
+
+@pytest.fixture
+async def api_member(client_factory: Any) -> Client:
+    """A member using the JSON API with a bearer token."""
+    return await client_factory(await make_user("heron_api"), api_token=True)

@@ -1,0 +1,175 @@
+"""Bad input gets a clear, kind 4xx and loses nothing — never a 500."""
+
+from __future__ import annotations
+
+import pytest
+
+from forum.models.accounts import User
+from forum.models.content import Post, Thread
+
+from ..factories import make_story
+
+
+async def test_over_long_title_is_422_and_the_form_keeps_everything(member):
+    body = "My whole story, typed with care."
+    response = await member.post_form("/stories/new", {
+        "category": "grief-loss", "title": "t" * 151, "body": body,
+        "content_warnings": ["child_loss"]})
+    assert response.status_code == 422
+    assert "Title can be at most 150 characters" in response.text
+    assert body in response.text
+    assert "t" * 151 in response.text
+    assert 'value="child_loss" checked' in response.text
+    assert 'value="grief-loss" selected' in response.text
+    assert not await Thread.exists()
+
+
+async def test_over_long_body_is_422_with_a_message(member):
+    response = await member.post_form("/stories/new", {
+        "category": "grief-loss", "title": "T", "body": "b" * 40_001})
+    assert response.status_code == 422
+    assert "at most 40,000 characters" in response.text
+    assert not await Post.exists()
+
+
+async def test_over_long_reply_keeps_the_text_on_the_story_page(member, other_member):
+    story = await make_story(member.user)
+    reply = "r" * 10_001
+    response = await other_member.post_form(f"/stories/{story.thread_id}/replies",
+                                            {"body": reply})
+    assert response.status_code == 422
+    assert "at most 10,000 characters" in response.text
+    assert reply in response.text
+    assert not await Post.filter(is_story=False).exists()
+
+
+async def test_over_long_username_is_422(visitor):
+    response = await visitor.post_form("/signup", {"username": "u" * 31,
+                                                   "password": "kettle orchard lantern"})
+    assert response.status_code == 422
+    assert "at most 30 characters" in response.text
+
+
+async def test_body_over_256_kib_is_413_for_pages_and_api(member, api_member):
+    big = "x" * (256 * 1024 + 1)
+    response = await member.post_form("/stories/new", {"category": "small-wins",
+                                                       "title": "T", "body": big})
+    assert response.status_code == 413
+    assert "too much to send at once" in response.text
+    response = await api_member.api("POST", "/api/v1/stories",
+                                    json={"category": "small-wins", "title": "T", "body": big})
+    assert response.status_code == 413
+    assert response.headers["content-type"] == "application/problem+json"
+    assert not await Post.exists()
+
+
+async def test_streamed_body_over_the_cap_is_413_too(member):
+    async def chunks():
+        for _ in range(300):
+            yield b"body=" + b"x" * 1024
+
+    token = await member.csrf()
+    response = await member.http.post(
+        "/stories/new", content=chunks(),
+        headers={"content-type": "application/x-www-form-urlencoded", "x-csrf-token": token})
+    assert response.status_code == 413
+
+
+@pytest.mark.parametrize("query", ["?page=-1", "?page=abc", "?page=0", "?page=1.5",
+                                   "?page=99999999999"])
+async def test_bad_page_numbers_are_400(visitor, member, query):
+    story = await make_story(member.user)
+    for url in (f"/stories/{story.thread_id}", "/c/small-wins",
+                f"/api/v1/stories/{story.thread_id}", "/api/v1/categories/small-wins/stories"):
+        response = await visitor.get(url + query)
+        assert response.status_code == 400, url
+
+
+@pytest.mark.parametrize("url", ["/stories/999999", "/stories/abc", "/posts/0",
+                                 "/posts/99999999999999999999", "/c/no-such-place",
+                                 "/api/v1/stories/424242", "/api/v1/categories/nope/stories",
+                                 "/stories/1/../../etc/passwd", "/static/../forum/app.py"])
+async def test_unknown_things_are_404(visitor, url):
+    response = await visitor.get(url)
+    assert response.status_code == 404
+
+
+async def test_page_past_the_end_is_404(visitor, member):
+    story = await make_story(member.user)
+    assert (await visitor.get(f"/stories/{story.thread_id}?page=2")).status_code == 404
+
+
+async def test_nul_bytes_are_refused_kindly_on_pages_and_api(member, api_member):
+    response = await member.post_form("/stories/new", {"category": "small-wins",
+                                                       "title": "T", "body": "a\x00b"})
+    assert response.status_code == 422
+    assert "NUL character" in response.text
+    response = await api_member.api("POST", "/api/v1/stories",
+                                    json={"category": "small-wins", "title": "T\x00", "body": "b"})
+    assert response.status_code == 422
+    assert "title" in response.json()["errors"]
+
+
+async def test_lone_surrogates_in_json_are_422_not_500(api_member):
+    raw = b'{"category": "small-wins", "title": "T", "body": "broken \\ud800 text"}'
+    response = await api_member.api("POST", "/api/v1/stories", content=raw,
+                                headers={"content-type": "application/json"})
+    assert response.status_code == 422
+    assert "surrogate" in response.json()["errors"]["body"]
+
+
+async def test_invalid_utf8_in_a_form_is_not_a_500(member):
+    token = await member.csrf()
+    response = await member.http.post(
+        "/stories/new",
+        content=f"csrf_token={token}&category=small-wins&title=%FF%FE&body=%ED%A0%80".encode(),
+        headers={"content-type": "application/x-www-form-urlencoded"})
+    assert response.status_code in (303, 400, 422)
+
+
+@pytest.mark.parametrize("payload", [b"not json", b"[1, 2]", b'"string"', b"{",
+                                     b'{"title": ["a"], "body": {"x": 1}, "category": 5}'])
+async def test_malformed_json_is_a_4xx_problem(api_member, payload):
+    response = await api_member.api("POST", "/api/v1/stories", content=payload,
+                                headers={"content-type": "application/json"})
+    assert response.status_code in (400, 422)
+    assert response.headers["content-type"] == "application/problem+json"
+    assert response.json()["detail"]
+
+
+async def test_unknown_category_in_a_story_is_a_404_problem(api_member):
+    response = await api_member.api("POST", "/api/v1/stories",
+                                json={"category": "nope", "title": "T", "body": "B"})
+    assert response.status_code == 404
+
+
+async def test_reply_to_a_post_in_another_thread_is_refused(api_member):
+    one = await make_story(api_member.user)
+    two = await make_story(api_member.user)
+    response = await api_member.api("POST", f"/api/v1/stories/{one.thread_id}/replies",
+                                json={"body": "hi", "reply_to": two.id})
+    assert response.status_code == 422
+    assert "reply_to" in response.json()["errors"]
+
+
+async def test_wrong_method_is_405_not_500(visitor):
+    assert (await visitor.http.get("/signout")).status_code == 405
+    assert (await visitor.http.get("/account/password")).status_code == 405
+
+
+async def test_a_crash_shows_a_kind_500_page_with_security_headers(app, settings):
+    import httpx
+    from starlette.routing import Route
+
+    async def boom(request):
+        raise RuntimeError("kaboom")
+
+    app.router.routes.insert(0, Route("/__boom", boom))
+    transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
+    async with httpx.AsyncClient(transport=transport, base_url="http://t") as client:
+        response = await client.get("/__boom")
+    assert response.status_code == 500
+    assert "Something went wrong on our side" in response.text
+    assert "kaboom" not in response.text
+    assert response.headers["content-security-policy"].startswith("default-src 'self'")
+    assert not await User.exists()

@@ -1,0 +1,151 @@
+import re
+
+from forum.models.content import Post, PostRevision, PostStatus, Thread
+
+from ..conftest import count_queries
+from ..factories import make_reply, make_story, make_user
+
+
+async def test_story_keeps_its_content_warnings_and_shows_them(member, visitor):
+    response = await member.post_form("/stories/new", {
+        "category": "recovery-sobriety", "title": "Day 100", "body": "It was hard.",
+        "content_warnings": ["substance_use", "self_harm"], "content_warning_note": "relapse",
+    })
+    thread = await Thread.get(id=int(response.headers["location"].rsplit("/", 1)[1]))
+    assert thread.content_warnings == ["self_harm", "substance_use"]
+    assert thread.content_warning_note == "relapse"
+    page = await visitor.get(f"/stories/{thread.id}")
+    assert "This story mentions: self-harm, substance use, relapse" in page.text
+
+
+async def test_markdown_is_rendered_once_when_written(member):
+    story = await make_story(member.user, body="Some **bold** words")
+    assert story.body_html == "<p>Some <strong>bold</strong> words</p>\n"
+
+
+async def test_double_submitted_story_form_creates_one_story(member):
+    form = {"category": "small-wins", "title": "Once", "body": "Only once please.",
+            "submission_id": "abcdefghijklmnop1234"}
+    first = await member.post_form("/stories/new", form)
+    second = await member.post_form("/stories/new", form)
+    assert first.status_code == second.status_code == 303
+    assert first.headers["location"] == second.headers["location"]
+    assert await Thread.all().count() == 1
+
+
+async def test_double_submitted_reply_creates_one_reply(member, other_member):
+    story = await make_story(member.user)
+    form = {"body": "Hello there", "submission_id": "zyxwvutsrqponmlk9876"}
+    await other_member.post_form(f"/stories/{story.thread_id}/replies", form)
+    await other_member.post_form(f"/stories/{story.thread_id}/replies", form)
+    assert await Post.filter(is_story=False).count() == 1
+    assert (await Thread.get(id=story.thread_id)).reply_count == 1
+
+
+async def test_replies_paginate_fifty_per_page_and_permalinks_land_on_the_right_page(
+        visitor, member):
+    story = await make_story(member.user)
+    replies = [await make_reply(member.user, story, f"reply number {n}") for n in range(1, 53)]
+    first = await visitor.get(f"/stories/{story.thread_id}")
+    assert "reply number 50<" in first.text and "reply number 51<" not in first.text
+    second = await visitor.get(f"/stories/{story.thread_id}?page=2")
+    assert "reply number 51<" in second.text and "reply number 52<" in second.text
+    jump = await visitor.get(f"/posts/{replies[50].id}")
+    assert jump.status_code == 303
+    assert jump.headers["location"] == f"/stories/{story.thread_id}?page=2#post-{replies[50].id}"
+    jump = await visitor.get(f"/posts/{replies[3].id}")
+    assert jump.headers["location"] == f"/stories/{story.thread_id}#post-{replies[3].id}"
+    assert (await visitor.get(f"/stories/{story.thread_id}?page=3")).status_code == 404
+
+
+async def test_editing_keeps_a_revision_and_shows_edited(member, visitor):
+    story = await make_story(member.user, title="Before", body="Old words")
+    response = await member.post_form(f"/posts/{story.id}/edit",
+                                      {"title": "After", "body": "New words"})
+    assert response.status_code == 303
+    revision = await PostRevision.get(post_id=story.id)
+    assert (revision.title, revision.body_md) == ("Before", "Old words")
+    page = await visitor.get(f"/stories/{story.thread_id}")
+    assert "New words" in page.text and "Old words" not in page.text
+    assert ">edited<" in page.text and "After" in page.text
+
+
+async def test_an_edit_that_changes_nothing_writes_no_revision(member):
+    story = await make_story(member.user, title="Same", body="Same words")
+    await member.post_form(f"/posts/{story.id}/edit", {"title": "Same", "body": "Same words"})
+    assert not await PostRevision.exists()
+    assert (await Post.get(id=story.id)).edited_at is None
+
+
+async def test_deleting_a_reply_hides_it_and_updates_the_count(member, visitor):
+    story = await make_story(member.user)
+    reply = await make_reply(member.user, story, "I regret this")
+    response = await member.post_form(f"/posts/{reply.id}/delete")
+    assert response.status_code == 303
+    assert (await Post.get(id=reply.id)).status == PostStatus.DELETED
+    assert (await Thread.get(id=story.thread_id)).reply_count == 0
+    page = await visitor.get(f"/stories/{story.thread_id}")
+    assert "I regret this" not in page.text
+    assert (await visitor.get(f"/posts/{reply.id}")).status_code == 404
+
+
+async def test_deleting_a_story_takes_the_thread_out_of_view(member, visitor):
+    story = await make_story(member.user, title="Please forget this")
+    await member.post_form(f"/posts/{story.id}/delete")
+    assert (await visitor.get(f"/stories/{story.thread_id}")).status_code == 404
+    assert "Please forget this" not in (await visitor.get("/")).text
+    assert "Please forget this" not in (await visitor.get("/c/small-wins")).text
+
+
+async def test_locked_thread_takes_no_replies(member, other_member):
+    story = await make_story(member.user)
+    await Thread.filter(id=story.thread_id).update(is_locked=True)
+    response = await other_member.post_form(f"/stories/{story.thread_id}/replies",
+                                            {"body": "hello"})
+    assert response.status_code == 403
+    page = await other_member.get(f"/stories/{story.thread_id}")
+    assert "This thread is locked" in page.text
+    assert 'action="/stories/' not in page.text
+
+
+async def test_home_and_category_list_the_latest_stories(visitor, member):
+    await make_story(member.user, title="Older story", category="grief-loss")
+    await make_story(member.user, title="Newer story", category="grief-loss")
+    home = await visitor.get("/")
+    assert home.text.index("Newer story") < home.text.index("Older story")
+    category = await visitor.get("/c/grief-loss")
+    assert "Newer story" in category.text
+    assert "Newer story" not in (await visitor.get("/c/small-wins")).text
+
+
+async def count_story_page_queries(client, thread_id: int) -> int:
+    with count_queries() as counter:
+        response = await client.get(f"/stories/{thread_id}")
+    assert response.status_code == 200
+    return len(counter.statements)
+
+
+async def test_story_page_runs_a_fixed_small_number_of_queries(member, visitor):
+    authors = [await make_user(f"replier{n}") for n in range(5)]
+    small = await make_story(member.user, title="Small thread")
+    big = await make_story(member.user, title="Big thread")
+    for n in range(5):
+        await make_reply(authors[n % 5], small, f"small {n}")
+    for n in range(50):
+        await make_reply(authors[n % 5], big, f"big {n}")
+    for client in (visitor, member):
+        five = await count_story_page_queries(client, small.thread_id)
+        fifty = await count_story_page_queries(client, big.thread_id)
+        assert five == fifty
+        assert fifty <= 6
+
+
+async def test_page_views_write_nothing(visitor, member):
+    story = await make_story(member.user)
+    await make_reply(member.user, story)
+    for client in (visitor, member):
+        with count_queries() as counter:
+            for url in ("/", "/c/small-wins", f"/stories/{story.thread_id}"):
+                assert (await client.get(url)).status_code == 200
+        writes = [s for s in counter.statements if not re.match(r"\s*SELECT", s, re.I)]
+        assert writes == []
