@@ -5,6 +5,7 @@ from __future__ import annotations
 from enum import StrEnum
 
 from tortoise import fields
+from tortoise.indexes import Index
 from tortoise.models import Model
 
 
@@ -61,3 +62,4 @@ class Session(Model):
 
     class Meta:
         table = "sessions"
+        indexes = [Index(fields=("user_id",))]

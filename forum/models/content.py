@@ -88,6 +88,7 @@ class Post(Model):
             Index(fields=("thread_id", "is_story", "status", "id")),
             Index(fields=("is_story", "status", "created_at")),
             Index(fields=("author_id", "created_at")),
+            Index(fields=("reply_to_id",)),
         ]
 
 
@@ -104,3 +105,4 @@ class PostRevision(Model):
 
     class Meta:
         table = "post_revisions"
+        indexes = [Index(fields=("post_id", "created_at"))]

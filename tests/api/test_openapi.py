@@ -1,0 +1,48 @@
+"""The OpenAPI document and the routes stay in step, both ways."""
+
+from starlette.routing import Mount, Route
+
+from forum.routes import routes
+
+
+def api_routes() -> set[tuple[str, str]]:
+    found = set()
+    for mount in routes:
+        if isinstance(mount, Mount) and mount.path == "/api/v1":
+            for route in mount.routes:
+                assert isinstance(route, Route)
+                path = mount.path + route.path
+                for name in ("thread_id", "post_id"):
+                    path = path.replace("{" + name + ":int}", "{id}")
+                path = path.replace("{slug:str}", "{slug}")
+                for method in route.methods or ():
+                    if method != "HEAD":
+                        found.add((method.lower(), path))
+    return found
+
+
+async def test_every_api_route_is_documented_and_every_documented_route_exists(visitor):
+    document = (await visitor.get("/api/v1/openapi.json")).json()
+    assert document["openapi"].startswith("3.1")
+    documented = {(method, path) for path, ops in document["paths"].items() for method in ops}
+    assert documented == api_routes()
+
+
+async def test_every_reference_in_the_document_resolves(visitor):
+    document = (await visitor.get("/api/v1/openapi.json")).json()
+    schemas = document["components"]["schemas"]
+
+    def refs(node):
+        if isinstance(node, dict):
+            for key, value in node.items():
+                if key == "$ref":
+                    yield value
+                else:
+                    yield from refs(value)
+        elif isinstance(node, list):
+            for item in node:
+                yield from refs(item)
+
+    for ref in refs(document):
+        assert ref.startswith("#/components/schemas/")
+        assert ref.rsplit("/", 1)[1] in schemas
