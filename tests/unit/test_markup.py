@@ -44,7 +44,7 @@ def test_images_never_load_remote_content():
 def test_dangerous_link_schemes_are_dropped():
     for link in ("javascript:alert(1)", "JaVaScRiPt:alert(1)", "data:text/html;base64,AAAA",
                  "vbscript:msgbox(1)"):
-        for tag, attrs in parse(render_markdown(f"[x]({link})")):
+        for _tag, attrs in parse(render_markdown(f"[x]({link})")):
             assert not (attrs.get("href") or "").lower().startswith(("javascript", "data", "vbs"))
 
 

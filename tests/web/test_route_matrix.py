@@ -14,7 +14,7 @@ from forum.routes import routes
 
 from ..factories import PASSWORD, make_reply, make_story, make_user
 
-V, M, O = "visitor", "member", "other"
+V, M, O = "visitor", "member", "other"  # noqa: E741
 
 # (method, path template, body, {persona: expected status})
 MATRIX: list[tuple[str, str, dict[str, Any] | None, dict[str, int]]] = [

@@ -42,9 +42,9 @@ class Audit(HTMLParser):
                 lowered = value.strip().lower()
                 if lowered.startswith(("javascript:", "data:", "vbscript:")):
                     self.problems.append(f"{name}={value!r} on <{tag}>")
-            if tag == "a" and name == "href" and value and value.startswith("http"):
-                if "nofollow" not in (attributes.get("rel") or ""):
-                    self.problems.append(f"user link without rel=nofollow: {value}")
+            if (tag == "a" and name == "href" and value and value.startswith("http")
+                    and "nofollow" not in (attributes.get("rel") or "")):
+                self.problems.append(f"user link without rel=nofollow: {value}")
 
 
 def audit(html: str) -> list[str]:
