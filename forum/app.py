@@ -36,12 +36,15 @@ def create_app(settings: Settings, *, manage_database: bool = True,
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
-        if not manage_database:
-            yield
-            return
-        async with RegisterTortoise(app, config=tortoise_config(settings.database_url)):
-            await check_sqlite_pragmas()
-            yield
+        try:
+            if not manage_database:
+                yield
+                return
+            async with RegisterTortoise(app, config=tortoise_config(settings.database_url)):
+                await check_sqlite_pragmas()
+                yield
+        finally:
+            await app.state.rate_limiter.close()
 
     use_fast_hashing(settings.password_hashing == "fast")
     secret = str(settings.secret_key)

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import logging
 import time
 from dataclasses import dataclass
 
 from limits import RateLimitItem, parse_many
+from redis.asyncio import ConnectionPool
 from limits.aio.storage import MemoryStorage, RedisStorage, Storage
 from limits.aio.strategies import MovingWindowRateLimiter
 
@@ -49,6 +51,9 @@ def parse_overrides(text: str) -> dict[str, list[RateLimitItem]] | None:
         raise RateLimitConfigError(f"FORUM_RATE_LIMITS: {exc}") from exc
 
 
+log = logging.getLogger("forum.ratelimit")
+
+
 @dataclass(frozen=True)
 class Refusal:
     retry_after: int  # seconds
@@ -57,25 +62,38 @@ class Refusal:
 class RateLimiter:
     def __init__(self, overrides: str = "", redis_url: str | None = None) -> None:
         self.limits = parse_overrides(overrides)
+        self._pool = ConnectionPool.from_url(redis_url) if redis_url else None
         self.storage: Storage = (
-            RedisStorage(f"async+{redis_url}", implementation="redispy")
+            RedisStorage(f"async+{redis_url}", implementation="redispy",
+                         connection_pool=self._pool)
             if redis_url
             else MemoryStorage()
         )
         self.strategy = MovingWindowRateLimiter(self.storage)
+
+    async def close(self) -> None:
+        if self._pool is not None:
+            await self._pool.aclose()
 
     @property
     def enabled(self) -> bool:
         return self.limits is not None
 
     async def hit(self, name: str, key: str) -> Refusal | None:
-        """Count one attempt; a Refusal says how long to wait when over any window."""
+        """Count one attempt; a Refusal says how long to wait when over any window.
+
+        If the shared store is down, the attempt is let through (and logged): an outage of
+        Redis must not stop people from signing in or asking for help.
+        """
         if self.limits is None:
             return None
-        for item in self.limits[name]:
-            if not await self.strategy.hit(item, name, key):
-                stats = await self.strategy.get_window_stats(item, name, key)
-                return Refusal(retry_after=max(1, int(stats.reset_time - time.time()) + 1))
+        try:
+            for item in self.limits[name]:
+                if not await self.strategy.hit(item, name, key):
+                    stats = await self.strategy.get_window_stats(item, name, key)
+                    return Refusal(retry_after=max(1, int(stats.reset_time - time.time()) + 1))
+        except Exception:  # any storage failure: log it and let the request through
+            log.exception("rate limit store unavailable; %s not limited", name)
         return None
 
     async def reset(self) -> None:

@@ -1,0 +1,36 @@
+"""Conventions the code keeps: documented settings, autoescaped templates, no ORM in handlers."""
+
+import re
+from pathlib import Path
+
+from forum.settings import DOCUMENTED_SETTINGS, Settings
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_every_setting_is_documented_in_the_readme_table():
+    readme = (ROOT / "README.md").read_text()
+    table_rows = set(re.findall(r"^\| `(FORUM_[A-Z_]+)` \|", readme, re.M))
+    fields = {f"FORUM_{name.upper()}" for name in Settings.__dataclass_fields__}
+    assert fields == set(DOCUMENTED_SETTINGS) == table_rows
+
+
+def test_readme_opens_with_the_two_commands():
+    head = (ROOT / "README.md").read_text().splitlines()[:12]
+    assert any(line.startswith("make run") for line in head)
+    assert any(line.startswith("make test") for line in head)
+
+
+def test_handlers_make_no_orm_calls():
+    for path in [*(ROOT / "forum" / "views").glob("*.py"), *(ROOT / "forum" / "api").glob("*.py")]:
+        source = path.read_text()
+        assert not re.search(r"\b(User|Post|Thread|Category|Session|PostRevision)\.(filter|get|"
+                             r"create|all|exclude|get_or_none)\(", source), path
+
+
+def test_templates_have_no_inline_script_or_style():
+    for path in (ROOT / "templates").rglob("*.html"):
+        source = path.read_text()
+        assert "<script" not in source and "<style" not in source, path
+        assert not re.search(r"\sstyle=", source), path
+        assert not re.search(r"\son[a-z]+=", source), path
