@@ -7,9 +7,9 @@ import time
 from dataclasses import dataclass
 
 from limits import RateLimitItem, parse_many
-from redis.asyncio import ConnectionPool
 from limits.aio.storage import MemoryStorage, RedisStorage, Storage
 from limits.aio.strategies import MovingWindowRateLimiter
+from redis.asyncio import ConnectionPool
 
 # Every limit by name, in `limits` notation; FORUM_RATE_LIMITS overrides any of them.
 DEFAULT_LIMITS: dict[str, str] = {
