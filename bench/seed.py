@@ -27,6 +27,7 @@ import subprocess
 import sys
 import time
 from collections import Counter
+from contextlib import closing
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -164,7 +165,7 @@ def reusable(db: Path, meta_path: Path, print_: str) -> dict | None:
         meta = json.loads(meta_path.read_text())
         if meta.get("fingerprint") != print_:
             return None
-        with sqlite3.connect(f"file:{db}?mode=ro", uri=True) as conn:
+        with closing(sqlite3.connect(f"file:{db}?mode=ro", uri=True)) as conn:
             (posts,) = conn.execute("SELECT count(*) FROM posts").fetchone()
         return meta if posts == meta["posts"] else None
     except (OSError, ValueError, KeyError, sqlite3.Error):
@@ -227,7 +228,7 @@ def seed(args: argparse.Namespace, db: Path) -> dict:
         if rng.random() < 0.01:
             author_ids[i] = None  # a former member
 
-    with sqlite3.connect(db) as conn:
+    with closing(sqlite3.connect(db)) as conn:
         categories = [row[0] for row in conn.execute("SELECT id FROM categories ORDER BY id")]
     if not categories:
         raise SystemExit("forum migrate loaded no categories")
@@ -318,7 +319,7 @@ def seed(args: argparse.Namespace, db: Path) -> dict:
     t_insert = time.perf_counter() - t0 - t_migrate - t_render - t_build
 
     bench_thread = bench_index + 1
-    with sqlite3.connect(db) as conn:
+    with closing(sqlite3.connect(db)) as conn:
         slug, = conn.execute(
             "SELECT c.slug FROM categories c JOIN threads t ON t.category_id = c.id"
             " GROUP BY c.id ORDER BY count(*) DESC, c.id LIMIT 1").fetchone()

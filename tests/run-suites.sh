@@ -23,8 +23,12 @@ if [ ! -x /usr/bin/chromium ] && [ "${CI:-}" = "true" ]; then
   exit 1
 fi
 
+LOGS=$(mktemp -d)
+summary() { grep -E "[0-9]+ (passed|failed|errors?)\b.* in [0-9.]+s" "$1" | tail -1 | tr -d "="; }
+
 echo "== suite on SQLite"
-$BIN/pytest -p no:cacheprovider "$@"
+$BIN/pytest -p no:cacheprovider "$@" 2>&1 | tee "$LOGS/sqlite.log"
+SQLITE_RESULT=$(summary "$LOGS/sqlite.log")
 
 pg_up() { $BIN/python - "$PG_HOST" "$PG_PORT" <<'PY'
 import socket, sys
@@ -43,10 +47,14 @@ if pg_up; then
   $BIN/python -m tests.pgdb create "$ADMIN_URL" "$DB"
   trap '$BIN/python -m tests.pgdb drop "$ADMIN_URL" "$DB"' EXIT
   echo "== suite on PostgreSQL (database $DB)"
-  FORUM_TEST_DATABASE_URL="$URL" $BIN/pytest -p no:cacheprovider "$@"
+  FORUM_TEST_DATABASE_URL="$URL" $BIN/pytest -p no:cacheprovider "$@" 2>&1 | tee "$LOGS/pg.log"
+  echo "== summary"
+  echo "SQLite:    ${SQLITE_RESULT}"
+  echo "PostgreSQL:$(summary "$LOGS/pg.log")"
 elif [ "${CI:-}" = "true" ]; then
   echo "FAIL: PostgreSQL is not answering on ${PG_HOST}:${PG_PORT} and CI=true." >&2
   exit 1
 else
   echo "== PostgreSQL not answering on ${PG_HOST}:${PG_PORT}: SQLite run only (CI=true makes this fail)"
+  echo "SQLite:    ${SQLITE_RESULT}"
 fi

@@ -149,3 +149,20 @@ async def test_page_views_write_nothing(visitor, member):
                 assert (await client.get(url)).status_code == 200
         writes = [s for s in counter.statements if not re.match(r"\s*SELECT", s, re.I)]
         assert writes == []
+
+
+async def test_home_and_category_pages_run_the_same_queries_for_2_or_20_stories(visitor, member):
+    async def queries_for(url: str) -> int:
+        with count_queries() as counter:
+            assert (await visitor.get(url)).status_code == 200
+        return len(counter.statements)
+
+    authors = [await make_user(f"writer{n}") for n in range(4)]
+    for n in range(2):
+        await make_story(authors[n], title=f"first {n}")
+    few = (await queries_for("/"), await queries_for("/c/small-wins"))
+    for n in range(18):
+        await make_story(authors[n % 4], title=f"more {n}")
+    many = (await queries_for("/"), await queries_for("/c/small-wins"))
+    assert few == many
+    assert many[0] <= 2 and many[1] <= 3
