@@ -58,7 +58,7 @@ class SecurityHeadersMiddleware:
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
                 state = scope.get("state", {})
-                private = bool(state.get("viewer") or state.get("new_visitor_id"))
+                private = bool(state.get("viewer") or state.get("csrf_used"))
                 headers = MutableHeaders(scope=message)
                 apply_security_headers(headers, private=private, path=scope["path"])
             await send(message)

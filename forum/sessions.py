@@ -80,8 +80,12 @@ class ViewerMiddleware:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        conn = HTTPConnection(scope)
         state = scope.setdefault("state", {})
+        if scope["path"].startswith("/static/"):
+            state["viewer"] = None  # files are the same for everyone: no session lookup
+            await self.app(scope, receive, send)
+            return
+        conn = HTTPConnection(scope)
         token = bearer_token(conn.headers)
         state["auth_kind"] = "bearer" if token else "cookie"
         token = token or conn.cookies.get(SESSION_COOKIE, "")
@@ -107,7 +111,11 @@ class ViewerMiddleware:
 
 
 def csrf_token(secret: str, scope_state: dict) -> str:
-    """The CSRF token for this person: bound to their session, or to a visitor cookie."""
+    """The CSRF token for this person: bound to their session, or to a visitor cookie.
+
+    A page that carries one is personal, so it is marked for no shared cache to keep.
+    """
+    scope_state["csrf_used"] = True
     binding = scope_state.get("session_token")
     if not binding:
         binding = scope_state.get("visitor_id") or scope_state.get("new_visitor_id")

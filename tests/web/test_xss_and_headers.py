@@ -133,3 +133,20 @@ async def test_every_page_has_help_and_quick_exit_links(visitor, member):
             page = (await client.get(url)).text
             assert 'href="/help"' in page
             assert 'class="quick-exit"' in page
+
+
+async def test_a_form_page_is_private_even_when_the_visitor_cookie_already_exists(visitor):
+    await visitor.get("/signin")  # sets the visitor cookie
+    response = await visitor.get("/signup")
+    assert "set-cookie" not in response.headers
+    assert response.headers["cache-control"] == "private, no-store"
+
+
+async def test_static_files_are_cacheable_and_need_no_session(member):
+    from ..conftest import count_queries
+
+    with count_queries() as counter:
+        response = await member.get("/static/forum.css")
+    assert response.status_code == 200
+    assert counter.statements == []
+    assert "no-store" not in response.headers.get("cache-control", "")
