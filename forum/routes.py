@@ -23,6 +23,8 @@ html_routes: list[BaseRoute] = [
     Route("/stories/{thread_id:int}", stories.story_detail, name="story"),
     Route("/stories/{thread_id:int}/replies", stories.new_reply, methods=["POST"],
           name="reply_new"),
+    Route("/stories/{thread_id:int}/reply", stories.reply_form, methods=["GET"],
+          name="reply_form"),
     Route("/posts/{post_id:int}", stories.permalink, name="post"),
     Route("/posts/{post_id:int}/edit", stories.edit_form, methods=["GET"], name="post_edit_form"),
     Route("/posts/{post_id:int}/edit", stories.edit, methods=["POST"], name="post_edit"),

@@ -17,6 +17,7 @@ from forum.queries.content import (
     get_story_or_404,
     get_thread_page,
     list_categories,
+    not_found,
     page_of_post,
 )
 from forum.templating import render
@@ -84,6 +85,33 @@ async def new_story(request: Request) -> Response:
     return RedirectResponse(f"/stories/{story.thread_id}", status_code=303)
 
 
+async def reply_form(request: Request, errors: dict | None = None, values: dict | None = None,
+                     status_code: int = 200) -> Response:
+    """A page to answer one post in particular (the story page has the general reply form)."""
+    viewer = viewer_of(request)
+    story = await get_story_or_404(int_param(request, "thread_id"), viewer)
+    permissions.ensure_can_reply(viewer, story.thread)
+    values = values or {}
+    target_id = values.get("reply_to") or request.query_params.get("to") or story.id
+    target = await get_post_or_404(_positive_int(target_id), viewer)
+    if target.thread_id != story.thread_id:
+        raise not_found()
+    return render(request, "stories/reply.html", {
+        "thread": story.thread,
+        "target": _post_card(target, viewer),
+        "errors": errors or {},
+        "values": values,
+        "submission_id": values.get("submission_id") or new_submission_id(),
+    }, status_code=status_code)
+
+
+def _positive_int(value: object) -> int:
+    text = str(value)
+    if not text.isdigit() or not 0 < int(text) < 2**31:
+        raise not_found()
+    return int(text)
+
+
 async def new_reply(request: Request) -> Response:
     viewer = viewer_of(request)
     story = await get_story_or_404(int_param(request, "thread_id"), viewer)
@@ -93,6 +121,8 @@ async def new_reply(request: Request) -> Response:
     try:
         reply, _created = await create_reply(viewer, story.thread, parse_reply(data))
     except FormInvalid as invalid:
+        if data.get("reply_to"):
+            return await reply_form(request, invalid.errors, invalid.values, status_code=422)
         return await story_detail(request, invalid.errors, invalid.values, status_code=422)
     page = await page_of_post(reply, viewer)
     return RedirectResponse(post_link(reply, page), status_code=303)

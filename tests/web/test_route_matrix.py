@@ -27,6 +27,7 @@ MATRIX: list[tuple[str, str, dict[str, Any] | None, dict[str, int]]] = [
     ("GET", "/stories/{thread_id}", None, {V: 200, M: 200, O: 200}),
     ("POST", "/stories/{thread_id}/replies", {"body": "Thinking of you."},
      {V: 401, M: 303, O: 303}),
+    ("GET", "/stories/{thread_id}/reply", None, {V: 303, M: 200, O: 200}),
     ("GET", "/posts/{post_id}", None, {V: 303, M: 303, O: 303}),
     ("GET", "/posts/{post_id}/edit", None, {V: 303, M: 200, O: 403}),
     ("POST", "/posts/{post_id}/edit", {"body": "Changed."}, {V: 401, M: 303, O: 403}),

@@ -166,3 +166,27 @@ async def test_home_and_category_pages_run_the_same_queries_for_2_or_20_stories(
     many = (await queries_for("/"), await queries_for("/c/small-wins"))
     assert few == many
     assert many[0] <= 2 and many[1] <= 3
+
+
+async def test_replying_to_a_particular_post_links_back_to_it(member, other_member):
+    story = await make_story(member.user)
+    first = await make_reply(member.user, story, "First thoughts")
+    page = await other_member.get(f"/stories/{story.thread_id}/reply?to={first.id}")
+    assert page.status_code == 200
+    assert "First thoughts" in page.text
+    assert f'name="reply_to" value="{first.id}"' in page.text
+    response = await other_member.post_form(f"/stories/{story.thread_id}/replies",
+                                            {"body": "Answering you", "reply_to": first.id})
+    assert response.status_code == 303
+    reply = await Post.get(body_md="Answering you")
+    assert reply.reply_to_id == first.id
+    thread_page = await other_member.get(f"/stories/{story.thread_id}")
+    assert f'href="/posts/{first.id}">in reply to' in thread_page.text
+
+
+async def test_reply_page_refuses_a_post_from_another_thread(member):
+    one = await make_story(member.user)
+    two = await make_story(member.user)
+    page = await member.get(f"/stories/{one.thread_id}/reply?to={two.id}")
+    assert page.status_code == 404
+    assert (await member.get(f"/stories/{one.thread_id}/reply?to=abc")).status_code == 404
