@@ -150,12 +150,17 @@ class CSRFMiddleware:
         await self.app(scope, _replay(body, receive), send)
 
     def _same_origin(self, request: Request) -> bool:
+        """Fetch metadata first; the Origin header only for browsers that send none.
+
+        With `Referrer-Policy: no-referrer` browsers send `Origin: null` even on same-origin
+        form posts, so Origin alone cannot be trusted to be present and meaningful.
+        """
         site = request.headers.get("sec-fetch-site")
-        if site is not None and site not in ("same-origin", "none"):
-            return False
+        if site is not None:
+            return site in ("same-origin", "none")
         origin = request.headers.get("origin")
-        if origin is None:
-            return True  # older clients send neither; the token still has to match
+        if origin is None or origin == "null":
+            return True  # nothing to go on: the token alone decides
         own = f"{request.url.scheme}://{request.headers.get('host', '')}"
         return origin in (own, self.base_origin)
 

@@ -170,7 +170,8 @@ async def test_cross_site_form_post_is_refused_even_with_a_valid_token(world):
     client = await persona_client(world, M, api=False)
     token = await client.csrf()
     for headers in ({"Origin": "https://evil.example"}, {"Sec-Fetch-Site": "cross-site"},
-                    {"Origin": "null"}):
+                    {"Sec-Fetch-Site": "same-site"},
+                    {"Origin": "null", "Sec-Fetch-Site": "cross-site"}):
         response = await client.http.post(
             f"/stories/{world['story'].thread_id}/replies",
             data={"csrf_token": token, "body": "forged"}, headers=headers)
@@ -180,6 +181,17 @@ async def test_cross_site_form_post_is_refused_even_with_a_valid_token(world):
         data={"csrf_token": token, "body": "real"},
         headers={"Origin": "http://127.0.0.1:8000", "Sec-Fetch-Site": "same-origin"})
     assert same.status_code == 303
+
+
+async def test_browser_form_post_with_origin_null_under_no_referrer_is_accepted(world):
+    # Chromium sends `Origin: null` on same-origin form posts when the page's referrer policy
+    # is no-referrer; Sec-Fetch-Site still says same-origin.
+    client = await persona_client(world, M, api=False)
+    response = await client.http.post(
+        f"/stories/{world['story'].thread_id}/replies",
+        data={"csrf_token": await client.csrf(), "body": "from a real browser"},
+        headers={"Origin": "null", "Sec-Fetch-Site": "same-origin", "Sec-Fetch-Mode": "navigate"})
+    assert response.status_code == 303
 
 
 async def test_cookie_authenticated_api_call_works_with_the_csrf_header(world):
