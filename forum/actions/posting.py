@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 
 from tortoise.exceptions import IntegrityError
@@ -22,13 +23,29 @@ def submission_key(author: User, submission_id: str | None) -> str | None:
     return hashlib.sha256(f"{author.id}:{submission_id}".encode()).hexdigest()
 
 
+async def _write_once(key: str | None,
+                      write: Callable[[], Awaitable[Post]]) -> tuple[Post, bool]:
+    """Run `write` unless this submission already made a post; returns (post, is_new).
+
+    Two copies of one form racing each other meet at the unique submission key: the second
+    gets the first one's post back.
+    """
+    if key and (existing := await post_by_submission(key)):
+        return existing, False
+    try:
+        return await write(), True
+    except IntegrityError:
+        if key and (existing := await post_by_submission(key)):
+            return existing, False
+        raise
+
+
 async def create_story(author: User, category: Category, form: StoryForm) -> tuple[Post, bool]:
     """Returns the story and whether it is new (False: this form was already submitted)."""
     key = submission_key(author, form.submission_id)
-    if key and (existing := await post_by_submission(key)):
-        return existing, False
     body_html = render_markdown(form.body)
-    try:
+
+    async def write() -> Post:
         async with in_transaction():
             thread = await Thread.create(
                 category=category,
@@ -45,25 +62,22 @@ async def create_story(author: User, category: Category, form: StoryForm) -> tup
                 status=PostStatus.PUBLISHED,
                 submission_key=key,
             )
-    except IntegrityError:
-        if key and (existing := await post_by_submission(key)):
-            return existing, False
-        raise
-    story.thread = thread
-    return story, True
+        story.thread = thread
+        return story
+
+    return await _write_once(key, write)
 
 
 async def create_reply(author: User, thread: Thread, form: ReplyForm) -> tuple[Post, bool]:
     key = submission_key(author, form.submission_id)
-    if key and (existing := await post_by_submission(key)):
-        return existing, False
     if form.reply_to is not None and not await Post.filter(
         id=form.reply_to, thread_id=thread.id, status=PostStatus.PUBLISHED
     ).exists():
         raise FormInvalid({"reply_to": "The post you answered is no longer here."},
                           {"body": form.body})
     body_html = render_markdown(form.body)
-    try:
+
+    async def write() -> Post:
         async with in_transaction():
             reply = await Post.create(
                 thread=thread,
@@ -77,12 +91,10 @@ async def create_reply(author: User, thread: Thread, form: ReplyForm) -> tuple[P
             await Thread.filter(id=thread.id).update(
                 reply_count=F("reply_count") + 1, last_post_at=reply.created_at
             )
-    except IntegrityError:
-        if key and (existing := await post_by_submission(key)):
-            return existing, False
-        raise
-    reply.thread = thread
-    return reply, True
+        reply.thread = thread
+        return reply
+
+    return await _write_once(key, write)
 
 
 async def edit_post(post: Post, form: EditForm) -> bool:
