@@ -2,10 +2,10 @@
 
     .venv/bin/python bench/hotspots.py PROFILE.txt [--top 25]
 
-Prints the share of samples by area (which library the innermost frame of interest is
-in), then the top functions by inclusive time and by self time. Each line of the input is
-``frame;frame;...;frame COUNT`` with frames like ``name (path/to/file.py:123)``; with
-``py-spy record --threads`` the first frame names the thread.
+Waiting threads are left out. Prints the share of busy samples by area (the library of
+the innermost frame of interest), then the top functions by inclusive time and by self
+time. Each line of the input is ``frame;frame;...;frame COUNT`` with frames like
+``name (path/to/file.py:123)``.
 """
 
 from __future__ import annotations
@@ -17,6 +17,14 @@ from collections import Counter
 from pathlib import Path
 
 FRAME = re.compile(r"^(?P<name>.*?) \((?P<file>[^()]*?)(?::(?P<line>\d+))?\)$")
+
+# Leaves that mean "this thread is waiting": aiosqlite's worker blocked on its queue,
+# uvicorn's health-check pipe, plain waits. Left out of the percentages.
+IDLE_LEAVES = {
+    "_connection_worker_thread", "Connection._recv", "Connection._recv_bytes",
+    "Connection.poll", "Condition.wait", "Event.wait", "Thread.join", "select", "poll",
+}
+EVENT_LOOP_LEAVES = {"Runner.run", "BaseEventLoop.run_forever", "run_until_complete"}
 
 # Most specific first: the first pattern found in the file path names the area.
 AREAS = [
@@ -31,8 +39,19 @@ AREAS = [
 ]
 
 
+# Frames every busy sample passes through (process start-up, the event loop, the middleware
+# chain): left out of the inclusive list, which would otherwise start with them.
+PLUMBING = (
+    "<string>", "multiprocessing/", "threading.py", "uvicorn/", "asyncio/runners.py",
+    "starlette/applications.py", "starlette/middleware/", "starlette/_exception_handler.py",
+    "starlette/routing.py", "forum/security.py", "forum/sessions.py",
+)
+
+
 def area_of(stack: list[tuple[str, str]]) -> str:
     """The area of the innermost frame that falls in a known area."""
+    if stack[-1][0] in EVENT_LOOP_LEAVES:
+        return "event loop in C (uvloop: socket I/O, scheduling, any idle wait)"
     for _name, file in reversed(stack):
         for area, needles in AREAS:
             if any(n in file for n in needles):
@@ -68,6 +87,8 @@ def main() -> int:
     parser.add_argument("--top", type=int, default=25)
     args = parser.parse_args()
     stacks = parse(args.profile)
+    idle = sum(c for frames, c in stacks if frames[-1][0] in IDLE_LEAVES)
+    stacks = [(frames, c) for frames, c in stacks if frames[-1][0] not in IDLE_LEAVES]
     total = sum(c for _, c in stacks)
     if not total:
         print("no samples", file=sys.stderr)
@@ -88,12 +109,14 @@ def main() -> int:
     def pct(n: int) -> str:
         return f"{100 * n / total:5.1f}%"
 
-    print(f"{total} samples from {args.profile}")
+    print(f"{args.profile}: {total} busy samples ({idle} idle-thread samples left out)")
     print("\nBy area (innermost known frame):")
     for area, n in areas.most_common():
         print(f"  {pct(n)}  {area}")
     print(f"\nTop {args.top} by inclusive time:")
-    for key, n in inclusive.most_common(args.top):
+    shown = [(k, n) for k, n in inclusive.most_common()
+             if not any(p in k for p in PLUMBING) and not k.startswith("thread (")]
+    for key, n in shown[: args.top]:
         print(f"  {pct(n)}  {key}")
     print(f"\nTop {args.top} by self time:")
     for key, n in self_time.most_common(args.top):

@@ -151,7 +151,8 @@ def render_pool(bodies: list[str]) -> list[str]:
 def fingerprint(args: argparse.Namespace) -> str:
     """What the database depends on: sizes, seed, this file and the migrations."""
     h = hashlib.sha256()
-    h.update(f"{GENERATOR_VERSION}:{args.posts}:{args.threads}:{args.users}:{args.seed}".encode())
+    h.update(f"{GENERATOR_VERSION}:{args.posts}:{args.threads}:{args.users}:{args.seed}:"
+             f"{args.analyze}".encode())
     for path in [Path(__file__), *sorted((REPO / "migrations").glob("*.py"))]:
         h.update(path.name.encode())
         h.update(path.read_bytes())
@@ -313,6 +314,8 @@ def seed(args: argparse.Namespace, db: Path) -> dict:
         broken = conn.execute("PRAGMA foreign_key_check").fetchall()
         if broken:
             raise SystemExit(f"foreign key check failed: {broken[:5]}")
+        if args.analyze:  # planner statistics: the forum itself never gathers them (yet)
+            conn.execute("ANALYZE")
         conn.execute("PRAGMA journal_mode=WAL")  # ...and back to what the forum runs with
     finally:
         conn.close()
@@ -337,6 +340,7 @@ def seed(args: argparse.Namespace, db: Path) -> dict:
         "story_thread_id": bench_thread,
         "story_thread_replies": replies,
         "category_slug": slug,
+        "analyzed": bool(args.analyze),
         "seed_seconds": round(total, 1),
         "seeded_at": datetime.now(UTC).isoformat(timespec="seconds"),
     }
@@ -354,6 +358,8 @@ def main() -> int:
                         help=f"SQLite file (default {DEFAULT_DB.relative_to(REPO)})")
     parser.add_argument("--seed", type=int, default=1, help="random seed (default 1)")
     parser.add_argument("--force", action="store_true", help="re-seed even if reusable")
+    parser.add_argument("--analyze", action="store_true",
+                        help="run ANALYZE after seeding (what-if: the forum does not do this)")
     args = parser.parse_args()
     if args.threads < 1 or args.posts < args.threads:
         parser.error("need at least one thread and --posts >= --threads")
