@@ -4,7 +4,7 @@
 # See bench/README.md. Flags (pass through make with BENCH_ARGS="..."):
 #
 #   dataset   --posts N (100000)  --threads N (2000)  --users N  --seed N  --db PATH  --force
-#             --analyze (what-if: ANALYZE the seeded database; the forum never does)
+#             --analyze (ANALYZE right after seeding; forum serve also does it at start)
 #   load      --duration S (15)  --warmup S (5)  --connections N (32)  --wrk-threads N (2)
 #   server    --workers N (2)  --port N (a free one)
 #   other     --pages "home category story help"  --profile (py-spy one worker per page, after

@@ -15,6 +15,7 @@ from tortoise.contrib.starlette import RegisterTortoise
 from forum import errors
 from forum.db import check_sqlite_pragmas, tortoise_config
 from forum.forms import FormInvalid
+from forum.pagecache import PageCache
 from forum.passwords import use_fast_hashing
 from forum.ratelimit import RateLimiter
 from forum.routes import routes
@@ -68,6 +69,9 @@ def create_app(settings: Settings, *, manage_database: bool = True,
     )
     app.state.settings = settings
     app.state.templates = make_templates(settings, strict=strict_templates)
+    app.state.page_cache = (
+        PageCache(ttl=settings.page_cache_seconds) if settings.page_cache_seconds else None
+    )
     app.state.rate_limiter = RateLimiter(
         settings.rate_limits, str(settings.redis_url) if settings.redis_url else None
     )

@@ -107,6 +107,9 @@ async def _database_status(settings: Settings) -> tuple[bool, str]:
 def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
     import uvicorn
 
+    from forum.db import refresh_statistics_at_start
+
+    asyncio.run(refresh_statistics_at_start(settings))
     uvicorn.run(
         "forum.asgi:app",
         host=args.host,

@@ -10,17 +10,18 @@ from starlette.staticfiles import StaticFiles
 from forum.api import accounts as api_accounts
 from forum.api import content as api_content
 from forum.api.openapi import openapi_document
+from forum.pagecache import shared_page
 from forum.views import accounts, crisis, home, stories
 
 STATIC_DIR = Path(__file__).resolve().parent.parent / "static"
 
 html_routes: list[BaseRoute] = [
-    Route("/", home.home, name="home"),
-    Route("/c/{slug:str}", home.category, name="category"),
+    Route("/", shared_page(home.home), name="home"),
+    Route("/c/{slug:str}", shared_page(home.category), name="category"),
     Route("/help", crisis.help_now, name="help"),
     Route("/stories/new", stories.new_story_form, methods=["GET"], name="story_new_form"),
     Route("/stories/new", stories.new_story, methods=["POST"], name="story_new"),
-    Route("/stories/{thread_id:int}", stories.story_detail, name="story"),
+    Route("/stories/{thread_id:int}", shared_page(stories.story_detail), name="story"),
     Route("/stories/{thread_id:int}/replies", stories.new_reply, methods=["POST"],
           name="reply_new"),
     Route("/stories/{thread_id:int}/reply", stories.reply_form, methods=["GET"],

@@ -25,6 +25,7 @@ DOCUMENTED_SETTINGS: dict[str, str] = {
     "FORUM_VAR_DIR": "./var",
     "FORUM_PASSWORD_HASHING": "standard",
     "FORUM_DEBUG": "false",
+    "FORUM_PAGE_CACHE_SECONDS": "30",
 }
 
 
@@ -41,6 +42,7 @@ class Settings:
     var_dir: Path = field(default_factory=lambda: Path("var"))
     password_hashing: str = "standard"
     debug: bool = False
+    page_cache_seconds: int = 30
 
     @property
     def secure_cookies(self) -> bool:
@@ -109,4 +111,12 @@ def load_settings(env: Environ | dict[str, str] | None = None) -> Settings:
         var_dir=var_dir,
         password_hashing=hashing,
         debug=config("FORUM_DEBUG", cast=bool, default=False),
+        page_cache_seconds=_non_negative(config("FORUM_PAGE_CACHE_SECONDS", default="30"),
+                                         "FORUM_PAGE_CACHE_SECONDS"),
     )
+
+
+def _non_negative(value: str, name: str) -> int:
+    if not value.strip().isdigit():
+        raise ValueError(f"{name} must be a whole number of seconds (0 turns it off)")
+    return int(value)

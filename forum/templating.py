@@ -51,6 +51,7 @@ def make_templates(settings: Settings, *, strict: bool = False) -> Jinja2Templat
         undefined=jinja2.StrictUndefined if strict else jinja2.Undefined,
         trim_blocks=True,
         lstrip_blocks=True,
+        auto_reload=settings.debug,  # otherwise every render stats every template file
     )
     env.filters.update(reltime=relative_time, isotime=iso_time, longdate=long_date)
     env.globals.update(
