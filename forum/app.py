@@ -28,7 +28,13 @@ from forum.templating import make_templates
 async def form_invalid(request: Request, exc: Exception) -> Response:
     """Forms that fail validation: HTML views catch this themselves; the API answers 422."""
     assert isinstance(exc, FormInvalid)
-    return errors.problem(422, "Some fields need another look: " + str(exc), errors=exc.errors)
+    if exc.status_code != 422:
+        response = errors.problem(exc.status_code, " ".join(exc.errors.values()))
+    else:
+        response = errors.problem(422, "Some fields need another look: " + str(exc),
+                                  errors=exc.errors)
+    response.headers.update(exc.headers)
+    return response
 
 
 def create_app(settings: Settings, *, manage_database: bool = True,

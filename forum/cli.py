@@ -66,6 +66,26 @@ def cmd_createuser(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_role(settings: Settings, args: argparse.Namespace) -> int:
+    from forum.actions.moderation import set_role
+    from forum.models.accounts import Role
+    from forum.queries.accounts import find_user_by_username
+
+    async def work() -> str | None:
+        user = await find_user_by_username(args.username)
+        if user is None:
+            return None
+        await set_role(None, user, Role(args.role), "set with `forum role`")
+        return user.username
+
+    changed = asyncio.run(_with_orm(settings, work))
+    if changed is None:
+        print(f"There is no account called {args.username!r}.", file=sys.stderr)
+        return 1
+    print(f"{changed} is now {args.role}.")
+    return 0
+
+
 def cmd_check(settings: Settings, _args: argparse.Namespace) -> int:
     print("Configuration:")
     for name, value in settings.describe().items():
@@ -140,6 +160,9 @@ def build_parser() -> argparse.ArgumentParser:
     role = create.add_mutually_exclusive_group()
     role.add_argument("--moderator", action="store_true")
     role.add_argument("--admin", action="store_true")
+    role_cmd = sub.add_parser("role", help="make an account a member, moderator or admin")
+    role_cmd.add_argument("username")
+    role_cmd.add_argument("role", choices=["member", "moderator", "admin"])
     seed = sub.add_parser("seed-demo", help="add demo stories to an empty forum")
     seed.add_argument("--force", action="store_true", help="add them even if stories exist")
     sub.add_parser("check", help="show the configuration and the database's state")
@@ -150,6 +173,7 @@ COMMANDS = {
     "migrate": cmd_migrate,
     "serve": cmd_serve,
     "createuser": cmd_createuser,
+    "role": cmd_role,
     "seed-demo": cmd_seed_demo,
     "check": cmd_check,
 }

@@ -12,6 +12,8 @@ from forum.settings import Settings, load_settings
 MODEL_MODULES = [
     "forum.models.accounts",
     "forum.models.content",
+    "forum.models.moderation",
+    "forum.models.notifications",
 ]
 SQLITE_BUSY_TIMEOUT_MS = 5000
 SQLITE_PRAGMAS = {

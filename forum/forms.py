@@ -40,13 +40,16 @@ _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 class FormInvalid(Exception):
     """Validation failed: errors by field name, and the values to put back in the form."""
 
-    def __init__(self, errors: dict[str, str], values: Mapping[str, Any]) -> None:
+    def __init__(self, errors: dict[str, str], values: Mapping[str, Any], *,
+                 status_code: int = 422, headers: dict[str, str] | None = None) -> None:
         super().__init__("; ".join(f"{k}: {v}" for k, v in errors.items()))
         self.errors = errors
         self.values = dict(values)
+        self.status_code = status_code  # 429 when a rate limit refuses a filled-in form
+        self.headers = headers or {}
 
 
-class _Checker:
+class Checker:
     def __init__(self, data: Mapping[str, Any]) -> None:
         self.data = data
         self.errors: dict[str, str] = {}
@@ -124,7 +127,7 @@ class SignUpForm:
 
 
 def parse_signup(data: Mapping[str, Any]) -> SignUpForm:
-    check = _Checker(data)
+    check = Checker(data)
     username = normalise(check.text("username", label="Username", max_len=200, min_len=1))
     if "username" not in check.errors:
         problem = username_problem(username)
@@ -138,7 +141,7 @@ def parse_signup(data: Mapping[str, Any]) -> SignUpForm:
     return SignUpForm(username=username, password=password, email=email)
 
 
-def _password(check: _Checker, name: str, username: str = "") -> str:
+def _password(check: Checker, name: str, username: str = "") -> str:
     raw = check.data.get(name, "")
     if not isinstance(raw, str):
         check.errors[name] = "Password must be text."
@@ -159,7 +162,7 @@ class SignInForm:
 
 
 def parse_signin(data: Mapping[str, Any]) -> SignInForm:
-    check = _Checker(data)
+    check = Checker(data)
     username = check.text("username", label="Username", max_len=200, min_len=1)
     password = data.get("password", "")
     if not isinstance(password, str) or not password:
@@ -175,7 +178,7 @@ class PasswordChangeForm:
 
 
 def parse_password_change(data: Mapping[str, Any], username: str) -> PasswordChangeForm:
-    check = _Checker(data)
+    check = Checker(data)
     current = data.get("current_password", "")
     if not isinstance(current, str) or not current:
         check.errors["current_password"] = "Please enter your current password."
@@ -194,7 +197,7 @@ class SettingsForm:
 
 
 def parse_settings(data: Mapping[str, Any]) -> SettingsForm:
-    check = _Checker(data)
+    check = Checker(data)
     display_name = check.text("display_name", label="Display name", max_len=DISPLAY_NAME_MAX)
     bio = check.text("bio", label="About you", max_len=BIO_MAX, multiline=True)
     email = check.text("email", label="Email", max_len=EMAIL_MAX) or None
@@ -218,21 +221,21 @@ class StoryForm:
 
 
 def parse_story(data: Mapping[str, Any]) -> StoryForm:
-    check = _Checker(data)
+    check = Checker(data)
     category = check.text("category", label="Category", max_len=60)
     if not category:
         check.errors["category"] = "Choose where your story belongs."
     title = check.text("title", label="Title", max_len=TITLE_MAX, min_len=1)
     body = check.text("body", label="Your story", max_len=STORY_BODY_MAX, min_len=1,
                       multiline=True)
-    warnings = _content_warnings(check, data.get("content_warnings", []))
+    warnings = content_warnings_field(check, data.get("content_warnings", []))
     note = check.text("content_warning_note", label="Other warning", max_len=WARNING_NOTE_MAX)
     submission_id = _submission_id(check)
     check.fail_if_errors()
     return StoryForm(category, title, body, warnings, note, submission_id)
 
 
-def _content_warnings(check: _Checker, raw: Any) -> list[str]:
+def content_warnings_field(check: Checker, raw: Any) -> list[str]:
     if isinstance(raw, str):
         raw = [raw]
     if not isinstance(raw, list | tuple) or not all(isinstance(w, str) for w in raw):
@@ -245,7 +248,7 @@ def _content_warnings(check: _Checker, raw: Any) -> list[str]:
     return [w for w in CONTENT_WARNINGS if w in raw]
 
 
-def _submission_id(check: _Checker) -> str | None:
+def _submission_id(check: Checker) -> str | None:
     value = check.data.get("submission_id")
     if value is None or value == "":
         return None
@@ -263,7 +266,7 @@ class ReplyForm:
 
 
 def parse_reply(data: Mapping[str, Any]) -> ReplyForm:
-    check = _Checker(data)
+    check = Checker(data)
     body = check.text("body", label="Your reply", max_len=REPLY_BODY_MAX, min_len=1,
                       multiline=True)
     reply_to = _optional_id(check, "reply_to")
@@ -272,7 +275,7 @@ def parse_reply(data: Mapping[str, Any]) -> ReplyForm:
     return ReplyForm(body, reply_to, submission_id)
 
 
-def _optional_id(check: _Checker, name: str) -> int | None:
+def _optional_id(check: Checker, name: str) -> int | None:
     value = check.data.get(name)
     if value in (None, ""):
         return None
@@ -297,7 +300,7 @@ class EditForm:
 
 
 def parse_edit(data: Mapping[str, Any], *, is_story: bool) -> EditForm:
-    check = _Checker(data)
+    check = Checker(data)
     title = check.text("title", label="Title", max_len=TITLE_MAX, min_len=1) if is_story else None
     body = check.text(
         "body",

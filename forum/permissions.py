@@ -6,6 +6,8 @@ Things a viewer may not even see are 404s (decided in ``queries``), not 403s.
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 from starlette.exceptions import HTTPException
 
 from forum.models.accounts import Role, User
@@ -18,12 +20,51 @@ def is_moderator(viewer: User | None) -> bool:
     return viewer is not None and viewer.role in (Role.MODERATOR, Role.ADMIN)
 
 
+def is_admin(viewer: User | None) -> bool:
+    return viewer is not None and viewer.role == Role.ADMIN
+
+
+def is_silenced(user: User, now: datetime | None = None) -> bool:
+    return user.silenced_until is not None and user.silenced_until > (now or datetime.now(UTC))
+
+
+def is_locked_out(user: User, now: datetime | None = None) -> bool:
+    """Suspended or banned: cannot sign in, and existing sessions stop working."""
+    now = now or datetime.now(UTC)
+    return user.banned_at is not None or (
+        user.suspended_until is not None and user.suspended_until > now)
+
+
+def locked_out_message(user: User) -> str:
+    if user.banned_at is not None:
+        return "This account has been closed by the moderators."
+    return (f"This account is suspended until {user.suspended_until:%-d %B %Y, %H:%M} UTC. "
+            "If you need help now, the Get help link at the top of every page is always there.")
+
+
+def can_post(viewer: User | None) -> bool:
+    return viewer is not None and not is_silenced(viewer) and not is_locked_out(viewer)
+
+
 def can_write_story(viewer: User | None) -> bool:
-    return viewer is not None
+    return can_post(viewer)
 
 
 def can_reply(viewer: User | None, thread: Thread) -> bool:
-    return viewer is not None and (not thread.is_locked or is_moderator(viewer))
+    return can_post(viewer) and (not thread.is_locked or is_moderator(viewer))
+
+
+def can_report(viewer: User | None, post: Post) -> bool:
+    return viewer is not None and not is_author(viewer, post)
+
+
+def can_sanction(viewer: User | None, member: User) -> bool:
+    """Moderators act on members; admins also on moderators; nobody on themselves or admins."""
+    if viewer is None or viewer.id == member.id or member.role == Role.ADMIN:
+        return False
+    if member.role == Role.MODERATOR:
+        return is_admin(viewer)
+    return is_moderator(viewer)
 
 
 def is_author(viewer: User | None, post: Post) -> bool:
@@ -31,7 +72,8 @@ def is_author(viewer: User | None, post: Post) -> bool:
 
 
 def can_edit_post(viewer: User | None, post: Post) -> bool:
-    return is_author(viewer, post) and post.status in EDITABLE_STATUSES
+    """Authors edit their own posts, unless silenced (an edit could say anything)."""
+    return is_author(viewer, post) and post.status in EDITABLE_STATUSES and can_post(viewer)
 
 
 def can_delete_post(viewer: User | None, post: Post) -> bool:
@@ -52,15 +94,49 @@ def ensure_signed_in(viewer: User | None) -> User:
     return viewer
 
 
+def _silenced_message(viewer: User) -> str:
+    until = viewer.silenced_until
+    when = f" until {until:%-d %B %Y, %H:%M} UTC" if until else ""
+    return (f"A moderator has paused posting on your account{when}. You can still read; "
+            "if you need help now, the Get help link at the top of every page is always there.")
+
+
 def ensure_can_write_story(viewer: User | None) -> None:
+    if viewer is not None and is_silenced(viewer):
+        raise HTTPException(403, _silenced_message(viewer))
     _ensure(can_write_story(viewer), viewer, "You can't write stories right now.")
 
 
 def ensure_can_reply(viewer: User | None, thread: Thread) -> None:
+    if viewer is not None and is_silenced(viewer):
+        raise HTTPException(403, _silenced_message(viewer))
     _ensure(can_reply(viewer, thread), viewer, "This thread is locked, so it takes no new replies.")
 
 
+def ensure_can_report(viewer: User | None, post: Post) -> None:
+    _ensure(can_report(viewer, post), viewer, "You can't report your own post.")
+
+
+def ensure_moderator(viewer: User | None) -> User:
+    _ensure(is_moderator(viewer), viewer, "This area is for moderators.")
+    assert viewer is not None
+    return viewer
+
+
+def ensure_admin(viewer: User | None) -> User:
+    _ensure(is_admin(viewer), viewer, "This is for admins only.")
+    assert viewer is not None
+    return viewer
+
+
+def ensure_can_sanction(viewer: User | None, member: User) -> None:
+    _ensure(can_sanction(viewer, member), viewer,
+            "You can't take that action on this account.")
+
+
 def ensure_can_edit_post(viewer: User | None, post: Post) -> None:
+    if viewer is not None and is_author(viewer, post) and is_silenced(viewer):
+        raise HTTPException(403, _silenced_message(viewer))
     _ensure(can_edit_post(viewer, post), viewer, "Only the person who wrote this can edit it.")
 
 

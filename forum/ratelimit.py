@@ -17,6 +17,9 @@ DEFAULT_LIMITS: dict[str, str] = {
     "signin": "10/15minutes;30/day",  # per account: a growing back-off for guessing
     "signin_ip": "30/15minutes;200/day",  # per client address
     "token": "10/15minutes",  # API token requests, per account
+    "post": "6/minute;60/hour;300/day",  # stories and replies, per member
+    "post_new_member": "2/minute;10/hour;30/day",  # stories and replies, per new member
+    "report": "10/hour;40/day",  # reports, per member
 }
 
 

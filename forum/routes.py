@@ -4,14 +4,18 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from starlette.middleware import Middleware
 from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from forum.api import accounts as api_accounts
 from forum.api import content as api_content
+from forum.api import moderation as api_mod
 from forum.api.openapi import openapi_document
+from forum.guards import RequireRole
+from forum.models.accounts import Role
 from forum.pagecache import shared_page
-from forum.views import accounts, crisis, home, stories
+from forum.views import accounts, crisis, home, mod, mod_people, reports, stories
 
 STATIC_DIR = Path(__file__).resolve().parent.parent / "static"
 
@@ -32,6 +36,9 @@ html_routes: list[BaseRoute] = [
     Route("/posts/{post_id:int}/delete", stories.delete_form, methods=["GET"],
           name="post_delete_form"),
     Route("/posts/{post_id:int}/delete", stories.delete, methods=["POST"], name="post_delete"),
+    Route("/posts/{post_id:int}/report", reports.report_form, methods=["GET"],
+          name="post_report_form"),
+    Route("/posts/{post_id:int}/report", reports.report, methods=["POST"], name="post_report"),
     Route("/signup", accounts.signup_form, methods=["GET"], name="signup_form"),
     Route("/signup", accounts.signup, methods=["POST"], name="signup"),
     Route("/signin", accounts.signin_form, methods=["GET"], name="signin_form"),
@@ -42,6 +49,29 @@ html_routes: list[BaseRoute] = [
     Route("/account/password", accounts.password, methods=["POST"], name="account_password"),
     Route("/account/sessions/end", accounts.signout_everywhere, methods=["POST"],
           name="signout_everywhere"),
+]
+
+# Everything under /mod needs a moderator, everything under /admin an admin: the mounts'
+# guards decide, whatever a handler does.
+mod_routes: list[BaseRoute] = [
+    Route("/", mod.queue, methods=["GET"], name="mod_queue"),
+    Route("/posts/{post_id:int}", mod.post_page, methods=["GET"], name="mod_post"),
+    Route("/posts/{post_id:int}/{action:str}", mod.post_action, methods=["POST"],
+          name="mod_post_action"),
+    Route("/users/{username:str}", mod_people.member_page, methods=["GET"], name="mod_user"),
+    Route("/users/{username:str}/{action:str}", mod_people.member_action, methods=["POST"],
+          name="mod_user_action"),
+    Route("/log", mod_people.audit_log, methods=["GET"], name="mod_log"),
+    Route("/words", mod_people.words_page, methods=["GET"], name="mod_words"),
+    Route("/words", mod_people.add_word, methods=["POST"], name="mod_words_add"),
+    Route("/words/test", mod_people.test_words, methods=["POST"], name="mod_words_test"),
+    Route("/words/{word_id:int}/delete", mod_people.remove_word, methods=["POST"],
+          name="mod_words_remove"),
+]
+
+admin_routes: list[BaseRoute] = [
+    Route("/users/{username:str}/role", mod_people.role_action, methods=["POST"],
+          name="admin_user_role"),
 ]
 
 api_routes: list[BaseRoute] = [
@@ -66,11 +96,35 @@ api_routes: list[BaseRoute] = [
           name="api_post_update"),
     Route("/posts/{post_id:int}", api_content.remove_post, methods=["DELETE"],
           name="api_post_delete"),
+    Route("/posts/{post_id:int}/reports", api_mod.new_report, methods=["POST"],
+          name="api_post_reports"),
     Route("/openapi.json", openapi_document, methods=["GET"], name="api_openapi"),
+    Mount("/mod", name="api_mod", middleware=[Middleware(RequireRole, role=Role.MODERATOR)],
+          routes=[
+              Route("/queue", api_mod.queue, methods=["GET"], name="api_mod_queue"),
+              Route("/posts/{post_id:int}/{action:str}", api_mod.post_action,
+                    methods=["POST"], name="api_mod_post_action"),
+              Route("/users/{username:str}/{action:str}", api_mod.member_action,
+                    methods=["POST"], name="api_mod_user_action"),
+              Route("/audit", api_mod.audit, methods=["GET"], name="api_mod_audit"),
+              Route("/words", api_mod.words, methods=["GET"], name="api_mod_words"),
+              Route("/words", api_mod.new_word, methods=["POST"], name="api_mod_words_add"),
+              Route("/words/{word_id:int}", api_mod.delete_word, methods=["DELETE"],
+                    name="api_mod_words_remove"),
+          ]),
+    Mount("/admin", name="api_admin", middleware=[Middleware(RequireRole, role=Role.ADMIN)],
+          routes=[
+              Route("/users/{username:str}/role", api_mod.role, methods=["POST"],
+                    name="api_admin_user_role"),
+          ]),
 ]
 
 routes: list[BaseRoute] = [
     *html_routes,
+    Mount("/mod", routes=mod_routes, name="mod",
+          middleware=[Middleware(RequireRole, role=Role.MODERATOR)]),
+    Mount("/admin", routes=admin_routes, name="admin",
+          middleware=[Middleware(RequireRole, role=Role.ADMIN)]),
     Mount("/api/v1", routes=api_routes, name="api"),
     Mount("/static", app=StaticFiles(directory=STATIC_DIR), name="static"),
 ]

@@ -12,6 +12,7 @@ from starlette.requests import HTTPConnection
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from forum.models.accounts import Session, SessionKind, User
+from forum.permissions import is_locked_out
 
 SESSION_COOKIE = "hearth_session"
 VISITOR_COOKIE = "hearth_visitor"  # binds a visitor's CSRF token before sign-in
@@ -52,11 +53,14 @@ async def end_all_sessions(user_id: int) -> int:
 async def session_for_token(token: str) -> Session | None:
     if not token or len(token) > 100:
         return None
-    return (
+    session = (
         await Session.filter(token_hash=hash_token(token), expires_at__gt=datetime.now(UTC))
         .select_related("user")
         .first()
     )
+    if session is None or is_locked_out(session.user):
+        return None  # a suspended or banned member's sessions stop working at once
+    return session
 
 
 def bearer_token(headers: Headers) -> str | None:

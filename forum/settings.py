@@ -26,6 +26,8 @@ DOCUMENTED_SETTINGS: dict[str, str] = {
     "FORUM_PASSWORD_HASHING": "standard",
     "FORUM_DEBUG": "false",
     "FORUM_PAGE_CACHE_SECONDS": "30",
+    "FORUM_NEW_MEMBER_DAYS": "3",
+    "FORUM_NEW_MEMBER_POSTS": "2",
 }
 
 
@@ -43,6 +45,8 @@ class Settings:
     password_hashing: str = "standard"
     debug: bool = False
     page_cache_seconds: int = 30
+    new_member_days: int = 3
+    new_member_posts: int = 2
 
     @property
     def secure_cookies(self) -> bool:
@@ -113,10 +117,14 @@ def load_settings(env: Environ | dict[str, str] | None = None) -> Settings:
         debug=config("FORUM_DEBUG", cast=bool, default=False),
         page_cache_seconds=_non_negative(config("FORUM_PAGE_CACHE_SECONDS", default="30"),
                                          "FORUM_PAGE_CACHE_SECONDS"),
+        new_member_days=_non_negative(config("FORUM_NEW_MEMBER_DAYS", default="3"),
+                                      "FORUM_NEW_MEMBER_DAYS"),
+        new_member_posts=_non_negative(config("FORUM_NEW_MEMBER_POSTS", default="2"),
+                                       "FORUM_NEW_MEMBER_POSTS"),
     )
 
 
 def _non_negative(value: str, name: str) -> int:
     if not value.strip().isdigit():
-        raise ValueError(f"{name} must be a whole number of seconds (0 turns it off)")
+        raise ValueError(f"{name} must be a whole number (0 or more)")
     return int(value)

@@ -23,12 +23,15 @@ from tortoise import Tortoise, connections
 from forum.actions.setup import ensure_reference_data
 from forum.app import create_app
 from forum.db import migrate_database, tortoise_config
+from forum.models.accounts import Role
 from forum.settings import Settings, load_settings
 
 from .factories import make_user, sign_in_directly
 
 BASE_URL = "http://127.0.0.1:8000"
-TABLES = ["post_revisions", "posts", "threads", "sessions", "users", "categories"]
+TABLES = ["audit_log", "notifications", "reports", "sanctions", "moderator_notes",
+          "watched_words", "post_revisions", "posts", "threads", "sessions", "users",
+          "categories"]
 
 
 @pytest.fixture(scope="session")
@@ -48,6 +51,9 @@ def make_settings(var_dir: Path, database_url: str, **overrides: str) -> Setting
         "FORUM_SECRET_KEY": "test-secret-key-not-for-production",
         "FORUM_PASSWORD_HASHING": "fast",
         "FORUM_BASE_URL": BASE_URL,
+        # Nobody counts as a new member unless a test says so (pre-moderation tests do).
+        "FORUM_NEW_MEMBER_DAYS": "0",
+        "FORUM_NEW_MEMBER_POSTS": "0",
         **overrides,
     }
     return load_settings(env)
@@ -192,3 +198,13 @@ def count_queries() -> Iterator[QueryCounter]:
 async def api_member(client_factory: Any) -> Client:
     """A member using the JSON API with a bearer token."""
     return await client_factory(await make_user("heron_api"), api_token=True)
+
+
+@pytest.fixture
+async def moderator(client_factory: Any) -> Client:
+    return await client_factory(await make_user("kestrel_mod", role=Role.MODERATOR))
+
+
+@pytest.fixture
+async def admin(client_factory: Any) -> Client:
+    return await client_factory(await make_user("osprey_admin", role=Role.ADMIN))

@@ -29,11 +29,13 @@ async def make_story(author: User, *, title: str = "A story", body: str = "Words
                      category: str = "small-wins", warnings: list[str] | None = None) -> Post:
     found = await Category.get(slug=category)
     story, _ = await create_story(author, found, StoryForm(
-        category=category, title=title, body=body, content_warnings=warnings or []))
+        category=category, title=title, body=body, content_warnings=warnings or []),
+        rules=None)
     return story
 
 
 async def make_reply(author: User, story: Post, body: str = "Sending you strength.",
                      reply_to: int | None = None) -> Post:
-    reply, _ = await create_reply(author, story.thread, ReplyForm(body=body, reply_to=reply_to))
+    reply, _ = await create_reply(author, story.thread, ReplyForm(body=body, reply_to=reply_to),
+                                rules=None)
     return reply

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from tortoise.exceptions import IntegrityError
@@ -14,7 +16,55 @@ from forum.forms import EditForm, FormInvalid, ReplyForm, StoryForm
 from forum.markup import render_markdown
 from forum.models.accounts import User
 from forum.models.content import Category, Post, PostRevision, PostStatus, Thread
+from forum.models.moderation import Report, ReportReason
 from forum.queries.content import post_by_submission
+from forum.queries.moderation import ApprovalRules, needs_approval, watched_words_matcher
+from forum.safety.words import WordAction, WordMatch
+
+
+@dataclass(frozen=True)
+class Screening:
+    """What the watched words say about a text: refuse, hold, flag, and the masked text."""
+
+    hold: bool
+    flagged: list[WordMatch]
+    censor: Callable[[str], str]
+
+
+def blocked_message(matches: list[WordMatch]) -> str:
+    words = ", ".join(dict.fromkeys(f"“{m.matched}”" for m in matches))
+    return (f"This community has asked that some words not be used here, and your post "
+            f"includes {words}. Please reword that part — everything you wrote is kept below.")
+
+
+async def screen(texts: list[str], values: dict) -> Screening:
+    """Apply the watched words to what someone wrote; a `block` word refuses it kindly."""
+    matcher = await watched_words_matcher()
+    matches = [m for text in texts for m in matcher.find(text)]
+    blocked = [m for m in matches if m.action is WordAction.BLOCK]
+    if blocked:
+        field_name = "body" if "body" in values else "form"
+        raise FormInvalid({field_name: blocked_message(blocked)}, values)
+    return Screening(
+        hold=any(m.action is WordAction.REQUIRE_APPROVAL for m in matches),
+        flagged=[m for m in matches if m.action is WordAction.FLAG],
+        censor=matcher.censor,
+    )
+
+
+async def flag_for_moderators(post: Post, flagged: list[WordMatch]) -> None:
+    if not flagged:
+        return
+    words = ", ".join(dict.fromkeys(m.pattern for m in flagged))
+    await Report.get_or_create(
+        open_key=f"{post.id}:words",
+        defaults={"post_id": post.id, "reason": ReportReason.WATCHED_WORD,
+                  "note": f"Watched words: {words}"},
+    )
+
+
+def _form_values(form: object) -> dict:
+    return {k: v for k, v in dataclasses.asdict(form).items() if v is not None}  # type: ignore[call-overload]
 
 
 def submission_key(author: User, submission_id: str | None) -> str | None:
@@ -40,16 +90,24 @@ async def _write_once(key: str | None,
         raise
 
 
-async def create_story(author: User, category: Category, form: StoryForm) -> tuple[Post, bool]:
-    """Returns the story and whether it is new (False: this form was already submitted)."""
+async def create_story(author: User, category: Category, form: StoryForm,
+                       rules: ApprovalRules | None) -> tuple[Post, bool]:
+    """Returns the story and whether it is new (False: this form was already submitted).
+
+    ``rules`` decide whether a new member's story waits for a moderator (None: never).
+    """
     key = submission_key(author, form.submission_id)
-    body_html = render_markdown(form.body)
+    if key and (existing := await post_by_submission(key)):
+        return existing, False
+    screening = await screen([form.title, form.body], _form_values(form))
+    held = screening.hold or await needs_approval(author, category, rules)
+    body_html = render_markdown(screening.censor(form.body))
 
     async def write() -> Post:
         async with in_transaction():
             thread = await Thread.create(
                 category=category,
-                title=form.title,
+                title=screening.censor(form.title),
                 content_warnings=form.content_warnings,
                 content_warning_note=form.content_warning_note,
             )
@@ -59,23 +117,29 @@ async def create_story(author: User, category: Category, form: StoryForm) -> tup
                 is_story=True,
                 body_md=form.body,
                 body_html=body_html,
-                status=PostStatus.PUBLISHED,
+                status=PostStatus.PENDING if held else PostStatus.PUBLISHED,
                 submission_key=key,
             )
+            await flag_for_moderators(story, screening.flagged)
         story.thread = thread
         return story
 
     return await _write_once(key, write)
 
 
-async def create_reply(author: User, thread: Thread, form: ReplyForm) -> tuple[Post, bool]:
+async def create_reply(author: User, thread: Thread, form: ReplyForm,
+                       rules: ApprovalRules | None) -> tuple[Post, bool]:
     key = submission_key(author, form.submission_id)
+    if key and (existing := await post_by_submission(key)):
+        return existing, False
     if form.reply_to is not None and not await Post.filter(
         id=form.reply_to, thread_id=thread.id, status=PostStatus.PUBLISHED
     ).exists():
         raise FormInvalid({"reply_to": "The post you answered is no longer here."},
                           {"body": form.body})
-    body_html = render_markdown(form.body)
+    screening = await screen([form.body], _form_values(form))
+    held = screening.hold or await needs_approval(author, thread.category, rules)
+    body_html = render_markdown(screening.censor(form.body))
 
     async def write() -> Post:
         async with in_transaction():
@@ -85,12 +149,14 @@ async def create_reply(author: User, thread: Thread, form: ReplyForm) -> tuple[P
                 body_md=form.body,
                 body_html=body_html,
                 reply_to_id=form.reply_to,
-                status=PostStatus.PUBLISHED,
+                status=PostStatus.PENDING if held else PostStatus.PUBLISHED,
                 submission_key=key,
             )
-            await Thread.filter(id=thread.id).update(
-                reply_count=F("reply_count") + 1, last_post_at=reply.created_at
-            )
+            if not held:
+                await Thread.filter(id=thread.id).update(
+                    reply_count=F("reply_count") + 1, last_post_at=reply.created_at
+                )
+            await flag_for_moderators(reply, screening.flagged)
         reply.thread = thread
         return reply
 
@@ -103,18 +169,27 @@ async def edit_post(post: Post, form: EditForm) -> bool:
     title_changed = form.title is not None and form.title != thread.title
     if form.body == post.body_md and not title_changed:
         return False
+    texts = [form.body] + ([form.title] if title_changed and form.title else [])
+    screening = await screen(texts, _form_values(form))
     now = datetime.now(UTC)
     async with in_transaction():
         await PostRevision.create(
             post=post, title=thread.title if post.is_story else None, body_md=post.body_md
         )
         post.body_md = form.body
-        post.body_html = render_markdown(form.body)
+        post.body_html = render_markdown(screening.censor(form.body))
         post.edited_at = now
-        await post.save(update_fields=["body_md", "body_html", "edited_at"])
+        fields = ["body_md", "body_html", "edited_at"]
+        if screening.hold and post.status == PostStatus.PUBLISHED:
+            post.status = PostStatus.PENDING
+            fields.append("status")
+            if not post.is_story:
+                await Thread.filter(id=post.thread_id).update(reply_count=F("reply_count") - 1)
+        await post.save(update_fields=fields)
         if title_changed and form.title is not None:
-            thread.title = form.title
+            thread.title = screening.censor(form.title)
             await thread.save(update_fields=["title"])
+        await flag_for_moderators(post, screening.flagged)
     return True
 
 

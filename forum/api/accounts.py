@@ -30,6 +30,8 @@ async def create_token(request: Request) -> Response:
     user = await authenticate(form)
     if user is None:
         return problem(401, SIGNIN_FAILED)
+    if permissions.is_locked_out(user):
+        return problem(403, permissions.locked_out_message(user))
     token = await start_session(user, SessionKind.API)
     return JSONResponse({"token": token, "token_type": "Bearer"}, status_code=201)
 

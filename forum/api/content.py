@@ -9,6 +9,7 @@ from forum import permissions
 from forum.actions.posting import create_reply, create_story, delete_post, edit_post
 from forum.api.serialize import category_json, post_json, story_json
 from forum.forms import parse_edit, parse_reply, parse_story
+from forum.models.content import PostStatus
 from forum.queries.content import (
     category_stories,
     get_category_or_404,
@@ -17,7 +18,14 @@ from forum.queries.content import (
     get_thread_page,
     list_categories,
 )
-from forum.web import int_param, page_param, read_json, viewer_of
+from forum.web import (
+    approval_rules_of,
+    enforce_posting_limit,
+    int_param,
+    page_param,
+    read_json,
+    viewer_of,
+)
 
 
 def _with_idempotency_key(request: Request, data: dict) -> dict:
@@ -44,11 +52,14 @@ async def new_story(request: Request) -> Response:
     viewer = viewer_of(request)
     permissions.ensure_can_write_story(viewer)
     assert viewer is not None
-    form = parse_story(_with_idempotency_key(request, await read_json(request)))
+    data = _with_idempotency_key(request, await read_json(request))
+    form = parse_story(data)
+    await enforce_posting_limit(request, viewer, data)
     category = await get_category_or_404(form.category)
-    story, created = await create_story(viewer, category, form)
+    story, created = await create_story(viewer, category, form, approval_rules_of(request))
     story = await get_story_or_404(story.thread_id, viewer)
-    return JSONResponse(story_json(story, viewer), status_code=201 if created else 200,
+    status = 202 if story.status == PostStatus.PENDING else 201 if created else 200
+    return JSONResponse(story_json(story, viewer), status_code=status,
                         headers={"Location": f"/api/v1/stories/{story.thread_id}"})
 
 
@@ -69,10 +80,13 @@ async def new_reply(request: Request) -> Response:
     found = await get_story_or_404(int_param(request, "thread_id"), viewer)
     permissions.ensure_can_reply(viewer, found.thread)
     assert viewer is not None
-    form = parse_reply(_with_idempotency_key(request, await read_json(request)))
-    reply, created = await create_reply(viewer, found.thread, form)
+    data = _with_idempotency_key(request, await read_json(request))
+    form = parse_reply(data)
+    await enforce_posting_limit(request, viewer, data)
+    reply, created = await create_reply(viewer, found.thread, form, approval_rules_of(request))
     reply = await get_post_or_404(reply.id, viewer)
-    return JSONResponse(post_json(reply, viewer), status_code=201 if created else 200,
+    status = 202 if reply.status == PostStatus.PENDING else 201 if created else 200
+    return JSONResponse(post_json(reply, viewer), status_code=status,
                         headers={"Location": f"/api/v1/posts/{reply.id}"})
 
 

@@ -86,7 +86,8 @@ _SCHEMAS: dict[str, Any] = {
     ]},
     "Post": {"type": "object", "properties": {
         "id": {"type": "integer"}, "story_id": {"type": "integer"}, "author": _ref("Author"),
-        "body": _STRING, "body_html": _STRING, "status": _STRING,
+        "body": {"type": ["string", "null"]}, "body_html": {"type": ["string", "null"]},
+        "hidden_reason": {"type": ["string", "null"]}, "status": _STRING,
         "reply_to": {"type": ["integer", "null"]}, "created_at": _STRING,
         "edited": {"type": "boolean"}, "edited_at": {"type": ["string", "null"]},
         "url": _STRING}},
@@ -111,7 +112,53 @@ _SCHEMAS: dict[str, Any] = {
         "reply_to": {"type": ["integer", "null"]}}},
     "PostChanges": {"type": "object", "required": ["body"], "properties": {
         "body": _STRING, "title": _STRING}},
+    "NewReport": {"type": "object", "required": ["reason"], "properties": {
+        "reason": {"enum": ["worried", "harassment", "hate", "spam", "self_promotion",
+                            "other"]},
+        "note": {"type": "string", "maxLength": 1000}}},
+    "Report": {"type": "object", "properties": {
+        "id": {"type": "integer"}, "post_id": {"type": "integer"}, "reason": _STRING,
+        "note": _STRING, "created_at": _STRING, "outcome": {"type": ["string", "null"]}}},
+    "QueuePage": {"type": "object", "properties": {
+        "tab": _STRING, "page": {"type": "integer"}, "pages": {"type": "integer"},
+        "counts": {"type": "object", "additionalProperties": {"type": "integer"}},
+        "items": {"type": "array", "items": {"type": "object", "properties": {
+            "post": _ref("Post"), "story_title": _STRING, "category": _STRING,
+            "content_warnings": {"type": "array", "items": _STRING},
+            "reports": {"type": "array", "items": _ref("Report")}}}}}},
+    "ModAction": {"type": "object", "description": (
+        "Fields by action. Posts: reject and hide need `reason` (hide's is public); "
+        "delete (stories only) needs `reason`; move needs `category` (a slug); warnings "
+        "takes `content_warnings` and `content_warning_note`; others take an optional "
+        "`reason`. Members: warn, ban need `reason`; silence and suspend need `days` "
+        "(1-3650) and `reason`; lift takes an optional `reason`; note needs `body`."),
+        "properties": {"reason": _STRING, "category": _STRING, "days": {"type": "integer"},
+                       "body": _STRING, "content_warnings": {"type": "array", "items": _STRING},
+                       "content_warning_note": _STRING}},
+    "ModResult": {"type": "object", "properties": {
+        "changed": {"type": "boolean"}, "message": _STRING, "post": _ref("Post")}},
+    "AuditPage": {"type": "object", "properties": {
+        "entries": {"type": "array", "items": {"type": "object", "properties": {
+            "id": {"type": "integer"}, "actor": _STRING, "action": _STRING,
+            "target_type": _STRING, "target_id": {"type": "integer"}, "target": _STRING,
+            "reason": _STRING, "created_at": _STRING}}},
+        "page": {"type": "integer"}, "pages": {"type": "integer"}}},
+    "WatchedWord": {"type": "object", "properties": {
+        "id": {"type": "integer"}, "pattern": _STRING,
+        "action": {"enum": ["block", "require_approval", "flag", "censor"]}}},
+    "NewWatchedWord": {"type": "object", "required": ["pattern", "action"], "properties": {
+        "pattern": {"type": "string", "maxLength": 100},
+        "action": {"enum": ["block", "require_approval", "flag", "censor"]}}},
+    "RoleChange": {"type": "object", "required": ["role"], "properties": {
+        "role": {"enum": ["member", "moderator", "admin"]}, "reason": _STRING}},
 }
+
+
+def _query(name: str, kind: str = "string") -> dict[str, Any]:
+    return {"name": name, "in": "query", "required": False, "schema": {"type": kind}}
+
+
+_ACTION = {"name": "action", "in": "path", "required": True, "schema": {"type": "string"}}
 
 PATHS: dict[str, dict[str, Any]] = {
     "/api/v1/accounts": {"post": _op("Sign up", body="SignUp", errors=(400, 422, 429),
@@ -140,9 +187,10 @@ PATHS: dict[str, dict[str, Any]] = {
         ok=(200, "A page of stories", {"type": "object", "properties": {
             "stories": {"type": "array", "items": _ref("Story")},
             "page": {"type": "integer"}, "pages": {"type": "integer"}}}))},
-    "/api/v1/stories": {"post": _op("Write a story", auth=True, body="NewStory",
-                                    errors=(400, 404, 422), params=[_IDEMPOTENCY],
-                                    ok=(201, "The story", _ref("Story")))},
+    "/api/v1/stories": {"post": _op(
+        "Write a story (202: it waits for a moderator)", auth=True, body="NewStory",
+        errors=(400, 403, 404, 422, 429), params=[_IDEMPOTENCY],
+        ok=(201, "The story", _ref("Story")))},
     "/api/v1/stories/{id}": {"get": _op("A story with a page of its replies",
                                         errors=(400, 404), params=[_path_param("id"), _PAGE],
                                         ok=(200, "Story and replies", _ref("StoryPage")))},
@@ -156,6 +204,44 @@ PATHS: dict[str, dict[str, Any]] = {
         "delete": _op("Delete your post", auth=True, errors=(403, 404),
                       params=[_path_param("id")], ok=(204, "Deleted", None)),
     },
+    "/api/v1/posts/{id}/reports": {"post": _op(
+        "Report a post to the moderators (one open report per member per post)", auth=True,
+        body="NewReport", errors=(400, 403, 404, 422, 429), params=[_path_param("id")],
+        ok=(201, "The report", _ref("Report")))},
+    "/api/v1/mod/queue": {"get": _op(
+        "The moderation queue (moderators)", auth=True, errors=(400, 403, 404),
+        params=[{**_query("tab"), "description": "urgent | approval | reports"}, _PAGE],
+        ok=(200, "A page of the queue", _ref("QueuePage")))},
+    "/api/v1/mod/posts/{id}/{action}": {"post": _op(
+        "Act on a post: approve, reject, hide, restore, dismiss, lock, unlock, pin, unpin, "
+        "move, warnings, delete (moderators)", auth=True, body="ModAction",
+        errors=(400, 403, 404, 422), params=[_path_param("id"), _ACTION],
+        ok=(200, "What happened", _ref("ModResult")))},
+    "/api/v1/mod/users/{username}/{action}": {"post": _op(
+        "Act on a member: warn, silence, suspend, ban, lift, note (moderators)", auth=True,
+        body="ModAction", errors=(400, 403, 404, 422),
+        params=[_path_param("username", "string"), _ACTION],
+        ok=(200, "What happened", _ref("ModResult")))},
+    "/api/v1/mod/audit": {"get": _op(
+        "The audit log, newest first (moderators)", auth=True, errors=(400, 403, 404),
+        params=[_query("action"), _query("actor"), _query("target_type"),
+                _query("target_id", "integer"), _PAGE],
+        ok=(200, "A page of the log", _ref("AuditPage")))},
+    "/api/v1/mod/words": {
+        "get": _op("Watched words (moderators)", auth=True, errors=(403,),
+                   ok=(200, "The list", {"type": "object", "properties": {
+                       "words": {"type": "array", "items": _ref("WatchedWord")}}})),
+        "post": _op("Watch a word or phrase (moderators)", auth=True, body="NewWatchedWord",
+                    errors=(400, 403, 409, 422), ok=(201, "Added", _ref("WatchedWord"))),
+    },
+    "/api/v1/mod/words/{word_id}": {"delete": _op(
+        "Stop watching a word (moderators)", auth=True, errors=(403, 404),
+        params=[_path_param("word_id")], ok=(204, "Removed", None))},
+    "/api/v1/admin/users/{username}/role": {"post": _op(
+        "Set a member's role (admins)", auth=True, body="RoleChange",
+        errors=(400, 403, 404, 422), params=[_path_param("username", "string")],
+        ok=(200, "The result", {"type": "object", "properties": {
+            "changed": {"type": "boolean"}, "username": _STRING, "role": _STRING}}))},
     "/api/v1/openapi.json": {"get": _op("This document", errors=(),
                                         ok=(200, "OpenAPI 3.1", {"type": "object"}))},
 }

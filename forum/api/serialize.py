@@ -6,7 +6,8 @@ from typing import Any
 
 from forum.anonymity import author_view
 from forum.models.accounts import User
-from forum.models.content import Category, Post, Thread
+from forum.models.content import Category, Post, PostStatus, Thread
+from forum.permissions import is_moderator
 from forum.templating import iso_time
 
 
@@ -34,12 +35,15 @@ def category_json(category: Category) -> dict[str, Any]:
 
 
 def post_json(post: Post, viewer: User | None) -> dict[str, Any]:
+    hidden = post.status == PostStatus.HIDDEN
+    withheld = hidden and not is_moderator(viewer)
     return {
         "id": post.id,
         "story_id": post.thread_id,
         "author": author_view(post, viewer).as_json(),
-        "body": post.body_md,
-        "body_html": post.body_html,
+        "body": None if withheld else post.body_md,
+        "body_html": None if withheld else post.body_html,
+        "hidden_reason": post.moderation_reason if hidden else None,
         "status": post.status.value,
         "reply_to": post.reply_to_id,
         "created_at": iso_time(post.created_at),

@@ -36,6 +36,10 @@ class User(Model):
     country = fields.CharField(max_length=8, null=True)
     expand_warnings = fields.BooleanField(default=False)
     created_at = fields.DatetimeField(auto_now_add=True)
+    # Sanctions in force (their history is in moderation.Sanction).
+    silenced_until = fields.DatetimeField(null=True)
+    suspended_until = fields.DatetimeField(null=True)
+    banned_at = fields.DatetimeField(null=True)
 
     class Meta:
         table = "users"

@@ -74,6 +74,8 @@ class Post(Model):
     # Rendered and sanitised once, at write time; pages never render Markdown.
     body_html = fields.TextField()
     status = fields.CharEnumField(PostStatus, max_length=16, default=PostStatus.PUBLISHED)
+    # Shown in place of a hidden post ("Hidden by moderators: …"); a rejection's reason.
+    moderation_reason = fields.CharField(max_length=500, default="", db_default="")
     reply_to = fields.ForeignKeyField(
         "models.Post", related_name="answers", null=True, on_delete=fields.SET_NULL
     )

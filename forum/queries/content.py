@@ -9,19 +9,28 @@ from tortoise.expressions import Q
 
 from forum.models.accounts import User
 from forum.models.content import Category, Post, PostStatus, Thread
+from forum.permissions import is_moderator
 
 REPLIES_PER_PAGE = 50
 STORIES_PER_PAGE = 20
 HOME_STORIES = 20
 
 
+# Hidden posts keep their place in the thread: everyone sees "Hidden by moderators: reason".
+SHOWN_TO_EVERYONE = (PostStatus.PUBLISHED, PostStatus.HIDDEN)
+SHOWN_TO_MODERATORS = (PostStatus.PUBLISHED, PostStatus.HIDDEN, PostStatus.PENDING)
+
+
 def _visible(viewer: User | None, prefix: str = "") -> Q:
-    """Published posts, plus the viewer's own posts that wait for a moderator."""
-    published = Q(**{f"{prefix}status": PostStatus.PUBLISHED})
+    """Published and hidden posts; the viewer's own waiting posts; all waiting ones for
+    moderators."""
+    if is_moderator(viewer):
+        return Q(**{f"{prefix}status__in": SHOWN_TO_MODERATORS})
+    shown = Q(**{f"{prefix}status__in": SHOWN_TO_EVERYONE})
     if viewer is None:
-        return published
+        return shown
     own_pending = Q(**{f"{prefix}status": PostStatus.PENDING, f"{prefix}author_id": viewer.id})
-    return published | own_pending
+    return shown | own_pending
 
 
 def not_found() -> HTTPException:

@@ -17,6 +17,7 @@ from forum.forms import (
     parse_signup,
 )
 from forum.models.accounts import User
+from forum.queries.notifications import recent_notifications
 from forum.sessions import (
     SESSION_COOKIE,
     WEB_SESSION_DAYS,
@@ -93,6 +94,9 @@ async def signin(request: Request) -> Response:
     if user is None:
         return await signin_form(request, {"form": SIGNIN_FAILED},
                                  {"username": form.username}, status_code=422)
+    if permissions.is_locked_out(user):
+        return await signin_form(request, {"form": permissions.locked_out_message(user)},
+                                 {"username": form.username}, status_code=403)
     old_token = session_token_of(request)
     if old_token:
         await end_session(old_token)
@@ -126,6 +130,7 @@ async def account_page(request: Request, errors: dict | None = None, values: dic
     }
     return render(request, "accounts/settings.html",
                   {"errors": errors or {}, "values": values,
+                   "notifications": await recent_notifications(viewer),
                    "notice": notice or _notice(request.query_params.get("done"))},
                   status_code=status_code)
 

@@ -21,7 +21,20 @@ from forum.queries.content import (
     page_of_post,
 )
 from forum.templating import render
-from forum.web import int_param, new_submission_id, page_param, read_form, viewer_of
+from forum.web import (
+    approval_rules_of,
+    enforce_posting_limit,
+    int_param,
+    new_submission_id,
+    page_param,
+    read_form,
+    viewer_of,
+)
+
+
+def with_headers(response: Response, invalid: FormInvalid) -> Response:
+    response.headers.update(invalid.headers)
+    return response
 
 
 def post_link(post: Post, page: int) -> str:
@@ -35,6 +48,8 @@ def _post_card(post: Post, viewer: User | None) -> dict:
         "author": author_view(post, viewer),
         "can_edit": permissions.can_edit_post(viewer, post),
         "can_delete": permissions.can_delete_post(viewer, post),
+        "can_report": permissions.can_report(viewer, post) and post.status == "published",
+        "can_moderate": permissions.is_moderator(viewer),
     }
 
 
@@ -78,10 +93,12 @@ async def new_story(request: Request) -> Response:
     data = await read_form(request)
     try:
         form = parse_story(data)
+        await enforce_posting_limit(request, viewer, data)
         category = await get_category_or_404(form.category)
-        story, _created = await create_story(viewer, category, form)
+        story, _created = await create_story(viewer, category, form, approval_rules_of(request))
     except FormInvalid as invalid:
-        return await new_story_form(request, invalid.errors, invalid.values, status_code=422)
+        return with_headers(await new_story_form(request, invalid.errors, invalid.values,
+                                                 status_code=invalid.status_code), invalid)
     return RedirectResponse(f"/stories/{story.thread_id}", status_code=303)
 
 
@@ -119,11 +136,15 @@ async def new_reply(request: Request) -> Response:
     assert viewer is not None
     data = await read_form(request)
     try:
-        reply, _created = await create_reply(viewer, story.thread, parse_reply(data))
+        await enforce_posting_limit(request, viewer, data)
+        reply, _created = await create_reply(viewer, story.thread, parse_reply(data),
+                                            approval_rules_of(request))
     except FormInvalid as invalid:
         if data.get("reply_to"):
-            return await reply_form(request, invalid.errors, invalid.values, status_code=422)
-        return await story_detail(request, invalid.errors, invalid.values, status_code=422)
+            return with_headers(await reply_form(request, invalid.errors, invalid.values,
+                                                 status_code=invalid.status_code), invalid)
+        return with_headers(await story_detail(request, invalid.errors, invalid.values,
+                                               status_code=invalid.status_code), invalid)
     page = await page_of_post(reply, viewer)
     return RedirectResponse(post_link(reply, page), status_code=303)
 

@@ -1,23 +1,31 @@
 """The OpenAPI document and the routes stay in step, both ways."""
 
+import re
+
 from starlette.routing import Mount, Route
 
 from forum.routes import routes
 
 
+def _walk(tree, prefix: str):
+    for route in tree:
+        if isinstance(route, Mount):
+            yield from _walk(route.routes, prefix + route.path)
+        else:
+            assert isinstance(route, Route)
+            yield prefix + route.path, route.methods or ()
+
+
 def api_routes() -> set[tuple[str, str]]:
     found = set()
-    for mount in routes:
-        if isinstance(mount, Mount) and mount.path == "/api/v1":
-            for route in mount.routes:
-                assert isinstance(route, Route)
-                path = mount.path + route.path
-                for name in ("thread_id", "post_id"):
-                    path = path.replace("{" + name + ":int}", "{id}")
-                path = path.replace("{slug:str}", "{slug}")
-                for method in route.methods or ():
-                    if method != "HEAD":
-                        found.add((method.lower(), path))
+    api = next(m for m in routes if isinstance(m, Mount) and m.path == "/api/v1")
+    for path, methods in _walk(api.routes, api.path):
+        for name in ("thread_id", "post_id"):
+            path = path.replace("{" + name + ":int}", "{id}")
+        path = re.sub(r"\{(\w+):\w+\}", r"{\1}", path)
+        for method in methods:
+            if method != "HEAD":
+                found.add((method.lower(), path))
     return found
 
 

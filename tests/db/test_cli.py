@@ -74,3 +74,23 @@ def test_seed_demo_fills_an_empty_forum_once(tmp_path):
     assert first.returncode == 0 and "Wrote" in first.stdout
     second = forum(["seed-demo"], env)
     assert "no demo added" in second.stdout
+
+
+def test_role_sets_a_members_role_and_records_it_in_the_audit_log(tmp_path):
+    import sqlite3
+
+    db = tmp_path / "r.sqlite3"
+    env = {"FORUM_VAR_DIR": str(tmp_path), "FORUM_PASSWORD_HASHING": "fast",
+           "FORUM_DATABASE_URL": f"sqlite://{db}"}
+    assert forum(["migrate"], env).returncode == 0
+    assert forum(["createuser", "lark", "--password-stdin"], env,
+                 "kettle orchard lantern\n").returncode == 0
+    result = forum(["role", "lark", "moderator"], env)
+    assert result.returncode == 0, result.stderr
+    assert "lark is now moderator" in result.stdout
+    assert forum(["role", "nobody", "admin"], env).returncode == 1
+    with sqlite3.connect(db) as conn:
+        assert conn.execute("SELECT role FROM users WHERE username='lark'").fetchone() == (
+            "moderator",)
+        assert conn.execute("SELECT actor_name, action FROM audit_log").fetchall() == [
+            ("(server console)", "role_moderator")]

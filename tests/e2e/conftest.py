@@ -113,6 +113,8 @@ def serve(db: None, database_url: str, var_dir: Path, tmp_path: Path,
             "FORUM_BASE_URL": base_url,
             "FORUM_PASSWORD_HASHING": "fast",
             "FORUM_RATE_LIMITS": "off",
+            "FORUM_NEW_MEMBER_DAYS": "0",
+            "FORUM_NEW_MEMBER_POSTS": "0",
             "PYTHONUNBUFFERED": "1",
         })
         log_path = tmp_path / f"server-{port}.log"

@@ -24,7 +24,9 @@ def test_readme_opens_with_the_two_commands():
 def test_handlers_make_no_orm_calls():
     for path in [*(ROOT / "forum" / "views").glob("*.py"), *(ROOT / "forum" / "api").glob("*.py")]:
         source = path.read_text()
-        assert not re.search(r"\b(User|Post|Thread|Category|Session|PostRevision)\.(filter|get|"
+        assert not re.search(r"\b(User|Post|Thread|Category|Session|PostRevision|Report|"
+                             r"AuditEntry|WatchedWord|Sanction|ModeratorNote|Notification)"
+                             r"\.(filter|get|"
                              r"create|all|exclude|get_or_none)\(", source), path
 
 
@@ -34,3 +36,17 @@ def test_templates_have_no_inline_script_or_style():
         assert "<script" not in source and "<style" not in source, path
         assert not re.search(r"\sstyle=", source), path
         assert not re.search(r"\son[a-z]+=", source), path
+
+
+def test_no_code_path_updates_or_deletes_audit_rows():
+    """The audit log is append-only: only `AuditEntry.create` appears, nowhere an edit."""
+    writers = []
+    for path in (ROOT / "forum").rglob("*.py"):
+        source = path.read_text()
+        assert not re.search(r"AuditEntry\b[^\n]*\.(update|delete|save|bulk_update|"
+                             r"select_for_update)\(", source), path
+        assert not re.search(r"(UPDATE|DELETE FROM)\s+\"?audit_log", source, re.I), path
+        assert not re.search(r"entry\.(save|delete)\(", source), path
+        if "AuditEntry.create(" in source:
+            writers.append(path.relative_to(ROOT).as_posix())
+    assert writers == ["forum/actions/moderation.py"]

@@ -1,20 +1,29 @@
-"""Every route × {visitor, member (the author), other member}, and CSRF on every unsafe route.
+"""Every route × {visitor, member (the author), other member, moderator, admin}, and CSRF on
+every unsafe route.
 
-Adding a route without adding it here fails `test_every_route_is_in_the_matrix`.
+Adding a route without adding it here fails `test_every_route_is_in_the_matrix`. Moderators
+and admins answer like the other member unless a row says otherwise.
 """
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
 from starlette.routing import Mount, Route
 
+from forum.models.accounts import Role
+from forum.models.moderation import WatchedWord
 from forum.routes import routes
 
 from ..factories import PASSWORD, make_reply, make_story, make_user
 
-V, M, O = "visitor", "member", "other"  # noqa: E741
+V, M, O, D, A = "visitor", "member", "other", "moderator", "admin"  # noqa: E741
+PERSONAS = (V, M, O, D, A)
+STAFF_ONLY = {V: 303, M: 403, O: 403, D: 200, A: 200}  # pages under /mod
+STAFF_POST = {V: 401, M: 403, O: 403, D: 303, A: 303}  # forms under /mod
+STAFF_API = {V: 401, M: 403, O: 403, D: 200, A: 200}  # /api/v1/mod
 
 # (method, path template, body, {persona: expected status})
 MATRIX: list[tuple[str, str, dict[str, Any] | None, dict[str, int]]] = [
@@ -66,30 +75,53 @@ MATRIX: list[tuple[str, str, dict[str, Any] | None, dict[str, int]]] = [
     ("DELETE", "/api/v1/posts/{post_id}", None, {V: 401, M: 204, O: 403}),
     ("GET", "/api/v1/openapi.json", None, {V: 200, M: 200, O: 200}),
     ("GET", "/static/{path}", None, {V: 200, M: 200, O: 200}),
+    ("GET", "/posts/{post_id}/report", None, {V: 303, M: 403, O: 200}),
+    ("POST", "/posts/{post_id}/report", {"reason": "spam"}, {V: 401, M: 403, O: 303}),
+    ("POST", "/api/v1/posts/{post_id}/reports", {"reason": "spam"}, {V: 401, M: 403, O: 201}),
+    ("GET", "/mod/", None, STAFF_ONLY),
+    ("GET", "/mod/posts/{post_id}", None, STAFF_ONLY),
+    ("POST", "/mod/posts/{post_id}/{action}", {}, STAFF_POST),
+    ("GET", "/mod/users/{username}", None, STAFF_ONLY),
+    ("POST", "/mod/users/{username}/{action}", {"reason": "Please be kind"}, STAFF_POST),
+    ("GET", "/mod/log", None, STAFF_ONLY),
+    ("GET", "/mod/words", None, STAFF_ONLY),
+    ("POST", "/mod/words", {"pattern": "zzzz", "action": "flag"}, STAFF_POST),
+    ("POST", "/mod/words/test", {"text": "hello"}, {**STAFF_POST, D: 200, A: 200}),
+    ("POST", "/mod/words/{word_id}/delete", {}, STAFF_POST),
+    ("POST", "/admin/users/{username}/role", {"role": "moderator"}, {**STAFF_POST, D: 403}),
+    ("GET", "/api/v1/mod/queue", None, STAFF_API),
+    ("POST", "/api/v1/mod/posts/{post_id}/{action}", {}, STAFF_API),
+    ("POST", "/api/v1/mod/users/{username}/{action}", {"reason": "Please be kind"}, STAFF_API),
+    ("GET", "/api/v1/mod/audit", None, STAFF_API),
+    ("GET", "/api/v1/mod/words", None, STAFF_API),
+    ("POST", "/api/v1/mod/words", {"pattern": "zzzz", "action": "flag"},
+     {**STAFF_API, D: 201, A: 201}),
+    ("DELETE", "/api/v1/mod/words/{word_id}", None, {**STAFF_API, D: 204, A: 204}),
+    ("POST", "/api/v1/admin/users/{username}/role", {"role": "moderator"},
+     {**STAFF_API, D: 403}),
 ]
 
 
-def app_routes() -> set[tuple[str, str]]:
+def expected_status(expected: dict[str, int], persona: str) -> int:
+    return expected.get(persona, expected[O])
+
+
+def app_routes(tree=routes, prefix: str = "") -> set[tuple[str, str]]:
     found: set[tuple[str, str]] = set()
-    for route in routes:
+    for route in tree:
         if isinstance(route, Mount) and route.routes:
-            for inner in route.routes:
-                assert isinstance(inner, Route)
-                for method in inner.methods or ():
-                    if method != "HEAD":
-                        found.add((method, route.path + inner.path))
+            found |= app_routes(route.routes, prefix + route.path)
         elif isinstance(route, Mount):
-            found.add(("GET", route.path + "/{path}"))
+            found.add(("GET", prefix + route.path + "/{path}"))
         elif isinstance(route, Route):
             for method in route.methods or ():
                 if method != "HEAD":
-                    found.add((method, route.path))
+                    found.add((method, prefix + route.path))
     return found
 
 
 def _template(path: str) -> str:
-    return path.replace("{slug:str}", "{slug}").replace("{thread_id:int}", "{thread_id}") \
-        .replace("{post_id:int}", "{post_id}")
+    return re.sub(r"\{(\w+):\w+\}", r"{\1}", path)
 
 
 def test_every_route_is_in_the_matrix():
@@ -102,23 +134,29 @@ def test_every_route_is_in_the_matrix():
 async def world(client_factory):
     owner = await make_user("owner")
     other = await make_user("other")
+    moderator = await make_user("kestrel", role=Role.MODERATOR)
+    admin = await make_user("osprey", role=Role.ADMIN)
     story = await make_story(owner, title="Owner's story")
     reply = await make_reply(owner, story, "Owner's reply")
-    return {"owner": owner, "other": other, "story": story, "reply": reply,
-            "make": client_factory}
+    word = await WatchedWord.create(pattern="watchme", action="flag")
+    return {"owner": owner, "other": other, "moderator": moderator, "admin": admin,
+            "story": story, "reply": reply, "word": word, "make": client_factory}
 
 
 async def persona_client(world, persona: str, api: bool):
-    user = {V: None, M: world["owner"], O: world["other"]}[persona]
+    user = {V: None, M: world["owner"], O: world["other"], D: world["moderator"],
+            A: world["admin"]}[persona]
     return await world["make"](user, api_token=api and user is not None)
 
 
 def fill(path: str, world) -> str:
     return path.format(slug="small-wins", thread_id=world["story"].thread_id,
-                       post_id=world["reply"].id, path="forum.css")
+                       post_id=world["reply"].id, path="forum.css", username="other",
+                       action="pin" if "/posts/" in path else "warn",
+                       word_id=world["word"].id)
 
 
-@pytest.mark.parametrize("persona", [V, M, O])
+@pytest.mark.parametrize("persona", PERSONAS)
 @pytest.mark.parametrize(("method", "path", "body", "expected"), MATRIX,
                          ids=[f"{m} {p}" for m, p, _, _ in MATRIX])
 async def test_route_answers_each_persona_as_expected(world, persona, method, path, body,
@@ -132,7 +170,7 @@ async def test_route_answers_each_persona_as_expected(world, persona, method, pa
         response = await client.get(url)
     else:
         response = await client.post_form(url, body)
-    assert response.status_code == expected[persona], response.text[:500]
+    assert response.status_code == expected_status(expected, persona), response.text[:500]
     if response.status_code >= 400 and is_api:
         assert response.headers["content-type"].startswith("application/problem+json")
 
@@ -201,3 +239,25 @@ async def test_cookie_authenticated_api_call_works_with_the_csrf_header(world):
                                        headers={"X-CSRF-Token": token})
     assert response.status_code == 200
     assert response.json()["bio"] == "from a script"
+
+
+STAFF_PREFIXES = ("/mod/", "/admin/", "/api/v1/mod/", "/api/v1/admin/")
+
+
+@pytest.mark.parametrize("persona", [V, M])
+async def test_no_route_under_the_staff_areas_answers_a_member_or_visitor(world, persona):
+    """Structure, not discipline: a new handler under /mod or /admin is guarded by its mount."""
+    staff = sorted((m, p) for m, p in app_routes() if p.startswith(STAFF_PREFIXES))
+    assert len(staff) >= 18
+    for method, path in staff:
+        is_api = path.startswith("/api/")
+        client = await persona_client(world, persona, is_api)
+        url = fill(_template(path), world).replace("{", "").replace("}", "")
+        if is_api:
+            response = await client.api(method, url, json={})
+        elif method == "GET":
+            response = await client.get(url)
+        else:
+            response = await client.post_form(url, {})
+        refused = {V: (401, 303), M: (403,)}[persona]
+        assert response.status_code in refused, (method, path, response.status_code)

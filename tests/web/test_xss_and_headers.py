@@ -19,10 +19,11 @@ DANGEROUS_TAGS = {"script", "iframe", "object", "embed", "svg", "math", "style",
 
 
 class Audit(HTMLParser):
-    def __init__(self) -> None:
+    def __init__(self, allowed: frozenset[str] = frozenset()) -> None:
         super().__init__(convert_charrefs=True)
         self.problems: list[str] = []
         self.in_main = False
+        self.allowed = allowed
 
     def handle_starttag(self, tag, attrs):
         if tag == "main":
@@ -30,8 +31,9 @@ class Audit(HTMLParser):
         attributes = dict(attrs)
         if not self.in_main:
             return
-        if tag in DANGEROUS_TAGS and not (tag == "input" and attributes.get("type") in (
-                "hidden", "text", "checkbox", "password", "email")) and tag != "form":
+        own_input = tag == "input" and attributes.get("type") in (
+            "hidden", "text", "checkbox", "password", "email")
+        if tag in DANGEROUS_TAGS and tag not in self.allowed and not own_input and tag != "form":
             self.problems.append(f"<{tag}> in the page body")
         for name, value in attrs:
             if name.startswith("on"):
@@ -47,8 +49,9 @@ class Audit(HTMLParser):
                 self.problems.append(f"user link without rel=nofollow: {value}")
 
 
-def audit(html: str) -> list[str]:
-    parser = Audit()
+def audit(html: str, allowed: frozenset[str] = frozenset()) -> list[str]:
+    """Live markup in <main>. `allowed`: tags the page's own template uses (e.g. details)."""
+    parser = Audit(allowed)
     parser.feed(html)
     return parser.problems
 

@@ -1,0 +1,294 @@
+"""Every moderator and admin action, and nothing else changes moderated state.
+
+Each verb checks that something would change, changes it and writes exactly one audit row
+in the same transaction, then tells whoever the spec says should be told. A verb that
+would change nothing writes nothing and returns False. Status changes are conditional
+``UPDATE … WHERE status = <expected>`` statements, so two moderators clicking at the same
+moment produce one outcome and one audit row.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from tortoise.expressions import F, Q
+from tortoise.transactions import in_transaction
+
+from forum.models.accounts import Role, User
+from forum.models.content import Category, Post, PostStatus, Thread
+from forum.models.moderation import (
+    AuditEntry,
+    ModeratorNote,
+    Report,
+    ReportOutcome,
+    Sanction,
+    SanctionKind,
+    WatchedWord,
+)
+from forum.models.notifications import Notification
+from forum.sessions import end_all_sessions
+
+REPORT_ACTIONED = ("A moderator reviewed the post you reported and took action. "
+                   "Thank you for looking out for others.")
+REPORT_DISMISSED = ("A moderator reviewed the post you reported and found it within our "
+                    "guidelines. Thank you for telling us — it helps keep this place safe.")
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+CONSOLE = "(server console)"
+
+
+async def _audit(actor: User | None, action: str, target_type: str, target_id: int,
+                 label: str = "", reason: str = "") -> None:
+    await AuditEntry.create(actor=actor, actor_name=actor.username if actor else CONSOLE,
+                            action=action,
+                            target_type=target_type, target_id=target_id,
+                            target_label=label[:160], reason=reason)
+
+
+async def notify(user_id: int | None, kind: str, message: str, link: str = "") -> None:
+    if user_id is not None:
+        await Notification.create(user_id=user_id, kind=kind, message=message, link=link)
+
+
+def _post_label(post: Post) -> str:
+    what = "story" if post.is_story else "reply"
+    return f"{what} #{post.id} in “{post.thread.title}”"
+
+
+def _post_link(post: Post) -> str:
+    return f"/posts/{post.id}"
+
+
+async def _resolve_reports(post_id: int, outcome: ReportOutcome) -> int:
+    """Close the open reports on a post and tell each reporter, privately, how it ended."""
+    reporter_ids = await Report.filter(post_id=post_id, resolved_at__isnull=True).values_list(
+        "reporter_id", flat=True)
+    if not reporter_ids:
+        return 0
+    await Report.filter(post_id=post_id, resolved_at__isnull=True).update(
+        open_key=None, outcome=outcome, resolved_at=_now())
+    message = REPORT_ACTIONED if outcome is ReportOutcome.ACTIONED else REPORT_DISMISSED
+    for reporter_id in {r for r in reporter_ids if r is not None}:
+        await notify(reporter_id, "report_outcome", message)
+    return len(reporter_ids)
+
+
+async def _move_post(actor: User, post: Post, *, action: str, to: PostStatus,
+                     from_: tuple[PostStatus, ...], reason: str = "") -> bool:
+    async with in_transaction():
+        changed = await Post.filter(id=post.id, status__in=from_).update(
+            status=to, moderation_reason=reason)
+        if not changed:
+            return False
+        was_counted = post.status == PostStatus.PUBLISHED
+        now_counted = to == PostStatus.PUBLISHED
+        if not post.is_story and was_counted != now_counted:
+            step = 1 if now_counted else -1
+            await Thread.filter(id=post.thread_id).update(reply_count=F("reply_count") + step)
+        await _audit(actor, action, "post", post.id, _post_label(post), reason)
+        await _resolve_reports(post.id, ReportOutcome.ACTIONED)
+        post.status, post.moderation_reason = to, reason
+        return True
+
+
+async def approve_post(actor: User, post: Post) -> bool:
+    if not await _move_post(actor, post, action="approve", to=PostStatus.PUBLISHED,
+                            from_=(PostStatus.PENDING,)):
+        return False
+    await notify(post.author_id, "approved",
+                 f"Your {'story' if post.is_story else 'reply'} in “{post.thread.title}” was "
+                 "approved and is now published.", _post_link(post))
+    return True
+
+
+async def reject_post(actor: User, post: Post, reason: str) -> bool:
+    if not await _move_post(actor, post, action="reject", to=PostStatus.REJECTED,
+                            from_=(PostStatus.PENDING,), reason=reason):
+        return False
+    await notify(post.author_id, "rejected",
+                 f"A moderator didn't publish your {'story' if post.is_story else 'reply'} in "
+                 f"“{post.thread.title}”. The reason they gave: {reason}")
+    return True
+
+
+async def hide_post(actor: User, post: Post, reason: str) -> bool:
+    return await _move_post(actor, post, action="hide", to=PostStatus.HIDDEN,
+                            from_=(PostStatus.PUBLISHED,), reason=reason)
+
+
+async def restore_post(actor: User, post: Post) -> bool:
+    return await _move_post(actor, post, action="restore", to=PostStatus.PUBLISHED,
+                            from_=(PostStatus.HIDDEN, PostStatus.REJECTED))
+
+
+async def delete_thread(actor: User, story: Post, reason: str) -> bool:
+    """Take a whole thread out of view (its rows are kept for the record)."""
+    return await _move_post(actor, story, action="delete_thread", to=PostStatus.DELETED,
+                            from_=(PostStatus.PUBLISHED, PostStatus.PENDING, PostStatus.HIDDEN),
+                            reason=reason)
+
+
+async def dismiss_reports(actor: User, post: Post, reason: str = "") -> bool:
+    async with in_transaction():
+        if not await _resolve_reports(post.id, ReportOutcome.DISMISSED):
+            return False
+        await _audit(actor, "dismiss_reports", "post", post.id, _post_label(post), reason)
+        return True
+
+
+async def _update_thread(actor: User, thread: Thread, action: str, reason: str = "",
+                         **changes: object) -> bool:
+    if all(getattr(thread, name) == value for name, value in changes.items()):
+        return False
+    query = Thread.filter(id=thread.id)
+    if not any(isinstance(value, list) for value in changes.values()):
+        # Only if some field still differs: a second moderator's identical click is a no-op.
+        query = query.filter(Q(*[~Q(**{k: v}) for k, v in changes.items()], join_type="OR"))
+    async with in_transaction():
+        if not await query.update(**changes):
+            return False
+        await _audit(actor, action, "thread", thread.id, f"“{thread.title}”", reason)
+        story_id = await Post.filter(thread_id=thread.id, is_story=True).values_list(
+            "id", flat=True)
+        for post_id in story_id:
+            await _resolve_reports(post_id, ReportOutcome.ACTIONED)
+    for name, value in changes.items():
+        setattr(thread, name, value)
+    return True
+
+
+async def lock_thread(actor: User, thread: Thread, reason: str = "") -> bool:
+    return await _update_thread(actor, thread, "lock", reason, is_locked=True)
+
+
+async def unlock_thread(actor: User, thread: Thread, reason: str = "") -> bool:
+    return await _update_thread(actor, thread, "unlock", reason, is_locked=False)
+
+
+async def pin_thread(actor: User, thread: Thread, reason: str = "") -> bool:
+    return await _update_thread(actor, thread, "pin", reason, is_pinned=True)
+
+
+async def unpin_thread(actor: User, thread: Thread, reason: str = "") -> bool:
+    return await _update_thread(actor, thread, "unpin", reason, is_pinned=False)
+
+
+async def move_thread(actor: User, thread: Thread, category: Category, reason: str = "") -> bool:
+    return await _update_thread(actor, thread, "move", reason or f"to {category.name}",
+                                category_id=category.id)
+
+
+async def set_content_warnings(actor: User, thread: Thread, warnings: list[str], note: str,
+                               reason: str = "") -> bool:
+    return await _update_thread(actor, thread, "content_warnings", reason,
+                                content_warnings=sorted(warnings), content_warning_note=note)
+
+
+# --- people -----------------------------------------------------------------------------
+
+async def _sanction(actor: User, user: User, kind: SanctionKind, reason: str,
+                    ends_at: datetime | None, **changes: object) -> None:
+    await Sanction.create(user=user, kind=kind, reason=reason, ends_at=ends_at)
+    if changes:
+        await User.filter(id=user.id).update(**changes)
+        for name, value in changes.items():
+            setattr(user, name, value)
+    label = f"@{user.username}" + (f" until {ends_at:%Y-%m-%d %H:%M} UTC" if ends_at else "")
+    await _audit(actor, kind.value if kind is not SanctionKind.WARNING else "warn", "user",
+                 user.id, label, reason)
+
+
+async def warn_user(actor: User, user: User, reason: str) -> bool:
+    async with in_transaction():
+        await _sanction(actor, user, SanctionKind.WARNING, reason, None)
+        await notify(user.id, "warning", f"A message from the moderators: {reason}")
+    return True
+
+
+async def silence_user(actor: User, user: User, until: datetime, reason: str) -> bool:
+    if user.silenced_until == until:
+        return False
+    async with in_transaction():
+        await _sanction(actor, user, SanctionKind.SILENCE, reason, until, silenced_until=until)
+        await notify(user.id, "silenced",
+                     f"A moderator has paused posting on your account until "
+                     f"{until:%-d %B %Y, %H:%M} UTC. You can still read. The reason: {reason}")
+    return True
+
+
+async def suspend_user(actor: User, user: User, until: datetime, reason: str) -> bool:
+    if user.suspended_until == until:
+        return False
+    async with in_transaction():
+        await _sanction(actor, user, SanctionKind.SUSPENSION, reason, until,
+                        suspended_until=until)
+        await end_all_sessions(user.id)
+        await notify(user.id, "suspended",
+                     f"Your account was suspended until {until:%-d %B %Y, %H:%M} UTC. "
+                     f"The reason: {reason}")
+    return True
+
+
+async def ban_user(actor: User, user: User, reason: str) -> bool:
+    if user.banned_at is not None:
+        return False
+    async with in_transaction():
+        await _sanction(actor, user, SanctionKind.BAN, reason, None, banned_at=_now())
+        await end_all_sessions(user.id)
+    return True
+
+
+async def lift_sanctions(actor: User, user: User, reason: str = "") -> bool:
+    if user.silenced_until is None and user.suspended_until is None and user.banned_at is None:
+        return False
+    async with in_transaction():
+        await User.filter(id=user.id).update(silenced_until=None, suspended_until=None,
+                                             banned_at=None)
+        await _audit(actor, "lift", "user", user.id, f"@{user.username}", reason)
+        await notify(user.id, "lifted", "The moderators lifted the limits on your account. "
+                                        "Welcome back.")
+    user.silenced_until = user.suspended_until = user.banned_at = None
+    return True
+
+
+async def add_note(actor: User, user: User, body: str) -> bool:
+    async with in_transaction():
+        await ModeratorNote.create(user=user, author=actor, author_name=actor.username,
+                                   body=body)
+        await _audit(actor, "note", "user", user.id, f"@{user.username}")
+    return True
+
+
+async def set_role(actor: User | None, user: User, role: Role, reason: str = "") -> bool:
+    """``actor=None``: the `forum role` command, run by whoever operates the server."""
+    if user.role == role:
+        return False
+    async with in_transaction():
+        await User.filter(id=user.id).update(role=role)
+        await _audit(actor, f"role_{role.value}", "user", user.id, f"@{user.username}", reason)
+    user.role = role
+    return True
+
+
+# --- watched words ----------------------------------------------------------------------
+
+async def add_watched_word(actor: User, pattern: str, action: str) -> WatchedWord | None:
+    """None if that pattern is already watched."""
+    if await WatchedWord.exists(pattern=pattern):
+        return None
+    async with in_transaction():
+        word = await WatchedWord.create(pattern=pattern, action=action)
+        await _audit(actor, "word_add", "word", word.id, f"“{pattern}” → {action}")
+    return word
+
+
+async def remove_watched_word(actor: User, word: WatchedWord) -> bool:
+    async with in_transaction():
+        if not await WatchedWord.filter(id=word.id).delete():
+            return False
+        await _audit(actor, "word_remove", "word", word.id, f"“{word.pattern}” → {word.action}")
+    return True

@@ -1,0 +1,22 @@
+"""Private messages from the forum to one member: report outcomes, warnings, approvals."""
+
+from __future__ import annotations
+
+from tortoise import fields
+from tortoise.indexes import Index
+from tortoise.models import Model
+
+
+class Notification(Model):
+    id = fields.IntField(primary_key=True)
+    user = fields.ForeignKeyField("models.User", related_name="notifications",
+                                  on_delete=fields.CASCADE)
+    kind = fields.CharField(max_length=30)
+    message = fields.TextField()
+    link = fields.CharField(max_length=200, default="")
+    created_at = fields.DatetimeField(auto_now_add=True)
+    read_at = fields.DatetimeField(null=True)
+
+    class Meta:
+        table = "notifications"
+        indexes = [Index(fields=("user_id", "created_at"))]

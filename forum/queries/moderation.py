@@ -1,0 +1,242 @@
+"""Reading what moderators need: the queue, the audit log, a member's record, the rules
+that decide whether a post waits for approval, and the watched-words matcher."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from enum import StrEnum
+
+from tortoise.functions import Min
+
+from forum.models.accounts import Role, User
+from forum.models.content import Category, Post, PostRevision, PostStatus, Premoderation
+from forum.models.moderation import (
+    AuditEntry,
+    ModeratorNote,
+    Report,
+    ReportReason,
+    Sanction,
+    WatchedWord,
+)
+from forum.queries.accounts import find_user_by_username
+from forum.queries.content import not_found
+from forum.safety.words import WatchedPattern, WordAction, WordMatcher
+
+QUEUE_PER_PAGE = 20
+AUDIT_PER_PAGE = 50
+
+
+@dataclass(frozen=True)
+class ApprovalRules:
+    """Who counts as a new member (SPEC: younger than 3 days or fewer than 2 approved posts)."""
+
+    new_member_days: int = 3
+    new_member_posts: int = 2
+
+
+async def is_new_member(user: User, rules: ApprovalRules) -> bool:
+    if user.created_at > datetime.now(UTC) - timedelta(days=rules.new_member_days):
+        return True
+    if rules.new_member_posts <= 0:
+        return False
+    approved = await Post.filter(author_id=user.id, status=PostStatus.PUBLISHED).limit(
+        rules.new_member_posts).count()
+    return approved < rules.new_member_posts
+
+
+async def needs_approval(author: User, category: Category, rules: ApprovalRules | None) -> bool:
+    """Whether this author's post in this category waits for a moderator.
+
+    ``rules=None`` is for trusted callers that write on the forum's own behalf (demo data).
+    """
+    if rules is None or author.role in (Role.MODERATOR, Role.ADMIN):
+        return False
+    if category.premoderation == Premoderation.ALL:
+        return True
+    if category.premoderation == Premoderation.NEW_MEMBERS:
+        return await is_new_member(author, rules)
+    return False
+
+
+# --- watched words ----------------------------------------------------------------------
+
+_matcher: tuple[tuple[int, int], WordMatcher] | None = None
+
+
+async def watched_words_matcher() -> WordMatcher:
+    """The compiled matcher, rebuilt in this process only when the list changed anywhere."""
+    global _matcher
+    rows = await WatchedWord.all().values_list("id", flat=True)
+    fingerprint = (len(rows), max(rows, default=0))
+    if _matcher is None or _matcher[0] != fingerprint:
+        words = await WatchedWord.all()
+        _matcher = (fingerprint, WordMatcher(
+            WatchedPattern(w.id, w.pattern, WordAction(w.action)) for w in words))
+    return _matcher[1]
+
+
+async def list_watched_words() -> list[WatchedWord]:
+    return await WatchedWord.all().order_by("pattern")
+
+
+async def get_watched_word_or_404(word_id: int) -> WatchedWord:
+    word = await WatchedWord.get_or_none(id=word_id)
+    if word is None:
+        raise not_found()
+    return word
+
+
+# --- the queue --------------------------------------------------------------------------
+
+class QueueTab(StrEnum):
+    URGENT = "urgent"
+    APPROVAL = "approval"
+    REPORTS = "reports"
+
+
+@dataclass
+class QueueItem:
+    post: Post
+    reports: list[Report] = field(default_factory=list)
+
+    @property
+    def reasons(self) -> dict[str, int]:
+        counted: dict[str, int] = {}
+        for report in self.reports:
+            counted[report.reason.value] = counted.get(report.reason.value, 0) + 1
+        return counted
+
+
+@dataclass(frozen=True)
+class QueuePage:
+    tab: QueueTab
+    items: list[QueueItem]
+    page: int
+    pages: int
+    counts: dict[str, int]
+
+
+def _open_reports(tab: QueueTab):  # type: ignore[no-untyped-def]
+    query = Report.filter(resolved_at__isnull=True)
+    if tab is QueueTab.URGENT:
+        return query.filter(reason=ReportReason.WORRIED)
+    return query.exclude(reason=ReportReason.WORRIED)
+
+
+async def _count(tab: QueueTab) -> int:
+    if tab is QueueTab.APPROVAL:
+        return await Post.filter(status=PostStatus.PENDING).count()
+    return len(await _open_reports(tab).distinct().values_list("post_id", flat=True))
+
+
+async def queue_page(tab: QueueTab, page: int) -> QueuePage:
+    """One tab of the queue, oldest first, with each post in context and its open reports."""
+    counts = {t.value: await _count(t) for t in QueueTab}
+    pages = max(1, -(-counts[tab.value] // QUEUE_PER_PAGE))
+    if page > pages:
+        raise not_found()
+    offset = (page - 1) * QUEUE_PER_PAGE
+    if tab is QueueTab.APPROVAL:
+        ids = await Post.filter(status=PostStatus.PENDING).order_by("created_at", "id").offset(
+            offset).limit(QUEUE_PER_PAGE).values_list("id", flat=True)
+    else:
+        rows = await (_open_reports(tab).annotate(first=Min("created_at")).group_by("post_id")
+                      .order_by("first", "post_id").offset(offset).limit(QUEUE_PER_PAGE)
+                      .values("post_id", "first"))
+        ids = [row["post_id"] for row in rows]
+    posts = {p.id: p for p in await Post.filter(id__in=ids).select_related(
+        "thread__category", "author")}
+    items = {post_id: QueueItem(posts[post_id]) for post_id in ids if post_id in posts}
+    for report in await Report.filter(post_id__in=ids, resolved_at__isnull=True).select_related(
+            "reporter").order_by("created_at"):
+        items[report.post_id].reports.append(report)
+    return QueuePage(tab, list(items.values()), page, pages, counts)
+
+
+async def open_report_exists(post_id: int, reporter_id: int) -> bool:
+    return await Report.exists(open_key=f"{post_id}:{reporter_id}")
+
+
+# --- the audit log and a member's record -------------------------------------------------
+
+@dataclass(frozen=True)
+class AuditFilter:
+    action: str = ""
+    actor: str = ""
+    target_type: str = ""
+    target_id: int | None = None
+
+
+@dataclass(frozen=True)
+class AuditPage:
+    entries: list[AuditEntry]
+    page: int
+    pages: int
+    actions: list[str]
+
+
+async def audit_page(filters: AuditFilter, page: int) -> AuditPage:
+    query = AuditEntry.all()
+    if filters.action:
+        query = query.filter(action=filters.action)
+    if filters.actor:
+        query = query.filter(actor_name__iexact=filters.actor)
+    if filters.target_type:
+        query = query.filter(target_type=filters.target_type)
+    if filters.target_id is not None:
+        query = query.filter(target_id=filters.target_id)
+    total = await query.count()
+    pages = max(1, -(-total // AUDIT_PER_PAGE))
+    if page > pages:
+        raise not_found()
+    entries = await query.order_by("-id").offset((page - 1) * AUDIT_PER_PAGE).limit(
+        AUDIT_PER_PAGE)
+    actions = sorted(await AuditEntry.all().distinct().values_list("action", flat=True))
+    return AuditPage(entries, page, pages, actions)
+
+
+@dataclass(frozen=True)
+class MemberRecord:
+    user: User
+    sanctions: list[Sanction]
+    notes: list[ModeratorNote]
+    posts: list[Post]
+
+
+async def member_record(user: User) -> MemberRecord:
+    sanctions = await Sanction.filter(user_id=user.id).order_by("-id")
+    notes = await ModeratorNote.filter(user_id=user.id).order_by("-id")
+    posts = await Post.filter(author_id=user.id).select_related("thread").order_by(
+        "-id").limit(50)
+    return MemberRecord(user, sanctions, notes, posts)
+
+
+async def get_member_or_404(username: str) -> User:
+    user = await find_user_by_username(username)
+    if user is None:
+        raise not_found()
+    return user
+
+
+@dataclass(frozen=True)
+class PostUnderReview:
+    post: Post
+    revisions: list[PostRevision]
+    reports: list[Report]
+
+
+async def post_under_review(post_id: int) -> PostUnderReview:
+    """A post in any state, with its edit history and every report on it."""
+    post = await get_any_post_or_404(post_id)
+    revisions = await PostRevision.filter(post_id=post.id).order_by("-id")
+    reports = await Report.filter(post_id=post.id).select_related("reporter").order_by("-id")
+    return PostUnderReview(post, revisions, reports)
+
+
+async def get_any_post_or_404(post_id: int) -> Post:
+    """A post in any state, with its thread, category and author: for moderators only."""
+    post = await Post.get_or_none(id=post_id).select_related("thread__category", "author")
+    if post is None:
+        raise not_found()
+    return post

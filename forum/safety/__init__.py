@@ -1,0 +1,1 @@
+"""Care and safety: watched words (and, later, crisis detection and resources)."""

@@ -1,0 +1,54 @@
+"""The moderation queue and moderating one post (the /mod area is guarded by its mount)."""
+
+from __future__ import annotations
+
+from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response
+
+from forum.forms import CONTENT_WARNINGS, FormInvalid
+from forum.moderation_commands import run_post_action
+from forum.moderation_forms import REPORT_REASONS
+from forum.queries.content import list_categories
+from forum.queries.moderation import (
+    QueueTab,
+    get_any_post_or_404,
+    post_under_review,
+    queue_page,
+)
+from forum.templating import render
+from forum.web import int_param, page_param, read_form, viewer_of
+
+DONE_NOTICES = {"changed": "Done.", "unchanged": "Nothing to change: it was already so."}
+
+
+async def queue(request: Request) -> Response:
+    tab_name = request.query_params.get("tab", QueueTab.URGENT.value)
+    if tab_name not in {t.value for t in QueueTab}:
+        tab_name = QueueTab.URGENT.value
+    found = await queue_page(QueueTab(tab_name), page_param(request))
+    return render(request, "mod/queue.html", {"queue": found, "reasons": REPORT_REASONS})
+
+
+async def post_page(request: Request, errors: dict | None = None, values: dict | None = None,
+                    status_code: int = 200) -> Response:
+    review = await post_under_review(int_param(request, "post_id"))
+    return render(request, "mod/post.html", {
+        "post": review.post, "thread": review.post.thread, "revisions": review.revisions,
+        "reports": review.reports,
+        "categories": await list_categories(), "warnings": CONTENT_WARNINGS,
+        "reasons": REPORT_REASONS, "errors": errors or {}, "values": values or {},
+        "notice": DONE_NOTICES.get(request.query_params.get("done", "")),
+    }, status_code=status_code)
+
+
+async def post_action(request: Request) -> Response:
+    actor = viewer_of(request)
+    assert actor is not None  # the mount's guard let only moderators in
+    post = await get_any_post_or_404(int_param(request, "post_id"))
+    data = await read_form(request)
+    try:
+        done = await run_post_action(request.path_params["action"], actor, post, data)
+    except FormInvalid as invalid:
+        return await post_page(request, invalid.errors, invalid.values, status_code=422)
+    outcome = "changed" if done.changed else "unchanged"
+    return RedirectResponse(f"/mod/posts/{post.id}?done={outcome}", status_code=303)
