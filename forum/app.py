@@ -12,7 +12,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from tortoise.contrib.starlette import RegisterTortoise
 
-from forum import errors
+from forum import errors, sealing
 from forum.db import check_sqlite_pragmas, tortoise_config
 from forum.forms import FormInvalid
 from forum.pagecache import PageCache
@@ -54,6 +54,7 @@ def create_app(settings: Settings, *, manage_database: bool = True,
             await app.state.rate_limiter.close()
 
     use_fast_hashing(settings.password_hashing == "fast")
+    sealing.configure(settings.anonymity_secret)
     secret = str(settings.secret_key)
     app = Starlette(
         debug=settings.debug,

@@ -180,6 +180,9 @@ COMMANDS = {
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    from forum import sealing
+
     args = build_parser().parse_args(argv)
     settings = load_settings()
+    sealing.configure(settings.anonymity_secret)
     return COMMANDS[args.command](settings, args)

@@ -218,6 +218,7 @@ class StoryForm:
     content_warnings: list[str] = field(default_factory=list)
     content_warning_note: str = ""
     submission_id: str | None = None
+    anonymous: bool = False
 
 
 def parse_story(data: Mapping[str, Any]) -> StoryForm:
@@ -232,7 +233,8 @@ def parse_story(data: Mapping[str, Any]) -> StoryForm:
     note = check.text("content_warning_note", label="Other warning", max_len=WARNING_NOTE_MAX)
     submission_id = _submission_id(check)
     check.fail_if_errors()
-    return StoryForm(category, title, body, warnings, note, submission_id)
+    return StoryForm(category, title, body, warnings, note, submission_id,
+                     check.flag("anonymous"))
 
 
 def content_warnings_field(check: Checker, raw: Any) -> list[str]:
@@ -263,6 +265,7 @@ class ReplyForm:
     body: str
     reply_to: int | None = None
     submission_id: str | None = None
+    anonymous: bool = False
 
 
 def parse_reply(data: Mapping[str, Any]) -> ReplyForm:
@@ -272,7 +275,7 @@ def parse_reply(data: Mapping[str, Any]) -> ReplyForm:
     reply_to = _optional_id(check, "reply_to")
     submission_id = _submission_id(check)
     check.fail_if_errors()
-    return ReplyForm(body, reply_to, submission_id)
+    return ReplyForm(body, reply_to, submission_id, check.flag("anonymous"))
 
 
 def _optional_id(check: Checker, name: str) -> int | None:
@@ -297,6 +300,7 @@ def _optional_id(check: Checker, name: str) -> int | None:
 class EditForm:
     body: str
     title: str | None = None
+    show_my_name: bool = False  # an anonymous post may become named (never the reverse)
 
 
 def parse_edit(data: Mapping[str, Any], *, is_story: bool) -> EditForm:
@@ -310,7 +314,7 @@ def parse_edit(data: Mapping[str, Any], *, is_story: bool) -> EditForm:
         multiline=True,
     )
     check.fail_if_errors()
-    return EditForm(body=body, title=title)
+    return EditForm(body=body, title=title, show_my_name=check.flag("show_my_name"))
 
 
 def parse_page(value: str | None) -> int | None:

@@ -14,6 +14,8 @@ from starlette.exceptions import HTTPException
 
 from forum import permissions
 from forum.actions import moderation as mod
+from forum.anonymity import author_id_of
+from forum.forms import FormInvalid
 from forum.models.accounts import User
 from forum.models.content import Post
 from forum.moderation_forms import (
@@ -23,6 +25,8 @@ from forum.moderation_forms import (
     parse_until,
     parse_warnings,
 )
+from forum.passwords import verify_password
+from forum.queries.accounts import find_user_by_id
 from forum.queries.content import get_category_or_404
 
 Data = Mapping[str, Any]
@@ -86,20 +90,24 @@ async def run_post_action(action: str, actor: User, post: Post, data: Data) -> D
 
 
 
-async def _member_verb(action: str, actor: User, member: User, data: Data) -> bool:
+async def _member_verb(action: str, actor: User, member: User, data: Data,
+                       via: Post | None = None) -> bool:
     match action:
         case "warn":
-            return await mod.warn_user(actor, member, parse_reason(data, required=True))
+            return await mod.warn_user(actor, member, parse_reason(data, required=True), via)
         case "silence":
             until = parse_until(data)
-            return await mod.silence_user(actor, member, until, parse_reason(data, required=True))
+            return await mod.silence_user(actor, member, until,
+                                          parse_reason(data, required=True), via)
         case "suspend":
             until = parse_until(data)
-            return await mod.suspend_user(actor, member, until, parse_reason(data, required=True))
+            return await mod.suspend_user(actor, member, until,
+                                          parse_reason(data, required=True), via)
         case "ban":
-            return await mod.ban_user(actor, member, parse_reason(data, required=True))
+            return await mod.ban_user(actor, member, parse_reason(data, required=True), via)
         case "lift":
-            return await mod.lift_sanctions(actor, member, parse_reason(data, required=False))
+            return await mod.lift_sanctions(actor, member, parse_reason(data, required=False),
+                                            via)
         case "note":
             return await mod.add_note(actor, member, parse_note(data))
     raise HTTPException(404, "There is no such moderation action.")
@@ -112,3 +120,40 @@ async def run_member_action(action: str, actor: User, member: User, data: Data) 
         permissions.ensure_can_sanction(actor, member)
     changed = await _member_verb(action, actor, member, data)
     return Done(changed, "Done." if changed else "Nothing to change: it was already so.")
+
+
+AUTHOR_ACTIONS = ("warn", "silence", "suspend", "ban", "lift")
+AUTHOR_UNKNOWN = ("The author of this post can't be identified: it was written by a guest, "
+                  "by an account that no longer exists, or sealed with an earlier key.")
+
+
+async def run_author_action(action: str, actor: User, post: Post, data: Data) -> Done:
+    """A sanction on "the author of this post" — the moderator never learns who it is."""
+    if action not in AUTHOR_ACTIONS:
+        raise HTTPException(404, "There is no such moderation action.")
+    author_id = author_id_of(post)
+    member = await find_user_by_id(author_id) if author_id is not None else None
+    if member is None:
+        raise HTTPException(409, AUTHOR_UNKNOWN)
+    if not permissions.can_sanction(actor, member):
+        raise HTTPException(403, "You can't take that action on the author of this post.")
+    changed = await _member_verb(action, actor, member, data, via=post)
+    return Done(changed, "Done." if changed else "Nothing to change: it was already so.")
+
+
+REVEAL_PASSWORD_WRONG = "That isn't your password. Nothing was revealed or logged."
+
+
+async def reveal_with_checks(actor: User, post: Post, data: Data) -> tuple[str, User]:
+    """Reason and the admin's own password first; then the reveal itself (logged)."""
+    if not post.is_anonymous:
+        raise FormInvalid({"reveal": "This post isn't anonymous."}, {}, status_code=400)
+    reason = parse_reason(data, required=True)
+    password = data.get("password")
+    if not isinstance(password, str) or not await verify_password(actor.password_hash,
+                                                                   password):
+        raise FormInvalid({"password": REVEAL_PASSWORD_WRONG}, {}, status_code=403)
+    author = await mod.reveal_author(actor, post, reason)
+    if author is None:
+        raise FormInvalid({"reveal": AUTHOR_UNKNOWN}, {}, status_code=409)
+    return reason, author

@@ -10,6 +10,7 @@ from datetime import UTC, datetime
 
 from starlette.exceptions import HTTPException
 
+from forum.anonymity import is_own_post
 from forum.models.accounts import Role, User
 from forum.models.content import Post, PostStatus, Thread
 
@@ -68,7 +69,8 @@ def can_sanction(viewer: User | None, member: User) -> bool:
 
 
 def is_author(viewer: User | None, post: Post) -> bool:
-    return viewer is not None and post.author_id is not None and post.author_id == viewer.id
+    """Named or anonymous (the sealed author is opened with the key; no database access)."""
+    return is_own_post(viewer, post)
 
 
 def can_edit_post(viewer: User | None, post: Post) -> bool:

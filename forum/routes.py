@@ -46,6 +46,7 @@ html_routes: list[BaseRoute] = [
     Route("/signout", accounts.signout, methods=["POST"], name="signout"),
     Route("/account", accounts.account_page, methods=["GET"], name="account"),
     Route("/account", accounts.save_settings, methods=["POST"], name="account_save"),
+    Route("/account/posts", accounts.my_posts_page, methods=["GET"], name="account_posts"),
     Route("/account/password", accounts.password, methods=["POST"], name="account_password"),
     Route("/account/sessions/end", accounts.signout_everywhere, methods=["POST"],
           name="signout_everywhere"),
@@ -58,6 +59,8 @@ mod_routes: list[BaseRoute] = [
     Route("/posts/{post_id:int}", mod.post_page, methods=["GET"], name="mod_post"),
     Route("/posts/{post_id:int}/{action:str}", mod.post_action, methods=["POST"],
           name="mod_post_action"),
+    Route("/posts/{post_id:int}/author/{action:str}", mod.author_action, methods=["POST"],
+          name="mod_post_author_action"),
     Route("/users/{username:str}", mod_people.member_page, methods=["GET"], name="mod_user"),
     Route("/users/{username:str}/{action:str}", mod_people.member_action, methods=["POST"],
           name="mod_user_action"),
@@ -70,6 +73,8 @@ mod_routes: list[BaseRoute] = [
 ]
 
 admin_routes: list[BaseRoute] = [
+    Route("/posts/{post_id:int}/reveal", mod_people.reveal, methods=["POST"],
+          name="admin_post_reveal"),
     Route("/users/{username:str}/role", mod_people.role_action, methods=["POST"],
           name="admin_user_role"),
 ]
@@ -104,6 +109,8 @@ api_routes: list[BaseRoute] = [
               Route("/queue", api_mod.queue, methods=["GET"], name="api_mod_queue"),
               Route("/posts/{post_id:int}/{action:str}", api_mod.post_action,
                     methods=["POST"], name="api_mod_post_action"),
+              Route("/posts/{post_id:int}/author/{action:str}", api_mod.author_action,
+                    methods=["POST"], name="api_mod_post_author_action"),
               Route("/users/{username:str}/{action:str}", api_mod.member_action,
                     methods=["POST"], name="api_mod_user_action"),
               Route("/audit", api_mod.audit, methods=["GET"], name="api_mod_audit"),
@@ -116,6 +123,8 @@ api_routes: list[BaseRoute] = [
           routes=[
               Route("/users/{username:str}/role", api_mod.role, methods=["POST"],
                     name="api_admin_user_role"),
+              Route("/posts/{post_id:int}/reveal", api_mod.reveal, methods=["POST"],
+                    name="api_admin_post_reveal"),
           ]),
 ]
 

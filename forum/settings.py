@@ -16,6 +16,7 @@ SECRET_KEY_FILE = "secret_key"
 DOCUMENTED_SETTINGS: dict[str, str] = {
     "FORUM_DATABASE_URL": "sqlite file under FORUM_VAR_DIR",
     "FORUM_SECRET_KEY": "generated into FORUM_VAR_DIR/secret_key",
+    "FORUM_ANONYMITY_KEY": "FORUM_SECRET_KEY",
     "FORUM_REDIS_URL": "(unset)",
     "FORUM_CRISIS_WEBHOOK_URL": "(unset)",
     "FORUM_BASE_URL": "http://127.0.0.1:8000",
@@ -35,6 +36,7 @@ DOCUMENTED_SETTINGS: dict[str, str] = {
 class Settings:
     database_url: str
     secret_key: Secret
+    anonymity_key: Secret | None = None
     redis_url: Secret | None = None
     crisis_webhook_url: str | None = None
     base_url: str = "http://127.0.0.1:8000"
@@ -47,6 +49,11 @@ class Settings:
     page_cache_seconds: int = 30
     new_member_days: int = 3
     new_member_posts: int = 2
+
+    @property
+    def anonymity_secret(self) -> str:
+        """What the key sealing anonymous authorship is derived from."""
+        return str(self.anonymity_key or self.secret_key)
 
     @property
     def secure_cookies(self) -> bool:
@@ -101,9 +108,11 @@ def load_settings(env: Environ | dict[str, str] | None = None) -> Settings:
     if hashing not in ("standard", "fast"):
         raise ValueError("FORUM_PASSWORD_HASHING must be 'standard' or 'fast'")
     redis_url = config("FORUM_REDIS_URL", default="")
+    anonymity_key = config("FORUM_ANONYMITY_KEY", default="")
     return Settings(
         database_url=config("FORUM_DATABASE_URL", default=default_db),
         secret_key=_secret_key(config, var_dir),
+        anonymity_key=Secret(anonymity_key) if anonymity_key else None,
         redis_url=Secret(redis_url) if redis_url else None,
         crisis_webhook_url=config("FORUM_CRISIS_WEBHOOK_URL", default="") or None,
         base_url=config("FORUM_BASE_URL", default="http://127.0.0.1:8000").rstrip("/"),

@@ -20,6 +20,7 @@ import pytest
 from starlette.applications import Starlette
 from tortoise import Tortoise, connections
 
+from forum import sealing
 from forum.actions.setup import ensure_reference_data
 from forum.app import create_app
 from forum.db import migrate_database, tortoise_config
@@ -29,9 +30,9 @@ from forum.settings import Settings, load_settings
 from .factories import make_user, sign_in_directly
 
 BASE_URL = "http://127.0.0.1:8000"
-TABLES = ["audit_log", "notifications", "reports", "sanctions", "moderator_notes",
-          "watched_words", "post_revisions", "posts", "threads", "sessions", "users",
-          "categories"]
+TABLES = ["audit_log", "notifications", "sealed_notifications", "thread_pseudonyms", "reports",
+          "sanctions", "moderator_notes", "watched_words", "post_revisions", "posts", "threads",
+          "sessions", "users", "categories"]
 
 
 @pytest.fixture(scope="session")
@@ -66,6 +67,7 @@ def settings(var_dir: Path, database_url: str) -> Settings:
 
 @pytest.fixture(scope="session")
 async def orm(settings: Settings) -> AsyncIterator[None]:
+    sealing.configure(settings.anonymity_secret)
     await migrate_database(settings)
     await Tortoise.init(config=tortoise_config(settings.database_url))
     yield

@@ -9,11 +9,13 @@ moment produce one outcome and one audit row.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from tortoise.expressions import F, Q
 from tortoise.transactions import in_transaction
 
+from forum import sealing
+from forum.anonymity import NOTICE_PURPOSE, sealed_author_id
 from forum.models.accounts import Role, User
 from forum.models.content import Category, Post, PostStatus, Thread
 from forum.models.moderation import (
@@ -25,7 +27,7 @@ from forum.models.moderation import (
     SanctionKind,
     WatchedWord,
 )
-from forum.models.notifications import Notification
+from forum.models.notifications import Notification, SealedNotification
 from forum.sessions import end_all_sessions
 
 REPORT_ACTIONED = ("A moderator reviewed the post you reported and took action. "
@@ -52,6 +54,19 @@ async def _audit(actor: User | None, action: str, target_type: str, target_id: i
 async def notify(user_id: int | None, kind: str, message: str, link: str = "") -> None:
     if user_id is not None:
         await Notification.create(user_id=user_id, kind=kind, message=message, link=link)
+
+
+async def notify_author(post: Post, kind: str, message: str, link: str = "") -> None:
+    """Tell whoever wrote the post. For an anonymous post the note is sealed, so no row ties
+    the member to it."""
+    if not post.is_anonymous:
+        await notify(post.author_id, kind, message, link)
+        return
+    author_id = sealed_author_id(post)
+    if author_id is not None:
+        await SealedNotification.create(
+            sealed_recipient=sealing.seal(str(author_id), NOTICE_PURPOSE), kind=kind,
+            message=message, link=link)
 
 
 def _post_label(post: Post) -> str:
@@ -99,7 +114,7 @@ async def approve_post(actor: User, post: Post) -> bool:
     if not await _move_post(actor, post, action="approve", to=PostStatus.PUBLISHED,
                             from_=(PostStatus.PENDING,)):
         return False
-    await notify(post.author_id, "approved",
+    await notify_author(post, "approved",
                  f"Your {'story' if post.is_story else 'reply'} in “{post.thread.title}” was "
                  "approved and is now published.", _post_link(post))
     return True
@@ -109,7 +124,7 @@ async def reject_post(actor: User, post: Post, reason: str) -> bool:
     if not await _move_post(actor, post, action="reject", to=PostStatus.REJECTED,
                             from_=(PostStatus.PENDING,), reason=reason):
         return False
-    await notify(post.author_id, "rejected",
+    await notify_author(post, "rejected",
                  f"A moderator didn't publish your {'story' if post.is_story else 'reply'} in "
                  f"“{post.thread.title}”. The reason they gave: {reason}")
     return True
@@ -189,70 +204,120 @@ async def set_content_warnings(actor: User, thread: Thread, warnings: list[str],
 
 
 # --- people -----------------------------------------------------------------------------
+#
+# Each verb acts on a member directly, or on "the author of this post" (``via``) without
+# the moderator learning who that is. Through an anonymous post nothing may tie the member
+# to the post in the database: the audit row names only the post, the member's message is
+# sealed, no dated history row is written, and an end date is rounded up to a midnight.
+
 
 async def _sanction(actor: User, user: User, kind: SanctionKind, reason: str,
-                    ends_at: datetime | None, **changes: object) -> None:
-    await Sanction.create(user=user, kind=kind, reason=reason, ends_at=ends_at)
+                    ends_at: datetime | None, via: Post | None, **changes: object) -> None:
+    sealed = via is not None and via.is_anonymous
+    if not sealed:
+        await Sanction.create(user=user, kind=kind, reason=reason, ends_at=ends_at)
     if changes:
         await User.filter(id=user.id).update(**changes)
         for name, value in changes.items():
             setattr(user, name, value)
-    label = f"@{user.username}" + (f" until {ends_at:%Y-%m-%d %H:%M} UTC" if ends_at else "")
-    await _audit(actor, kind.value if kind is not SanctionKind.WARNING else "warn", "user",
-                 user.id, label, reason)
+    action = kind.value if kind is not SanctionKind.WARNING else "warn"
+    await _audit_person(actor, action, user, via, reason, ends_at)
 
 
-async def warn_user(actor: User, user: User, reason: str) -> bool:
+async def _audit_person(actor: User, action: str, user: User, via: Post | None, reason: str,
+                        ends_at: datetime | None = None) -> None:
+    until = f" until {ends_at:%Y-%m-%d %H:%M} UTC" if ends_at else ""
+    if via is not None and via.is_anonymous:
+        await _audit(actor, action, "post", via.id, f"the author of post #{via.id}{until}",
+                     reason)
+    else:
+        await _audit(actor, action, "user", user.id, f"@{user.username}{until}", reason)
+
+
+async def _tell(user: User, via: Post | None, kind: str, message: str) -> None:
+    if via is not None and via.is_anonymous:
+        await notify_author(via, kind, message)
+    else:
+        await notify(user.id, kind, message)
+
+
+def sanction_end(days_from_now: datetime, via: Post | None) -> datetime:
+    """Through an anonymous post, round the end up to midnight UTC: an end date to the
+    minute would match the audit row's time and tie the member to the post."""
+    if via is None or not via.is_anonymous:
+        return days_from_now
+    midnight = days_from_now.replace(hour=0, minute=0, second=0, microsecond=0)
+    return midnight + timedelta(days=1) if midnight < days_from_now else midnight
+
+
+async def warn_user(actor: User, user: User, reason: str, via: Post | None = None) -> bool:
     async with in_transaction():
-        await _sanction(actor, user, SanctionKind.WARNING, reason, None)
-        await notify(user.id, "warning", f"A message from the moderators: {reason}")
+        await _sanction(actor, user, SanctionKind.WARNING, reason, None, via)
+        await _tell(user, via, "warning", f"A message from the moderators: {reason}")
     return True
 
 
-async def silence_user(actor: User, user: User, until: datetime, reason: str) -> bool:
+async def silence_user(actor: User, user: User, until: datetime, reason: str,
+                       via: Post | None = None) -> bool:
+    until = sanction_end(until, via)
     if user.silenced_until == until:
         return False
     async with in_transaction():
-        await _sanction(actor, user, SanctionKind.SILENCE, reason, until, silenced_until=until)
-        await notify(user.id, "silenced",
-                     f"A moderator has paused posting on your account until "
-                     f"{until:%-d %B %Y, %H:%M} UTC. You can still read. The reason: {reason}")
+        await _sanction(actor, user, SanctionKind.SILENCE, reason, until, via,
+                        silenced_until=until)
+        await _tell(user, via, "silenced",
+                    f"A moderator has paused posting on your account until "
+                    f"{until:%-d %B %Y, %H:%M} UTC. You can still read. The reason: {reason}")
     return True
 
 
-async def suspend_user(actor: User, user: User, until: datetime, reason: str) -> bool:
+async def suspend_user(actor: User, user: User, until: datetime, reason: str,
+                       via: Post | None = None) -> bool:
+    until = sanction_end(until, via)
     if user.suspended_until == until:
         return False
     async with in_transaction():
-        await _sanction(actor, user, SanctionKind.SUSPENSION, reason, until,
+        await _sanction(actor, user, SanctionKind.SUSPENSION, reason, until, via,
                         suspended_until=until)
         await end_all_sessions(user.id)
-        await notify(user.id, "suspended",
-                     f"Your account was suspended until {until:%-d %B %Y, %H:%M} UTC. "
-                     f"The reason: {reason}")
+        await _tell(user, via, "suspended",
+                    f"Your account was suspended until {until:%-d %B %Y, %H:%M} UTC. "
+                    f"The reason: {reason}")
     return True
 
 
-async def ban_user(actor: User, user: User, reason: str) -> bool:
+async def ban_user(actor: User, user: User, reason: str, via: Post | None = None) -> bool:
     if user.banned_at is not None:
         return False
     async with in_transaction():
-        await _sanction(actor, user, SanctionKind.BAN, reason, None, banned_at=_now())
+        await _sanction(actor, user, SanctionKind.BAN, reason, None, via, banned_at=_now())
         await end_all_sessions(user.id)
     return True
 
 
-async def lift_sanctions(actor: User, user: User, reason: str = "") -> bool:
+async def lift_sanctions(actor: User, user: User, reason: str = "",
+                         via: Post | None = None) -> bool:
     if user.silenced_until is None and user.suspended_until is None and user.banned_at is None:
         return False
     async with in_transaction():
         await User.filter(id=user.id).update(silenced_until=None, suspended_until=None,
                                              banned_at=None)
-        await _audit(actor, "lift", "user", user.id, f"@{user.username}", reason)
-        await notify(user.id, "lifted", "The moderators lifted the limits on your account. "
-                                        "Welcome back.")
+        await _audit_person(actor, "lift", user, via, reason)
+        await _tell(user, via, "lifted",
+                    "The moderators lifted the limits on your account. Welcome back.")
     user.silenced_until = user.suspended_until = user.banned_at = None
     return True
+
+
+async def reveal_author(actor: User, post: Post, reason: str) -> User | None:
+    """An admin learns who wrote an anonymous post; the reveal (not the name) is logged for
+    every moderator to read. None: the current key cannot open it, and nothing is logged."""
+    author_id = sealed_author_id(post)
+    author = await User.get_or_none(id=author_id) if author_id is not None else None
+    if author is None:
+        return None
+    await _audit(actor, "reveal", "post", post.id, _post_label(post), reason)
+    return author
 
 
 async def add_note(actor: User, user: User, body: str) -> bool:

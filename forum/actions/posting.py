@@ -12,6 +12,8 @@ from tortoise.exceptions import IntegrityError
 from tortoise.expressions import F
 from tortoise.transactions import in_transaction
 
+from forum.actions.anonymous import pseudonym_in_thread, remember_anonymous_post
+from forum.anonymity import seal_author, sealed_author_id, thread_author_tag
 from forum.forms import EditForm, FormInvalid, ReplyForm, StoryForm
 from forum.markup import render_markdown
 from forum.models.accounts import User
@@ -63,6 +65,32 @@ async def flag_for_moderators(post: Post, flagged: list[WordMatch]) -> None:
     )
 
 
+ANONYMITY_NOT_ALLOWED = ("This category doesn't take anonymous posts. You can post under "
+                         "your name, or choose a category that allows anonymous posts.")
+
+
+def _check_anonymity_allowed(anonymous: bool, category: Category, values: dict) -> None:
+    if anonymous and not category.allow_anonymous:
+        raise FormInvalid({"anonymous": ANONYMITY_NOT_ALLOWED}, values)
+
+
+async def _authorship(author: User, thread_id: int, anonymous: bool) -> dict:
+    """The author columns of a new post. Anonymous: no author_id, the author sealed, the
+    thread's pseudonym, and OP when the (anonymous) story is theirs too."""
+    if not anonymous:
+        return {"author": author}
+    tag = thread_author_tag(thread_id, author.id)
+    story = await Post.filter(thread_id=thread_id, is_story=True).first()
+    is_op = bool(story and story.is_anonymous and sealed_author_id(story) == author.id)
+    return {
+        "author": None,
+        "is_anonymous": True,
+        "sealed_author": seal_author(author.id),
+        "pseudonym": await pseudonym_in_thread(thread_id, tag, "Anonymous"),
+        "is_op": is_op,
+    }
+
+
 def _form_values(form: object) -> dict:
     return {k: v for k, v in dataclasses.asdict(form).items() if v is not None}  # type: ignore[call-overload]
 
@@ -99,6 +127,7 @@ async def create_story(author: User, category: Category, form: StoryForm,
     key = submission_key(author, form.submission_id)
     if key and (existing := await post_by_submission(key)):
         return existing, False
+    _check_anonymity_allowed(form.anonymous, category, _form_values(form))
     screening = await screen([form.title, form.body], _form_values(form))
     held = screening.hold or await needs_approval(author, category, rules)
     body_html = render_markdown(screening.censor(form.body))
@@ -113,13 +142,15 @@ async def create_story(author: User, category: Category, form: StoryForm,
             )
             story = await Post.create(
                 thread=thread,
-                author=author,
                 is_story=True,
                 body_md=form.body,
                 body_html=body_html,
                 status=PostStatus.PENDING if held else PostStatus.PUBLISHED,
                 submission_key=key,
+                **await _authorship(author, thread.id, form.anonymous),
             )
+            if form.anonymous:
+                await remember_anonymous_post(author, story.id)
             await flag_for_moderators(story, screening.flagged)
         story.thread = thread
         return story
@@ -137,6 +168,7 @@ async def create_reply(author: User, thread: Thread, form: ReplyForm,
     ).exists():
         raise FormInvalid({"reply_to": "The post you answered is no longer here."},
                           {"body": form.body})
+    _check_anonymity_allowed(form.anonymous, thread.category, _form_values(form))
     screening = await screen([form.body], _form_values(form))
     held = screening.hold or await needs_approval(author, thread.category, rules)
     body_html = render_markdown(screening.censor(form.body))
@@ -145,13 +177,15 @@ async def create_reply(author: User, thread: Thread, form: ReplyForm,
         async with in_transaction():
             reply = await Post.create(
                 thread=thread,
-                author=author,
                 body_md=form.body,
                 body_html=body_html,
                 reply_to_id=form.reply_to,
                 status=PostStatus.PENDING if held else PostStatus.PUBLISHED,
                 submission_key=key,
+                **await _authorship(author, thread.id, form.anonymous),
             )
+            if form.anonymous:
+                await remember_anonymous_post(author, reply.id)
             if not held:
                 await Thread.filter(id=thread.id).update(
                     reply_count=F("reply_count") + 1, last_post_at=reply.created_at
@@ -167,8 +201,13 @@ async def edit_post(post: Post, form: EditForm) -> bool:
     """Keep what the post said before as a revision; returns False when nothing changed."""
     thread: Thread = post.thread
     title_changed = form.title is not None and form.title != thread.title
-    if form.body == post.body_md and not title_changed:
+    naming = form.show_my_name and post.is_anonymous
+    if form.body == post.body_md and not title_changed and not naming:
         return False
+    if naming:
+        await _show_author_name(post)
+        if form.body == post.body_md and not title_changed:
+            return True
     texts = [form.body] + ([form.title] if title_changed and form.title else [])
     screening = await screen(texts, _form_values(form))
     now = datetime.now(UTC)
@@ -191,6 +230,18 @@ async def edit_post(post: Post, form: EditForm) -> bool:
             await thread.save(update_fields=["title"])
         await flag_for_moderators(post, screening.flagged)
     return True
+
+
+async def _show_author_name(post: Post) -> None:
+    """An anonymous post becomes named (the reverse is never offered: readers saw the name)."""
+    author_id = sealed_author_id(post)
+    if author_id is None:
+        raise FormInvalid({"show_my_name": "This post's author can't be confirmed any more, "
+                                           "so it stays anonymous."}, {"body": post.body_md})
+    await Post.filter(id=post.id).update(author_id=author_id, is_anonymous=False,
+                                         sealed_author=None, pseudonym="", is_op=False)
+    post.author_id, post.is_anonymous, post.sealed_author = author_id, False, None
+    post.pseudonym, post.is_op = "", False
 
 
 async def delete_post(post: Post) -> bool:

@@ -13,7 +13,12 @@ from forum.actions.reports import REPORT_LIMITED, report_post
 from forum.api.serialize import post_json
 from forum.errors import problem
 from forum.models.moderation import AuditEntry, Report, WatchedWord
-from forum.moderation_commands import run_member_action, run_post_action
+from forum.moderation_commands import (
+    reveal_with_checks,
+    run_author_action,
+    run_member_action,
+    run_post_action,
+)
 from forum.moderation_forms import parse_reason, parse_report, parse_role, parse_watched_word
 from forum.queries.content import get_post_or_404
 from forum.queries.moderation import (
@@ -140,3 +145,20 @@ async def role(request: Request) -> Response:
     changed = await set_role(actor, member, new_role, parse_reason(data, required=False))
     return JSONResponse({"changed": changed, "username": member.username,
                          "role": member.role.value})
+
+
+async def author_action(request: Request) -> Response:
+    actor = viewer_of(request)
+    assert actor is not None
+    post = await get_any_post_or_404(int_param(request, "post_id"))
+    done = await run_author_action(request.path_params["action"], actor, post,
+                                   await read_json(request))
+    return JSONResponse({"changed": done.changed, "message": done.message})
+
+
+async def reveal(request: Request) -> Response:
+    actor = viewer_of(request)
+    assert actor is not None  # the /admin mount's guard let only admins in
+    post = await get_any_post_or_404(int_param(request, "post_id"))
+    reason, author = await reveal_with_checks(actor, post, await read_json(request))
+    return JSONResponse({"post_id": post.id, "username": author.username, "reason": reason})

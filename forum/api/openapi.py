@@ -82,6 +82,9 @@ _SCHEMAS: dict[str, Any] = {
     "Author": {"oneOf": [
         {"type": "object", "properties": {"kind": {"const": "member"}, "username": _STRING,
                                           "display_name": _STRING}},
+        {"type": "object", "properties": {"kind": {"const": "anonymous"},
+                                          "pseudonym": _STRING, "is_op": {"type": "boolean"}}},
+        {"type": "object", "properties": {"kind": {"const": "guest"}, "pseudonym": _STRING}},
         {"type": "object", "properties": {"kind": {"const": "former_member"}}},
     ]},
     "Post": {"type": "object", "properties": {
@@ -106,12 +109,14 @@ _SCHEMAS: dict[str, Any] = {
         "content_warnings": {"type": "array", "items": {"enum": [
             "suicide", "self_harm", "substance_use", "abuse", "domestic_violence",
             "child_loss", "pregnancy_loss", "eating_disorders", "violence"]}},
-        "content_warning_note": {"type": "string", "maxLength": 60}}},
+        "content_warning_note": {"type": "string", "maxLength": 60},
+        "anonymous": {"type": "boolean"}}},
     "NewReply": {"type": "object", "required": ["body"], "properties": {
         "body": {"type": "string", "maxLength": 10000},
-        "reply_to": {"type": ["integer", "null"]}}},
+        "reply_to": {"type": ["integer", "null"]}, "anonymous": {"type": "boolean"}}},
     "PostChanges": {"type": "object", "required": ["body"], "properties": {
-        "body": _STRING, "title": _STRING}},
+        "body": _STRING, "title": _STRING,
+        "show_my_name": {"type": "boolean", "description": "anonymous -> named (one way)"}}},
     "NewReport": {"type": "object", "required": ["reason"], "properties": {
         "reason": {"enum": ["worried", "harassment", "hate", "spam", "self_promotion",
                             "other"]},
@@ -149,6 +154,8 @@ _SCHEMAS: dict[str, Any] = {
     "NewWatchedWord": {"type": "object", "required": ["pattern", "action"], "properties": {
         "pattern": {"type": "string", "maxLength": 100},
         "action": {"enum": ["block", "require_approval", "flag", "censor"]}}},
+    "Reveal": {"type": "object", "required": ["reason", "password"], "properties": {
+        "reason": {"type": "string", "maxLength": 500}, "password": _STRING}},
     "RoleChange": {"type": "object", "required": ["role"], "properties": {
         "role": {"enum": ["member", "moderator", "admin"]}, "reason": _STRING}},
 }
@@ -217,6 +224,16 @@ PATHS: dict[str, dict[str, Any]] = {
         "move, warnings, delete (moderators)", auth=True, body="ModAction",
         errors=(400, 403, 404, 422), params=[_path_param("id"), _ACTION],
         ok=(200, "What happened", _ref("ModResult")))},
+    "/api/v1/mod/posts/{id}/author/{action}": {"post": _op(
+        "Act on the author of a post without learning who it is: warn, silence, suspend, "
+        "ban, lift (moderators)", auth=True, body="ModAction",
+        errors=(400, 403, 404, 409, 422), params=[_path_param("id"), _ACTION],
+        ok=(200, "What happened", _ref("ModResult")))},
+    "/api/v1/admin/posts/{id}/reveal": {"post": _op(
+        "Reveal who wrote an anonymous post (admins; reason and password required; "
+        "audit-logged)", auth=True, body="Reveal", errors=(400, 403, 404, 409, 422),
+        params=[_path_param("id")], ok=(200, "The author", {"type": "object", "properties": {
+            "post_id": {"type": "integer"}, "username": _STRING, "reason": _STRING}}))},
     "/api/v1/mod/users/{username}/{action}": {"post": _op(
         "Act on a member: warn, silence, suspend, ban, lift, note (moderators)", auth=True,
         body="ModAction", errors=(400, 403, 404, 422),

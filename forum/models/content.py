@@ -76,6 +76,14 @@ class Post(Model):
     status = fields.CharEnumField(PostStatus, max_length=16, default=PostStatus.PUBLISHED)
     # Shown in place of a hidden post ("Hidden by moderators: …"); a rejection's reason.
     moderation_reason = fields.CharField(max_length=500, default="", db_default="")
+    # Anonymous posts: no author_id; who wrote it is sealed (forum.sealing) and shown as
+    # the thread's pseudonym. Guest posts: no account at all; managed with a secret link.
+    is_anonymous = fields.BooleanField(default=False, db_default=False)
+    is_guest = fields.BooleanField(default=False, db_default=False)
+    sealed_author = fields.CharField(max_length=120, null=True)
+    pseudonym = fields.CharField(max_length=40, default="", db_default="")
+    is_op = fields.BooleanField(default=False, db_default=False)
+    manage_token_hash = fields.CharField(max_length=64, null=True, unique=True)
     reply_to = fields.ForeignKeyField(
         "models.Post", related_name="answers", null=True, on_delete=fields.SET_NULL
     )
@@ -108,3 +116,22 @@ class PostRevision(Model):
     class Meta:
         table = "post_revisions"
         indexes = [Index(fields=("post_id", "created_at"))]
+
+
+class ThreadPseudonym(Model):
+    """One pseudonym per anonymous author (or guest post) per thread, unique in the thread.
+
+    ``author_tag`` is a keyed hash of (thread, author): equal for one author's posts in one
+    thread, unrelated across threads, and meaningless without the key.
+    """
+
+    id = fields.IntField(primary_key=True)
+    thread: fields.ForeignKeyRelation[Thread] = fields.ForeignKeyField(
+        "models.Thread", related_name="pseudonyms", on_delete=fields.CASCADE
+    )
+    author_tag = fields.CharField(max_length=40)
+    pseudonym = fields.CharField(max_length=40)
+
+    class Meta:
+        table = "thread_pseudonyms"
+        unique_together = (("thread_id", "author_tag"), ("thread_id", "pseudonym"))

@@ -20,3 +20,19 @@ class Notification(Model):
     class Meta:
         table = "notifications"
         indexes = [Index(fields=("user_id", "created_at"))]
+
+
+class SealedNotification(Model):
+    """News about an anonymous post. The recipient is sealed (forum.sealing), so no row ties
+    a member to their anonymous post; the app finds a member's notes by opening them."""
+
+    id = fields.IntField(primary_key=True)
+    sealed_recipient = fields.CharField(max_length=120)
+    kind = fields.CharField(max_length=30)
+    message = fields.TextField()
+    link = fields.CharField(max_length=200, default="")
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    class Meta:
+        table = "sealed_notifications"
+        indexes = [Index(fields=("created_at",))]

@@ -15,3 +15,7 @@ async def username_taken(username: str) -> bool:
     return await User.filter(skeleton=skeleton(username)).exists() or await User.filter(
         username_key=username_key(username)
     ).exists()
+
+
+async def find_user_by_id(user_id: int) -> User | None:
+    return await User.get_or_none(id=user_id)

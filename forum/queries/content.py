@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from starlette.exceptions import HTTPException
 from tortoise.expressions import Q
 
+from forum.anonymity import my_anonymous_post_ids
 from forum.models.accounts import User
 from forum.models.content import Category, Post, PostStatus, Thread
 from forum.permissions import is_moderator
@@ -29,8 +30,10 @@ def _visible(viewer: User | None, prefix: str = "") -> Q:
     shown = Q(**{f"{prefix}status__in": SHOWN_TO_EVERYONE})
     if viewer is None:
         return shown
-    own_pending = Q(**{f"{prefix}status": PostStatus.PENDING, f"{prefix}author_id": viewer.id})
-    return shown | own_pending
+    own = Q(**{f"{prefix}author_id": viewer.id})
+    if anonymous_ids := my_anonymous_post_ids(viewer):
+        own = own | Q(**{f"{prefix}id__in": anonymous_ids})
+    return shown | (Q(**{f"{prefix}status": PostStatus.PENDING}) & own)
 
 
 def not_found() -> HTTPException:
@@ -148,3 +151,14 @@ async def page_of_post(post: Post, viewer: User | None) -> int:
 
 async def post_by_submission(submission_key: str) -> Post | None:
     return await Post.get_or_none(submission_key=submission_key).select_related("thread")
+
+
+MY_POSTS_LIMIT = 200
+
+
+async def my_posts(user: User) -> list[Post]:
+    """The member's own posts, named and anonymous, newest first: for their eyes only."""
+    mine = Q(author_id=user.id)
+    if anonymous_ids := my_anonymous_post_ids(user):
+        mine = mine | Q(id__in=anonymous_ids)
+    return await Post.filter(mine).select_related("thread").order_by("-id").limit(MY_POSTS_LIMIT)

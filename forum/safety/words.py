@@ -15,10 +15,11 @@ folded offsets are the original ones; only if a character folds to several ("ß"
 accents come as separate combining marks do we fold piece by piece and keep a map back.
 (``re.IGNORECASE`` on the raw text, the other way, can't match "ß" to "ss" or full width.)
 
-Speed: each action's patterns become one regex built from a trie, run as a lookahead at word
-starts so overlapping candidates are all seen. ``*`` never nests backtracking: a segment
-between two ``*`` is committed at its first occurrence (atomic group) and the part after the
-last ``*`` must end the word, so each ``*`` scans its word once, also in hostile text.
+Speed: all patterns become one regex, a trie per action (strongest first), tried in a
+lookahead at each word start, so overlapping candidates are all seen; the choice among them is
+then made in Python. ``*`` never nests backtracking: a segment between two ``*`` is committed at
+its first occurrence (an atomic group) and the part after the last ``*`` must end the word, so
+each ``*`` scans its word once, also in hostile text. 2,000 patterns: see bench/words.py.
 
 Known limit: combining marks are not ``\\w``, so in scripts that write vowels as marks
 (Devanagari, Thai) a pattern may also match the start of a longer word.
@@ -26,6 +27,7 @@ Known limit: combining marks are not ``\\w``, so in scripts that write vowels as
 
 from __future__ import annotations
 
+import heapq
 import re
 import unicodedata
 from collections.abc import Iterable, Iterator
@@ -116,7 +118,9 @@ def _fold_text(text: str) -> tuple[str, list[tuple[int, int]] | None]:
     # that folds to several ("ß" → "ss") on its own; remember where every piece came from.
     marks = "".join(re.escape(c) for c in odd if unicodedata.combining(c))
     growing = "".join(re.escape(c) for c in odd if not unicodedata.combining(c))
-    pieces, spans, last = [], [], 0
+    pieces: list[str] = []
+    spans: list[tuple[int, int]] = []
+    last = 0
     for piece in re.finditer("|".join(filter(None, [
             marks and f"(?s:.)?[{marks}]+", growing and f"[{growing}]"])), text):
         start, end = piece.span()
@@ -142,6 +146,16 @@ class _Node:
             char != "*" and not _in_word(char) for char in self.children)
 
 
+def _trie(patterns: dict[str, WatchedPattern]) -> _Node:
+    root = _Node()
+    for key, pattern in patterns.items():
+        node = root
+        for char in key:
+            node = node.children.setdefault(char, _Node())
+        node.pattern = pattern
+    return root
+
+
 def _either(alternatives: list[str]) -> str:
     return alternatives[0] if len(alternatives) == 1 else f"(?:{'|'.join(alternatives)})"
 
@@ -156,9 +170,10 @@ def _before_star(node: _Node, segment: str = "") -> Iterator[tuple[str, _Node]]:
 
 
 class _TrieRegex:
-    """Regex source for a trie; group ``p<k>`` closes where ``self.ends[k]`` matched."""
+    """Regex source for a trie; with ``marked``, group ``p<k>`` closes where ``ends[k]`` did."""
 
-    def __init__(self) -> None:
+    def __init__(self, marked: bool) -> None:
+        self.marked = marked
         self.ends: list[WatchedPattern] = []
 
     def branch(self, node: _Node) -> str:
@@ -178,7 +193,7 @@ class _TrieRegex:
         if node.pattern is None:
             return []
         self.ends.append(node.pattern)
-        return [rf"(?!\w)(?P<p{len(self.ends) - 1}>)"]
+        return [rf"(?!\w)(?P<p{len(self.ends) - 1}>)" if self.marked else r"(?!\w)"]
 
     def star(self, node: _Node) -> str:
         """``*`` then the rest: commit to a middle segment's first occurrence; else end the word."""
@@ -193,81 +208,127 @@ class _TrieRegex:
         alternatives = [re.escape(char) + sub for char, child in node.children.items()
                         if _in_word(char) and (sub := self.word_end(child))]
         if (star := node.children.get("*")) is not None and not star.children:
-            alternatives.append(r"\w*+" + self.end(star)[0])  # "*foo*": the rest of the word
+            alternatives += [r"\w*+" + end for end in self.end(star)]  # "*ab*": rest of the word
         if node.ends_word():  # right after a `*`, the word must not be empty ("kill * now")
             alternatives.append((r"(?<=\w)" if at_star else "") + r"(?!\w)"
                                 + _either(self.separators(node) + self.end(node)))
         return _either(alternatives) if alternatives else ""
 
 
-def _compile(patterns: list[WatchedPattern]) -> tuple[re.Pattern[str], list[WatchedPattern]]:
-    """One regex: a trie per action, strongest first (at one start only the strongest counts)."""
-    tries: dict[WordAction, _Node] = {}
+def _keys(patterns: list[WatchedPattern]) -> dict[WordAction, dict[str, WatchedPattern]]:
+    """Normalised text → pattern, per action, strongest first; a duplicate keeps the first."""
+    strongest_first = sorted(WordAction, key=ACTION_STRENGTH.__getitem__, reverse=True)
+    by_action: dict[WordAction, dict[str, WatchedPattern]] = {a: {} for a in strongest_first}
     for pattern in patterns:
         try:
             key = normalize_pattern(pattern.pattern)
         except ValueError as error:
             raise ValueError(f"Watched word #{pattern.id}: {error}") from None
-        node = tries.setdefault(pattern.action, _Node())
-        for char in key:
-            node = node.children.setdefault(char, _Node())
-        node.pattern = node.pattern or pattern  # a duplicate keeps the first
-    source = _TrieRegex()
-    body = "|".join(source.branch(tries[action]) for action in WordAction if action in tries)
-    # A match is the one non-word character before a word (the text gets a leading space), so
-    # re's search skips through words in C; the tries run in a lookahead, so matches overlap.
-    return re.compile(rf"\W(?=[\w'\-])(?={body or '(?!)'})"), source.ends
+        by_action[pattern.action].setdefault(key, pattern)
+    return {action: keys for action, keys in by_action.items() if keys}
+
+
+def _star_regex(
+    patterns: dict[str, WatchedPattern],
+) -> tuple[re.Pattern[str], list[WatchedPattern]]:
+    """One action's ``*`` patterns, each marked: which of them spans exactly this stretch?"""
+    source = _TrieRegex(marked=True)
+    body = source.branch(_trie(patterns)) if patterns else "(?!)"
+    return re.compile(rf"(?:{body})\Z"), source.ends
+
+
+_Candidate = tuple[int, int, int, int, WatchedPattern]  # -strength, -length, start, end, pattern
 
 
 class WordMatcher:
-    """All watched patterns, compiled once; cache it and rebuild it when the list changes."""
+    """All watched patterns, compiled once; cache it and rebuild it when the list changes.
+
+    One regex finds, at each word start, the strongest action's longest match (a named group per
+    action, inside a lookahead so that matches may overlap). Which pattern matched is looked up
+    after: by its text for plain patterns, or with a small regex of that action's ``*`` ones.
+    """
 
     def __init__(self, patterns: Iterable[WatchedPattern]) -> None:
         self._patterns = list(patterns)
-        self._regex, self._ends = _compile(self._patterns)
+        keys = _keys(self._patterns)
+        self._plain: dict[str, dict[str, WatchedPattern]] = {
+            action: {k: p for k, p in by_key.items() if "*" not in k}
+            for action, by_key in keys.items()}
+        self._stars: dict[str, tuple[re.Pattern[str], list[WatchedPattern]]] = {
+            action: _star_regex({k: p for k, p in by_key.items() if "*" in k})
+            for action, by_key in keys.items()}
+        tries = "|".join(f"(?P<{action}>{_TrieRegex(marked=False).branch(_trie(by_key))})"
+                         for action, by_key in keys.items())
+        # A match is the one non-word character before a word (the text gets a leading space),
+        # so re's search skips through words in C; the tries run in a lookahead.
+        self._regex = re.compile(rf"\W(?=[\w'\-])(?={tries or '(?!)'})")
 
     def __len__(self) -> int:
         return len(self._patterns)
 
-    def _candidates(self, text: str) -> Iterator[tuple[int, int, int, WatchedPattern]]:
-        """(-strength, -length, start, pattern): the best match starting at each word start."""
-        if not self._ends:
-            return
-        folded, spans = _fold_text(text)
-        for found in self._regex.finditer(f" {folded}"):
-            name = found.lastgroup or ""
-            start, end = found.start(), found.start(name) - 1
-            if spans is not None:
-                start, end = spans[start][0], spans[end - 1][1]
-            pattern = self._ends[int(name[1:])]
-            yield -ACTION_STRENGTH[pattern.action], start - end, start, pattern
-
     def find(self, text: str) -> list[WordMatch]:
         """All non-overlapping matches in text order; overlaps go to the stronger, then longer."""
-        taken = bytearray(len(text))
-        chosen: list[WordMatch] = []
-        for _, negative_length, start, pattern in sorted(self._candidates(text),
-                                                         key=lambda c: c[:3]):
-            end = start - negative_length
+        folded, spans = _fold_text(text)
+        folded = f" {folded}"
+        known: dict[tuple[str, str], WatchedPattern] = {}  # (action, text) → pattern
+        queue = [self._candidate(found, folded, known) for found in self._regex.finditer(folded)]
+        heapq.heapify(queue)
+        taken = bytearray(len(folded))
+        chosen: list[_Candidate] = []
+        while queue:  # strongest, then longest, then earliest first
+            candidate = heapq.heappop(queue)
+            _, _, start, end, _ = candidate
             if taken.find(1, start, end) == -1:
                 taken[start:end] = b"\x01" * (end - start)
-                chosen.append(WordMatch(pattern.id, pattern.pattern, pattern.action,
-                                        start, end, text[start:end]))
-        return sorted(chosen, key=lambda match: match.start)
+                chosen.append(candidate)
+            elif not taken[start] and (shorter := self._regex.match(  # one that ends in time?
+                    folded, start - 1, taken.find(1, start) - 1)):
+                heapq.heappush(queue, self._candidate(shorter, folded, known))
+        chosen.sort(key=lambda candidate: candidate[2])
+        return [_word_match(text, spans, start - 1, end - 1, pattern)
+                for *_, start, end, pattern in chosen]
+
+    def _candidate(self, found: re.Match[str], folded: str,
+                   known: dict[tuple[str, str], WatchedPattern]) -> _Candidate:
+        action = found.lastgroup or ""
+        start, end = found.span(action)
+        key = (action, " ".join(folded[start:end].split()))
+        if (pattern := known.get(key)) is None:
+            pattern = known[key] = self._identify(key, folded, start, end)
+        return -ACTION_STRENGTH[pattern.action], start - end, start, end, pattern
+
+    def _identify(self, key: tuple[str, str], folded: str, start: int, end: int) -> WatchedPattern:
+        """The pattern behind a match: a plain one by its text, else the ``*`` one that fits."""
+        if (plain := self._plain[key[0]].get(key[1])) is not None:
+            return plain
+        regex, ends = self._stars[key[0]]
+        found = regex.match(folded, start, end)
+        assert found is not None and found.lastgroup, "the main regex matched one of them here"
+        return ends[int(found.lastgroup[1:])]
 
     def strongest(self, text: str) -> WordAction | None:
         """The strongest action among the matches (the strongest candidate always survives)."""
-        actions = {pattern.action for *_, pattern in self._candidates(text)}
+        folded, _ = _fold_text(text)
+        actions = {WordAction(str(found.lastgroup)) for found in self._regex.finditer(f" {folded}")}
         return max(actions, key=ACTION_STRENGTH.__getitem__, default=None)
 
     def censor(self, text: str) -> str:
         """Text with CENSOR matches masked by one "•" per character; everything else as is."""
-        pieces, last = [], 0
+        pieces: list[str] = []
+        last = 0
         for match in self.find(text):
             if match.action is WordAction.CENSOR:
                 pieces += [text[last:match.start], "•" * (match.end - match.start)]
                 last = match.end
         return "".join([*pieces, text[last:]])
+
+
+def _word_match(text: str, spans: list[tuple[int, int]] | None, start: int, end: int,
+                pattern: WatchedPattern) -> WordMatch:
+    """A match at folded offsets, told in offsets of the original text."""
+    if spans is not None:
+        start, end = spans[start][0], spans[end - 1][1]
+    return WordMatch(pattern.id, pattern.pattern, pattern.action, start, end, text[start:end])
 
 
 EMPTY_MATCHER = WordMatcher([])

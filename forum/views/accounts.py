@@ -17,6 +17,7 @@ from forum.forms import (
     parse_signup,
 )
 from forum.models.accounts import User
+from forum.queries.content import my_posts
 from forum.queries.notifications import recent_notifications
 from forum.sessions import (
     SESSION_COOKIE,
@@ -161,3 +162,8 @@ async def password(request: Request) -> Response:
     # Every session ended with the change; this browser gets a new one.
     token = await start_session(viewer)
     return _signed_in(request, token, "/account?done=password")
+
+
+async def my_posts_page(request: Request) -> Response:
+    viewer: User = permissions.ensure_signed_in(viewer_of(request))
+    return render(request, "accounts/posts.html", {"posts": await my_posts(viewer)})

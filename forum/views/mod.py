@@ -6,7 +6,7 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
 from forum.forms import CONTENT_WARNINGS, FormInvalid
-from forum.moderation_commands import run_post_action
+from forum.moderation_commands import run_author_action, run_post_action
 from forum.moderation_forms import REPORT_REASONS
 from forum.queries.content import list_categories
 from forum.queries.moderation import (
@@ -48,6 +48,20 @@ async def post_action(request: Request) -> Response:
     data = await read_form(request)
     try:
         done = await run_post_action(request.path_params["action"], actor, post, data)
+    except FormInvalid as invalid:
+        return await post_page(request, invalid.errors, invalid.values, status_code=422)
+    outcome = "changed" if done.changed else "unchanged"
+    return RedirectResponse(f"/mod/posts/{post.id}?done={outcome}", status_code=303)
+
+
+async def author_action(request: Request) -> Response:
+    """Sanction "the author of this post" without learning who it is."""
+    actor = viewer_of(request)
+    assert actor is not None
+    post = await get_any_post_or_404(int_param(request, "post_id"))
+    data = await read_form(request)
+    try:
+        done = await run_author_action(request.path_params["action"], actor, post, data)
     except FormInvalid as invalid:
         return await post_page(request, invalid.errors, invalid.values, status_code=422)
     outcome = "changed" if done.changed else "unchanged"

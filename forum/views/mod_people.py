@@ -9,12 +9,13 @@ from starlette.responses import RedirectResponse, Response
 from forum import permissions
 from forum.actions.moderation import add_watched_word, remove_watched_word, set_role
 from forum.forms import FormInvalid
-from forum.moderation_commands import run_member_action
+from forum.moderation_commands import reveal_with_checks, run_member_action
 from forum.moderation_forms import WORD_ACTIONS, parse_reason, parse_role, parse_test_text
 from forum.moderation_forms import parse_watched_word as parse_word
 from forum.queries.moderation import (
     AuditFilter,
     audit_page,
+    get_any_post_or_404,
     get_member_or_404,
     get_watched_word_or_404,
     list_watched_words,
@@ -22,7 +23,7 @@ from forum.queries.moderation import (
     watched_words_matcher,
 )
 from forum.templating import render
-from forum.views.mod import DONE_NOTICES
+from forum.views.mod import DONE_NOTICES, post_page
 from forum.web import int_param, page_param, read_form, viewer_of
 
 AUDIT_TARGETS = ("post", "thread", "user", "word")
@@ -132,3 +133,17 @@ async def role_action(request: Request) -> Response:
     changed = await set_role(actor, member, role, reason)
     return RedirectResponse(f"/mod/users/{member.username}?done="
                             f"{'changed' if changed else 'unchanged'}", status_code=303)
+
+
+async def reveal(request: Request) -> Response:
+    """An admin sees who wrote an anonymous post: reason and password required, logged."""
+    actor = viewer_of(request)
+    assert actor is not None  # the /admin mount's guard let only admins in
+    post = await get_any_post_or_404(int_param(request, "post_id"))
+    data = await read_form(request)
+    try:
+        reason, author = await reveal_with_checks(actor, post, data)
+    except FormInvalid as invalid:
+        return await post_page(request, invalid.errors, {}, status_code=invalid.status_code)
+    return render(request, "mod/reveal.html", {"post": post, "author": author,
+                                               "reason": reason})

@@ -78,7 +78,15 @@ MATRIX: list[tuple[str, str, dict[str, Any] | None, dict[str, int]]] = [
     ("GET", "/posts/{post_id}/report", None, {V: 303, M: 403, O: 200}),
     ("POST", "/posts/{post_id}/report", {"reason": "spam"}, {V: 401, M: 403, O: 303}),
     ("POST", "/api/v1/posts/{post_id}/reports", {"reason": "spam"}, {V: 401, M: 403, O: 201}),
+    ("GET", "/account/posts", None, {V: 303, M: 200, O: 200}),
     ("GET", "/mod/", None, STAFF_ONLY),
+    ("POST", "/mod/posts/{post_id}/author/{action}", {"reason": "Please be kind"}, STAFF_POST),
+    ("POST", "/admin/posts/{post_id}/reveal", {"reason": "Safety", "password": PASSWORD},
+     {**STAFF_POST, D: 403, A: 400}),
+    ("POST", "/api/v1/mod/posts/{post_id}/author/{action}", {"reason": "Please be kind"},
+     STAFF_API),
+    ("POST", "/api/v1/admin/posts/{post_id}/reveal", {"reason": "Safety", "password": PASSWORD},
+     {**STAFF_API, D: 403, A: 400}),
     ("GET", "/mod/posts/{post_id}", None, STAFF_ONLY),
     ("POST", "/mod/posts/{post_id}/{action}", {}, STAFF_POST),
     ("GET", "/mod/users/{username}", None, STAFF_ONLY),
@@ -152,7 +160,8 @@ async def persona_client(world, persona: str, api: bool):
 def fill(path: str, world) -> str:
     return path.format(slug="small-wins", thread_id=world["story"].thread_id,
                        post_id=world["reply"].id, path="forum.css", username="other",
-                       action="pin" if "/posts/" in path else "warn",
+                       action="pin" if "/posts/" in path and "/author/" not in path
+                       else "warn",
                        word_id=world["word"].id)
 
 
