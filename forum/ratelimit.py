@@ -20,6 +20,7 @@ DEFAULT_LIMITS: dict[str, str] = {
     "post": "6/minute;60/hour;300/day",  # stories and replies, per member
     "post_new_member": "2/minute;10/hour;30/day",  # stories and replies, per new member
     "report": "10/hour;40/day",  # reports, per member
+    "guest": "3/hour;10/day",  # guest stories and replies, per client address
 }
 
 

@@ -15,7 +15,7 @@ from forum.api.openapi import openapi_document
 from forum.guards import RequireRole
 from forum.models.accounts import Role
 from forum.pagecache import shared_page
-from forum.views import accounts, crisis, home, mod, mod_people, reports, stories
+from forum.views import accounts, crisis, guests, home, mod, mod_people, reports, stories
 
 STATIC_DIR = Path(__file__).resolve().parent.parent / "static"
 
@@ -39,6 +39,17 @@ html_routes: list[BaseRoute] = [
     Route("/posts/{post_id:int}/report", reports.report_form, methods=["GET"],
           name="post_report_form"),
     Route("/posts/{post_id:int}/report", reports.report, methods=["POST"], name="post_report"),
+    Route("/guest/new", guests.story_form, methods=["GET"], name="guest_story_form"),
+    Route("/guest/new", guests.story, methods=["POST"], name="guest_story"),
+    Route("/stories/{thread_id:int}/guest-reply", guests.reply_form, methods=["GET"],
+          name="guest_reply_form"),
+    Route("/stories/{thread_id:int}/guest-reply", guests.reply, methods=["POST"],
+          name="guest_reply"),
+    Route("/manage/{token:str}", guests.manage, methods=["GET"], name="guest_manage"),
+    Route("/manage/{token:str}/edit", guests.manage_edit, methods=["POST"],
+          name="guest_manage_edit"),
+    Route("/manage/{token:str}/delete", guests.manage_delete, methods=["POST"],
+          name="guest_manage_delete"),
     Route("/signup", accounts.signup_form, methods=["GET"], name="signup_form"),
     Route("/signup", accounts.signup, methods=["POST"], name="signup"),
     Route("/signin", accounts.signin_form, methods=["GET"], name="signin_form"),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import secrets
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -12,9 +13,11 @@ from tortoise.exceptions import IntegrityError
 from tortoise.expressions import F
 from tortoise.transactions import in_transaction
 
+from forum import sealing
 from forum.actions.anonymous import pseudonym_in_thread, remember_anonymous_post
 from forum.anonymity import seal_author, sealed_author_id, thread_author_tag
 from forum.forms import EditForm, FormInvalid, ReplyForm, StoryForm
+from forum.guest_forms import manage_token_hash
 from forum.markup import render_markdown
 from forum.models.accounts import User
 from forum.models.content import Category, Post, PostRevision, PostStatus, Thread
@@ -65,6 +68,9 @@ async def flag_for_moderators(post: Post, flagged: list[WordMatch]) -> None:
     )
 
 
+MANAGE_TOKEN_BYTES = 32  # 256 bits
+GUESTS_NOT_ALLOWED = ("This category only takes posts from members. You can join in a "
+                      "minute — or choose a category that welcomes guests.")
 ANONYMITY_NOT_ALLOWED = ("This category doesn't take anonymous posts. You can post under "
                          "your name, or choose a category that allows anonymous posts.")
 
@@ -255,3 +261,69 @@ async def delete_post(post: Post) -> bool:
         if was_published and not post.is_story:
             await Thread.filter(id=post.thread_id).update(reply_count=F("reply_count") - 1)
     return True
+
+
+# --- guests -------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class GuestPost:
+    post: Post
+    manage_token: str  # shown once; only its hash is stored
+
+
+async def _guest_authorship(thread_id: int) -> tuple[dict, str]:
+    token = secrets.token_urlsafe(MANAGE_TOKEN_BYTES)
+    one_post_tag = sealing.tag("guest", secrets.token_hex(16))
+    return {
+        "author": None,
+        "is_guest": True,
+        "pseudonym": await pseudonym_in_thread(thread_id, one_post_tag, "Guest"),
+        "manage_token_hash": manage_token_hash(token),
+        "status": PostStatus.PENDING,  # a moderator approves every guest post
+    }, token
+
+
+async def create_guest_story(category: Category, form: StoryForm) -> GuestPost:
+    values = _form_values(form)
+    if not category.allow_guests:
+        raise FormInvalid({"category": GUESTS_NOT_ALLOWED}, values)
+    screening = await screen([form.title, form.body], values)
+    body_html = render_markdown(screening.censor(form.body))
+    async with in_transaction():
+        thread = await Thread.create(category=category, title=screening.censor(form.title),
+                                     content_warnings=form.content_warnings,
+                                     content_warning_note=form.content_warning_note)
+        authorship, token = await _guest_authorship(thread.id)
+        story = await Post.create(thread=thread, is_story=True, body_md=form.body,
+                                  body_html=body_html, **authorship)
+        await flag_for_moderators(story, screening.flagged)
+    story.thread = thread
+    return GuestPost(story, token)
+
+
+async def create_guest_reply(thread: Thread, form: ReplyForm) -> GuestPost:
+    values = _form_values(form)
+    if not thread.category.allow_guests:
+        raise FormInvalid({"body": GUESTS_NOT_ALLOWED}, values)
+    screening = await screen([form.body], values)
+    body_html = render_markdown(screening.censor(form.body))
+    async with in_transaction():
+        authorship, token = await _guest_authorship(thread.id)
+        reply = await Post.create(thread=thread, body_md=form.body, body_html=body_html,
+                                  reply_to_id=form.reply_to, **authorship)
+        await flag_for_moderators(reply, screening.flagged)
+    reply.thread = thread
+    return GuestPost(reply, token)
+
+
+async def guest_edit(post: Post, form: EditForm) -> bool:
+    """A guest's edit goes back to the moderators, like the first version did."""
+    changed = await edit_post(post, form)
+    if changed and post.status == PostStatus.PUBLISHED:
+        async with in_transaction():
+            moved = await Post.filter(id=post.id, status=PostStatus.PUBLISHED).update(
+                status=PostStatus.PENDING)
+            if moved and not post.is_story:
+                await Thread.filter(id=post.thread_id).update(reply_count=F("reply_count") - 1)
+        post.status = PostStatus.PENDING
+    return changed

@@ -20,6 +20,10 @@ DEFAULT_CATEGORIES = [
 ]
 
 
+# Guests may post (always held for a moderator) where the stakes are lowest.
+GUEST_CATEGORIES = frozenset({"small-wins"})
+
+
 async def ensure_reference_data() -> int:
     """Seed the default categories into an empty forum; returns how many were added."""
     if await Category.exists():
@@ -32,6 +36,7 @@ async def ensure_reference_data() -> int:
                 description=description,
                 position=position,
                 premoderation=Premoderation.NEW_MEMBERS,
+                allow_guests=slug in GUEST_CATEGORIES,
             )
             for position, (slug, name, description) in enumerate(DEFAULT_CATEGORIES)
         ]

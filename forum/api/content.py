@@ -6,20 +6,34 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
 from forum import permissions
-from forum.actions.posting import create_reply, create_story, delete_post, edit_post
+from forum.actions.posting import (
+    create_guest_reply,
+    create_guest_story,
+    create_reply,
+    create_story,
+    delete_post,
+    edit_post,
+    guest_edit,
+)
 from forum.api.serialize import category_json, post_json, story_json
 from forum.forms import parse_edit, parse_reply, parse_story
-from forum.models.content import PostStatus
+from forum.guest_forms import check_guest_extras
+from forum.models.content import PostStatus, Thread
 from forum.queries.content import (
     category_stories,
     get_category_or_404,
     get_post_or_404,
     get_story_or_404,
+    get_thread_for_post,
     get_thread_page,
+    guest_post_by_token,
     list_categories,
+    not_found,
 )
 from forum.web import (
     approval_rules_of,
+    client_address,
+    enforce_form_rate_limit,
     enforce_posting_limit,
     int_param,
     page_param,
@@ -50,6 +64,8 @@ async def category_story_list(request: Request) -> Response:
 
 async def new_story(request: Request) -> Response:
     viewer = viewer_of(request)
+    if viewer is None and not request.scope["state"].get("bad_bearer"):
+        return await _guest_story(request)
     permissions.ensure_can_write_story(viewer)
     assert viewer is not None
     data = _with_idempotency_key(request, await read_json(request))
@@ -78,6 +94,8 @@ async def story(request: Request) -> Response:
 async def new_reply(request: Request) -> Response:
     viewer = viewer_of(request)
     found = await get_story_or_404(int_param(request, "thread_id"), viewer)
+    if viewer is None and not request.scope["state"].get("bad_bearer"):
+        return await _guest_reply(request, found.thread)
     permissions.ensure_can_reply(viewer, found.thread)
     assert viewer is not None
     data = _with_idempotency_key(request, await read_json(request))
@@ -92,6 +110,8 @@ async def new_reply(request: Request) -> Response:
 
 async def update_post(request: Request) -> Response:
     viewer = viewer_of(request)
+    if (token := _manage_token(request)) is not None:
+        return await _guest_update(request, token)
     post = await get_post_or_404(int_param(request, "post_id"), viewer)
     permissions.ensure_can_edit_post(viewer, post)
     data = await read_json(request)
@@ -103,7 +123,67 @@ async def update_post(request: Request) -> Response:
 
 async def remove_post(request: Request) -> Response:
     viewer = viewer_of(request)
+    if (token := _manage_token(request)) is not None:
+        post = await guest_post_by_token(token)
+        if post.id != int_param(request, "post_id"):
+            raise not_found()
+        await delete_post(post)
+        return Response(status_code=204)
     post = await get_post_or_404(int_param(request, "post_id"), viewer)
     permissions.ensure_can_delete_post(viewer, post)
     await delete_post(post)
     return Response(status_code=204)
+
+
+# --- guests (no account; a manage token instead) -------------------------------------------
+
+GUEST_LIMITED = ("Several posts came from this connection in a short time. Please wait about "
+                 "{wait} and try again.")
+
+
+def _manage_token(request: Request) -> str | None:
+    return request.headers.get("x-manage-token") or None
+
+
+async def _guest_checks(request: Request, data: dict, texts: list[str]) -> None:
+    check_guest_extras(data, texts, data)
+    await enforce_form_rate_limit(request, "guest", client_address(request), data,
+                                  GUEST_LIMITED)
+
+
+def _guest_created(post_json_body: dict, token: str, location: str) -> JSONResponse:
+    return JSONResponse({**post_json_body, "manage_token": token}, status_code=202,
+                        headers={"Location": location})
+
+
+async def _guest_story(request: Request) -> Response:
+    data = await read_json(request)
+    form = parse_story(data)
+    await _guest_checks(request, data, [form.title, form.body])
+    written = await create_guest_story(await get_category_or_404(form.category), form)
+    story = written.post
+    story.thread = await get_thread_for_post(story)
+    return _guest_created(story_json(story, None), written.manage_token,
+                          f"/api/v1/posts/{story.id}")
+
+
+async def _guest_reply(request: Request, thread: Thread) -> Response:
+    data = await read_json(request)
+    form = parse_reply(data)
+    await _guest_checks(request, data, [form.body])
+    written = await create_guest_reply(thread, form)
+    return _guest_created(post_json(written.post, None), written.manage_token,
+                          f"/api/v1/posts/{written.post.id}")
+
+
+async def _guest_update(request: Request, token: str) -> Response:
+    post = await guest_post_by_token(token)
+    if post.id != int_param(request, "post_id"):
+        raise not_found()
+    data = await read_json(request)
+    if post.is_story and "title" not in data:
+        data["title"] = post.thread.title
+    form = parse_edit(data, is_story=post.is_story)
+    check_guest_extras(data, [form.body, form.title or ""], data)
+    await guest_edit(post, form)
+    return JSONResponse(post_json(post, None))

@@ -8,6 +8,7 @@ from starlette.exceptions import HTTPException
 from tortoise.expressions import Q
 
 from forum.anonymity import my_anonymous_post_ids
+from forum.guest_forms import manage_token_hash
 from forum.models.accounts import User
 from forum.models.content import Category, Post, PostStatus, Thread
 from forum.permissions import is_moderator
@@ -162,3 +163,30 @@ async def my_posts(user: User) -> list[Post]:
     if anonymous_ids := my_anonymous_post_ids(user):
         mine = mine | Q(id__in=anonymous_ids)
     return await Post.filter(mine).select_related("thread").order_by("-id").limit(MY_POSTS_LIMIT)
+
+
+async def guest_post_by_token(token: str) -> Post:
+    """The guest post this manage link opens; a wrong, old or deleted one is a 404."""
+    if not token or len(token) > 100:
+        raise not_found()
+    post = await Post.get_or_none(manage_token_hash=manage_token_hash(token), is_guest=True)\
+        .select_related("thread__category")
+    if post is None or post.status == PostStatus.DELETED:
+        raise not_found()
+    return post
+
+
+async def answers_to(post: Post, limit: int = REPLIES_PER_PAGE) -> list[Post]:
+    """Published replies a guest's post received: the thread's, or those answering it."""
+    query = Post.filter(thread_id=post.thread_id, is_story=False, status=PostStatus.PUBLISHED)
+    if not post.is_story:
+        query = query.filter(reply_to_id=post.id)
+    return await query.select_related("author").order_by("id").limit(limit)
+
+
+async def guest_categories() -> list[Category]:
+    return await Category.filter(allow_guests=True).order_by("position", "id")
+
+
+async def get_thread_for_post(post: Post) -> Thread:
+    return await Thread.get(id=post.thread_id).select_related("category")

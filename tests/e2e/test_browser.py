@@ -163,7 +163,7 @@ async def test_a_story_and_a_reply_through_the_browser(
             await expect(a.get_by_role("link", name="Sign in", exact=True)).to_be_visible()
             await a.goto(story_url)
             await sees_story_and_reply(a, READER)
-            await expect(a.locator(".reply-cta")).to_contain_text("to reply.")
+            await expect(a.locator(".reply-cta")).to_contain_text("join to reply")
             await expect(a.get_by_label("Your reply")).to_have_count(0)
 
             await writer_context.close()

@@ -91,6 +91,8 @@ def test_a_star_standing_alone_is_exactly_one_word():
     assert found(words, "kill them now") == ["kill them now"]
     assert found(words, "kill now") == []
     assert found(words, "kill them all now") == []
+    assert found(matcher("kill *"), "kill . kill it.") == ["kill it"]
+    assert found(matcher("*'s"), "'s john's") == ["john's"]
 
 
 def test_several_stars_in_a_phrase():
@@ -266,7 +268,7 @@ def test_len_counts_the_patterns():
 
 def test_two_thousand_patterns_find_exactly_the_ones_in_the_text():
     rng = random.Random(2024)
-    pool = iter({"".join(rng.choices(string.ascii_lowercase, k=8)) for _ in range(4000)})
+    pool = iter(sorted({"".join(rng.choices(string.ascii_lowercase, k=8)) for _ in range(4000)}))
     words = [next(pool) for _ in range(1900)]
     stems = [next(pool)[:6] for _ in range(60)]
     phrases = [f"{next(pool)} {next(pool)}" for _ in range(40)]

@@ -13,7 +13,7 @@ from ..factories import make_story
 @pytest.fixture
 def app(var_dir, database_url, db):
     settings = make_settings(var_dir, database_url,
-                             FORUM_RATE_LIMITS="post=2/minute;report=1/hour")
+                             FORUM_RATE_LIMITS="post=2/minute;report=1/hour;guest=2/hour")
     return create_app(settings, manage_database=False, strict_templates=True)
 
 
@@ -41,3 +41,16 @@ async def test_reports_are_rate_limited_too(member, other_member):
     refused = await other_member.post_form(f"/posts/{second.id}/report",
                                            {"reason": "spam", "note": "kept note"})
     assert refused.status_code == 429 and "kept note" in refused.text
+
+
+async def test_guest_posting_is_rate_limited_per_address(visitor):
+    for n in range(2):
+        await visitor.get("/guest/new")
+        ok = await visitor.post_form("/guest/new", {
+            "category": "small-wins", "title": f"Win {n}", "body": "Outside today",
+            "submission_id": f"guest-rate-{n:06d}"})
+        assert ok.status_code == 201
+    refused = await visitor.post_form("/guest/new", {"category": "small-wins",
+                                                     "title": "Third", "body": "Kept words"})
+    assert refused.status_code == 429 and "retry-after" in refused.headers
+    assert "Kept words" in refused.text

@@ -13,6 +13,8 @@ from typing import Any
 import pytest
 from starlette.routing import Mount, Route
 
+from forum.actions.posting import create_guest_reply
+from forum.forms import ReplyForm
 from forum.models.accounts import Role
 from forum.models.moderation import WatchedWord
 from forum.routes import routes
@@ -66,11 +68,12 @@ MATRIX: list[tuple[str, str, dict[str, Any] | None, dict[str, int]]] = [
     ("POST", "/api/v1/me/sessions/end", None, {V: 401, M: 204, O: 204}),
     ("GET", "/api/v1/categories", None, {V: 200, M: 200, O: 200}),
     ("GET", "/api/v1/categories/{slug}/stories", None, {V: 200, M: 200, O: 200}),
+    # Small Wins takes guest posts: a visitor's story or reply is held (202).
     ("POST", "/api/v1/stories", {"category": "small-wins", "title": "T", "body": "B"},
-     {V: 401, M: 201, O: 201}),
+     {V: 202, M: 201, O: 201}),
     ("GET", "/api/v1/stories/{thread_id}", None, {V: 200, M: 200, O: 200}),
     ("POST", "/api/v1/stories/{thread_id}/replies", {"body": "With you."},
-     {V: 401, M: 201, O: 201}),
+     {V: 202, M: 201, O: 201}),
     ("PATCH", "/api/v1/posts/{post_id}", {"body": "Edited."}, {V: 401, M: 200, O: 403}),
     ("DELETE", "/api/v1/posts/{post_id}", None, {V: 401, M: 204, O: 403}),
     ("GET", "/api/v1/openapi.json", None, {V: 200, M: 200, O: 200}),
@@ -79,6 +82,15 @@ MATRIX: list[tuple[str, str, dict[str, Any] | None, dict[str, int]]] = [
     ("POST", "/posts/{post_id}/report", {"reason": "spam"}, {V: 401, M: 403, O: 303}),
     ("POST", "/api/v1/posts/{post_id}/reports", {"reason": "spam"}, {V: 401, M: 403, O: 201}),
     ("GET", "/account/posts", None, {V: 303, M: 200, O: 200}),
+    ("GET", "/guest/new", None, {V: 200, M: 303, O: 303}),
+    ("POST", "/guest/new", {"category": "small-wins", "title": "T", "body": "B"},
+     {V: 201, M: 201, O: 201}),
+    ("GET", "/stories/{thread_id}/guest-reply", None, {V: 200, M: 200, O: 200}),
+    ("POST", "/stories/{thread_id}/guest-reply", {"body": "Kind words"},
+     {V: 201, M: 201, O: 201}),
+    ("GET", "/manage/{token}", None, {V: 200, M: 200, O: 200}),
+    ("POST", "/manage/{token}/edit", {"body": "Changed words"}, {V: 303, M: 303, O: 303}),
+    ("POST", "/manage/{token}/delete", {}, {V: 200, M: 200, O: 200}),
     ("GET", "/mod/", None, STAFF_ONLY),
     ("POST", "/mod/posts/{post_id}/author/{action}", {"reason": "Please be kind"}, STAFF_POST),
     ("POST", "/admin/posts/{post_id}/reveal", {"reason": "Safety", "password": PASSWORD},
@@ -147,8 +159,10 @@ async def world(client_factory):
     story = await make_story(owner, title="Owner's story")
     reply = await make_reply(owner, story, "Owner's reply")
     word = await WatchedWord.create(pattern="watchme", action="flag")
+    guest = await create_guest_reply(story.thread, ReplyForm(body="A guest's kind words"))
     return {"owner": owner, "other": other, "moderator": moderator, "admin": admin,
-            "story": story, "reply": reply, "word": word, "make": client_factory}
+            "story": story, "reply": reply, "word": word, "make": client_factory,
+            "guest_token": guest.manage_token}
 
 
 async def persona_client(world, persona: str, api: bool):
@@ -162,7 +176,7 @@ def fill(path: str, world) -> str:
                        post_id=world["reply"].id, path="forum.css", username="other",
                        action="pin" if "/posts/" in path and "/author/" not in path
                        else "warn",
-                       word_id=world["word"].id)
+                       word_id=world["word"].id, token=world["guest_token"])
 
 
 @pytest.mark.parametrize("persona", PERSONAS)
