@@ -86,6 +86,23 @@ def cmd_role(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_resources(settings: Settings, args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from forum.actions.resources import import_resources
+    from forum.safety.resources import load_directory
+
+    try:
+        directory = load_directory(Path(args.file))
+    except (OSError, ValueError) as exc:
+        print(f"Can't use {args.file}: {exc}", file=sys.stderr)
+        return 1
+    result = asyncio.run(_with_orm(settings, lambda: import_resources(directory)))
+    print(f"Added {result.added}, updated {result.updated}, kept {result.kept} "
+          "edited by admins.")
+    return 0
+
+
 def cmd_check(settings: Settings, _args: argparse.Namespace) -> int:
     print("Configuration:")
     for name, value in settings.describe().items():
@@ -163,6 +180,11 @@ def build_parser() -> argparse.ArgumentParser:
     role_cmd = sub.add_parser("role", help="make an account a member, moderator or admin")
     role_cmd.add_argument("username")
     role_cmd.add_argument("role", choices=["member", "moderator", "admin"])
+    resources = sub.add_parser("resources", help="the crisis resource directory")
+    resources_sub = resources.add_subparsers(dest="resources_command", required=True)
+    resources_import = resources_sub.add_parser(
+        "import", help="load resources from a JSON file (idempotent; admins' edits kept)")
+    resources_import.add_argument("file")
     seed = sub.add_parser("seed-demo", help="add demo stories to an empty forum")
     seed.add_argument("--force", action="store_true", help="add them even if stories exist")
     sub.add_parser("check", help="show the configuration and the database's state")
@@ -174,6 +196,7 @@ COMMANDS = {
     "serve": cmd_serve,
     "createuser": cmd_createuser,
     "role": cmd_role,
+    "resources": cmd_resources,
     "seed-demo": cmd_seed_demo,
     "check": cmd_check,
 }

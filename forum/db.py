@@ -14,6 +14,7 @@ MODEL_MODULES = [
     "forum.models.content",
     "forum.models.moderation",
     "forum.models.notifications",
+    "forum.models.safety",
 ]
 SQLITE_BUSY_TIMEOUT_MS = 5000
 SQLITE_PRAGMAS = {

@@ -15,7 +15,17 @@ from forum.api.openapi import openapi_document
 from forum.guards import RequireRole
 from forum.models.accounts import Role
 from forum.pagecache import shared_page
-from forum.views import accounts, crisis, guests, home, mod, mod_people, reports, stories
+from forum.views import (
+    accounts,
+    admin_resources,
+    crisis,
+    guests,
+    home,
+    mod,
+    mod_people,
+    reports,
+    stories,
+)
 
 STATIC_DIR = Path(__file__).resolve().parent.parent / "static"
 
@@ -23,6 +33,7 @@ html_routes: list[BaseRoute] = [
     Route("/", shared_page(home.home), name="home"),
     Route("/c/{slug:str}", shared_page(home.category), name="category"),
     Route("/help", crisis.help_now, name="help"),
+    Route("/help/region", crisis.choose_region, methods=["POST"], name="help_region"),
     Route("/stories/new", stories.new_story_form, methods=["GET"], name="story_new_form"),
     Route("/stories/new", stories.new_story, methods=["POST"], name="story_new"),
     Route("/stories/{thread_id:int}", shared_page(stories.story_detail), name="story"),
@@ -84,6 +95,19 @@ mod_routes: list[BaseRoute] = [
 ]
 
 admin_routes: list[BaseRoute] = [
+    Route("/resources", admin_resources.resource_list, methods=["GET"],
+          name="admin_resources"),
+    Route("/resources/new", admin_resources.resource_form, methods=["GET"],
+          name="admin_resource_new_form"),
+    Route("/resources/new", admin_resources.save, methods=["POST"], name="admin_resource_new"),
+    Route("/resources/{resource_id:int}", admin_resources.resource_form, methods=["GET"],
+          name="admin_resource"),
+    Route("/resources/{resource_id:int}", admin_resources.save, methods=["POST"],
+          name="admin_resource_save"),
+    Route("/resources/{resource_id:int}/verify", admin_resources.verify, methods=["POST"],
+          name="admin_resource_verify"),
+    Route("/resources/{resource_id:int}/enable", admin_resources.enable, methods=["POST"],
+          name="admin_resource_enable"),
     Route("/posts/{post_id:int}/reveal", mod_people.reveal, methods=["POST"],
           name="admin_post_reveal"),
     Route("/users/{username:str}/role", mod_people.role_action, methods=["POST"],

@@ -12,6 +12,7 @@ from starlette.responses import HTMLResponse
 from starlette.templating import Jinja2Templates
 
 from forum.forms import CONTENT_WARNINGS
+from forum.safety.resources import sms_link, tel_link
 from forum.sessions import csrf_token
 from forum.settings import Settings
 
@@ -53,7 +54,8 @@ def make_templates(settings: Settings, *, strict: bool = False) -> Jinja2Templat
         lstrip_blocks=True,
         auto_reload=settings.debug,  # otherwise every render stats every template file
     )
-    env.filters.update(reltime=relative_time, isotime=iso_time, longdate=long_date)
+    env.filters.update(reltime=relative_time, isotime=iso_time, longdate=long_date,
+                       tel=tel_link, sms=sms_link)
     env.globals.update(
         site_name=SITE_NAME,
         plural=plural,

@@ -16,7 +16,7 @@ from forum.queries.moderation import ApprovalRules, is_new_member
 from forum.ratelimit import RateLimiter
 from forum.settings import Settings
 
-MULTI_VALUE_FIELDS = frozenset({"content_warnings"})
+MULTI_VALUE_FIELDS = frozenset({"content_warnings", "topics"})
 
 
 def settings_of(request: Request) -> Settings:

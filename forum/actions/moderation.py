@@ -51,6 +51,13 @@ async def _audit(actor: User | None, action: str, target_type: str, target_id: i
                             target_label=label[:160], reason=reason)
 
 
+async def record_admin_action(actor: User, action: str, target_type: str, target_id: int,
+                              label: str = "", reason: str = "") -> None:
+    """For admin verbs kept in other modules (crisis resources): one audit row, written by
+    the caller inside the same transaction as its change."""
+    await _audit(actor, action, target_type, target_id, label, reason)
+
+
 async def notify(user_id: int | None, kind: str, message: str, link: str = "") -> None:
     if user_id is not None:
         await Notification.create(user_id=user_id, kind=kind, message=message, link=link)

@@ -25,7 +25,12 @@ GUEST_CATEGORIES = frozenset({"small-wins"})
 
 
 async def ensure_reference_data() -> int:
-    """Seed the default categories into an empty forum; returns how many were added."""
+    """Seed the default categories into an empty forum, and load the shipped crisis
+    resources (new ones added, admins' edits kept); returns how many categories were added."""
+    from forum.actions.resources import import_resources
+    from forum.safety.resources import SHIPPED
+
+    await import_resources(SHIPPED)
     if await Category.exists():
         return 0
     await Category.bulk_create(

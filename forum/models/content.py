@@ -83,6 +83,8 @@ class Post(Model):
     sealed_author = fields.CharField(max_length=120, null=True)
     pseudonym = fields.CharField(max_length=40, default="", db_default="")
     is_op = fields.BooleanField(default=False, db_default=False)
+    # What crisis-language detection found when it was written or last edited.
+    crisis_level = fields.CharField(max_length=10, default="none", db_default="none")
     manage_token_hash = fields.CharField(max_length=64, null=True, unique=True)
     reply_to = fields.ForeignKeyField(
         "models.Post", related_name="answers", null=True, on_delete=fields.SET_NULL

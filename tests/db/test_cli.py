@@ -94,3 +94,23 @@ def test_role_sets_a_members_role_and_records_it_in_the_audit_log(tmp_path):
             "moderator",)
         assert conn.execute("SELECT actor_name, action FROM audit_log").fetchall() == [
             ("(server console)", "role_moderator")]
+
+
+def test_resources_import_is_idempotent_and_refuses_entries_without_a_source(tmp_path):
+    import json
+
+    env = {"FORUM_VAR_DIR": str(tmp_path), "FORUM_DATABASE_URL": f"sqlite://{tmp_path / 'x.db'}"}
+    assert forum(["migrate"], env).returncode == 0  # loads the shipped directory
+    shipped = json.loads((ROOT / "forum" / "data" / "crisis_resources.json").read_text())
+    extra = {**shipped, "resources": [*shipped["resources"], {
+        "key": "xx-test", "name": "Test line", "country": "GB", "topics": ["crisis"],
+        "source": "https://example.org", "last_verified": "2026-01-01"}]}
+    path = tmp_path / "more.json"
+    path.write_text(json.dumps(extra))
+    result = forum(["resources", "import", str(path)], env)
+    assert result.returncode == 0 and "Added 1, updated 0" in result.stdout, result.stderr
+    assert "Added 0, updated 0" in forum(["resources", "import", str(path)], env).stdout
+    del extra["resources"][-1]["source"]
+    path.write_text(json.dumps(extra))
+    refused = forum(["resources", "import", str(path)], env)
+    assert refused.returncode == 1 and "lacks source" in refused.stderr

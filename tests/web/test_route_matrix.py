@@ -17,6 +17,7 @@ from forum.actions.posting import create_guest_reply
 from forum.forms import ReplyForm
 from forum.models.accounts import Role
 from forum.models.moderation import WatchedWord
+from forum.models.safety import CrisisResource
 from forum.routes import routes
 
 from ..factories import PASSWORD, make_reply, make_story, make_user
@@ -26,6 +27,10 @@ PERSONAS = (V, M, O, D, A)
 STAFF_ONLY = {V: 303, M: 403, O: 403, D: 200, A: 200}  # pages under /mod
 STAFF_POST = {V: 401, M: 403, O: 403, D: 303, A: 303}  # forms under /mod
 STAFF_API = {V: 401, M: 403, O: 403, D: 200, A: 200}  # /api/v1/mod
+ADMIN_ONLY = {V: 303, M: 403, O: 403, D: 403, A: 200}  # pages under /admin
+ADMIN_POST = {V: 401, M: 403, O: 403, D: 403, A: 303}  # forms under /admin
+RESOURCE = {"name": "Test line", "country": "GB", "topics": "crisis",
+            "source": "https://example.org", "enabled": "1"}
 
 # (method, path template, body, {persona: expected status})
 MATRIX: list[tuple[str, str, dict[str, Any] | None, dict[str, int]]] = [
@@ -82,6 +87,14 @@ MATRIX: list[tuple[str, str, dict[str, Any] | None, dict[str, int]]] = [
     ("POST", "/posts/{post_id}/report", {"reason": "spam"}, {V: 401, M: 403, O: 303}),
     ("POST", "/api/v1/posts/{post_id}/reports", {"reason": "spam"}, {V: 401, M: 403, O: 201}),
     ("GET", "/account/posts", None, {V: 303, M: 200, O: 200}),
+    ("POST", "/help/region", {"region": "GB"}, {V: 303, M: 303, O: 303}),
+    ("GET", "/admin/resources", None, ADMIN_ONLY),
+    ("GET", "/admin/resources/new", None, ADMIN_ONLY),
+    ("POST", "/admin/resources/new", RESOURCE, ADMIN_POST),
+    ("GET", "/admin/resources/{resource_id}", None, ADMIN_ONLY),
+    ("POST", "/admin/resources/{resource_id}", RESOURCE, ADMIN_POST),
+    ("POST", "/admin/resources/{resource_id}/verify", {}, ADMIN_POST),
+    ("POST", "/admin/resources/{resource_id}/enable", {"enabled": "0"}, ADMIN_POST),
     ("GET", "/guest/new", None, {V: 200, M: 303, O: 303}),
     ("POST", "/guest/new", {"category": "small-wins", "title": "T", "body": "B"},
      {V: 201, M: 201, O: 201}),
@@ -159,10 +172,11 @@ async def world(client_factory):
     story = await make_story(owner, title="Owner's story")
     reply = await make_reply(owner, story, "Owner's reply")
     word = await WatchedWord.create(pattern="watchme", action="flag")
+    resource = await CrisisResource.filter(country="GB").first()
     guest = await create_guest_reply(story.thread, ReplyForm(body="A guest's kind words"))
     return {"owner": owner, "other": other, "moderator": moderator, "admin": admin,
             "story": story, "reply": reply, "word": word, "make": client_factory,
-            "guest_token": guest.manage_token}
+            "guest_token": guest.manage_token, "resource_id": resource.id}
 
 
 async def persona_client(world, persona: str, api: bool):
@@ -176,7 +190,8 @@ def fill(path: str, world) -> str:
                        post_id=world["reply"].id, path="forum.css", username="other",
                        action="pin" if "/posts/" in path and "/author/" not in path
                        else "warn",
-                       word_id=world["word"].id, token=world["guest_token"])
+                       word_id=world["word"].id, token=world["guest_token"],
+                       resource_id=world["resource_id"])
 
 
 @pytest.mark.parametrize("persona", PERSONAS)
@@ -265,6 +280,7 @@ async def test_cookie_authenticated_api_call_works_with_the_csrf_header(world):
 
 
 STAFF_PREFIXES = ("/mod/", "/admin/", "/api/v1/mod/", "/api/v1/admin/")
+ADMIN_PREFIXES = ("/admin/", "/api/v1/admin/")
 
 
 @pytest.mark.parametrize("persona", [V, M])
@@ -284,3 +300,19 @@ async def test_no_route_under_the_staff_areas_answers_a_member_or_visitor(world,
             response = await client.post_form(url, {})
         refused = {V: (401, 303), M: (403,)}[persona]
         assert response.status_code in refused, (method, path, response.status_code)
+
+
+async def test_no_route_under_the_admin_areas_answers_a_moderator(world):
+    admin_only = sorted((m, p) for m, p in app_routes() if p.startswith(ADMIN_PREFIXES))
+    assert len(admin_only) >= 8
+    for method, path in admin_only:
+        is_api = path.startswith("/api/")
+        client = await persona_client(world, D, is_api)
+        url = fill(_template(path), world)
+        if is_api:
+            response = await client.api(method, url, json={})
+        elif method == "GET":
+            response = await client.get(url)
+        else:
+            response = await client.post_form(url, {})
+        assert response.status_code == 403, (method, path)
