@@ -9,6 +9,7 @@ from importlib import resources
 
 from tortoise.transactions import in_transaction
 
+from forum.actions.accounts import give_sealed_restrictions
 from forum.markup import render_markdown
 from forum.models.accounts import User
 from forum.models.content import Category, Post, PostStatus, Thread
@@ -71,4 +72,5 @@ async def seed_demo(*, force: bool = False) -> int:
                 )
             await Post.bulk_create(posts)
             written += len(posts)
+        await give_sealed_restrictions(list(members.values()))
     return written

@@ -13,6 +13,7 @@ from starlette.exceptions import HTTPException
 from forum.anonymity import is_own_post
 from forum.models.accounts import Role, User
 from forum.models.content import Post, PostStatus, Thread
+from forum.restrictions import in_force
 
 EDITABLE_STATUSES = frozenset({PostStatus.PUBLISHED, PostStatus.PENDING})
 
@@ -26,20 +27,23 @@ def is_admin(viewer: User | None) -> bool:
 
 
 def is_silenced(user: User, now: datetime | None = None) -> bool:
-    return user.silenced_until is not None and user.silenced_until > (now or datetime.now(UTC))
+    """Enforcement: plain limits and those set through an anonymous post (sealed)."""
+    until = in_force(user).silenced_until
+    return until is not None and until > (now or datetime.now(UTC))
 
 
 def is_locked_out(user: User, now: datetime | None = None) -> bool:
     """Suspended or banned: cannot sign in, and existing sessions stop working."""
-    now = now or datetime.now(UTC)
-    return user.banned_at is not None or (
-        user.suspended_until is not None and user.suspended_until > now)
+    limits = in_force(user)
+    return limits.banned or (limits.suspended_until is not None
+                             and limits.suspended_until > (now or datetime.now(UTC)))
 
 
 def locked_out_message(user: User) -> str:
-    if user.banned_at is not None:
+    limits = in_force(user)
+    if limits.banned:
         return "This account has been closed by the moderators."
-    return (f"This account is suspended until {user.suspended_until:%-d %B %Y, %H:%M} UTC. "
+    return (f"This account is suspended until {limits.suspended_until:%-d %B %Y, %H:%M} UTC. "
             "If you need help now, the Get help link at the top of every page is always there.")
 
 
@@ -97,7 +101,7 @@ def ensure_signed_in(viewer: User | None) -> User:
 
 
 def _silenced_message(viewer: User) -> str:
-    until = viewer.silenced_until
+    until = in_force(viewer).silenced_until
     when = f" until {until:%-d %B %Y, %H:%M} UTC" if until else ""
     return (f"A moderator has paused posting on your account{when}. You can still read; "
             "if you need help now, the Get help link at the top of every page is always there.")

@@ -9,6 +9,8 @@ from forum.forms import FormInvalid, PasswordChangeForm, SettingsForm, SignInFor
 from forum.models.accounts import Role, User
 from forum.passwords import burn_verification_time, hash_password, needs_rehash, verify_password
 from forum.queries.accounts import find_user_by_username, username_taken
+from forum.restrictions import NONE as NO_RESTRICTIONS
+from forum.restrictions import seal_restrictions
 from forum.sessions import end_all_sessions
 from forum.usernames import skeleton, username_key
 
@@ -21,16 +23,27 @@ async def sign_up(form: SignUpForm, role: Role = Role.MEMBER) -> User:
         raise FormInvalid({"username": NAME_TAKEN}, values)
     password_hash = await hash_password(form.password)
     try:
-        return await User.create(
-            username=form.username,
-            username_key=username_key(form.username),
-            skeleton=skeleton(form.username),
-            email=form.email,
-            password_hash=password_hash,
-            role=role,
-        )
+        async with in_transaction():
+            user = await User.create(
+                username=form.username,
+                username_key=username_key(form.username),
+                skeleton=skeleton(form.username),
+                email=form.email,
+                password_hash=password_hash,
+                role=role,
+            )
+            await give_sealed_restrictions([user])
+        return user
     except IntegrityError as exc:  # someone took it a moment ago
         raise FormInvalid({"username": NAME_TAKEN}, values) from exc
+
+
+async def give_sealed_restrictions(users: list[User]) -> None:
+    """Every account carries a sealed (empty) restrictions blob, so having one says nothing."""
+    for user in users:
+        if not user.sealed_restrictions:
+            user.sealed_restrictions = seal_restrictions(user.id, NO_RESTRICTIONS)
+            await User.filter(id=user.id).update(sealed_restrictions=user.sealed_restrictions)
 
 
 async def authenticate(form: SignInForm) -> User | None:

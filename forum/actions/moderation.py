@@ -9,6 +9,7 @@ moment produce one outcome and one audit row.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 from tortoise.expressions import F, Q
@@ -28,6 +29,8 @@ from forum.models.moderation import (
     WatchedWord,
 )
 from forum.models.notifications import Notification, SealedNotification
+from forum.restrictions import NONE as NO_RESTRICTIONS
+from forum.restrictions import Restrictions, seal_restrictions, sealed_restrictions
 from forum.sessions import end_all_sessions
 
 REPORT_ACTIONED = ("A moderator reviewed the post you reported and took action. "
@@ -220,41 +223,65 @@ async def set_content_warnings(actor: User, thread: Thread, warnings: list[str],
 
 async def _sanction(actor: User, user: User, kind: SanctionKind, reason: str,
                     ends_at: datetime | None, via: Post | None, **changes: object) -> None:
-    sealed = via is not None and via.is_anonymous
-    if not sealed:
+    """Plain limits go on the member's row with a dated history entry; limits through an
+    anonymous post go into the member's sealed restrictions, with no history entry."""
+    if _sealed(via):
+        current = sealed_restrictions(user)
+        sealed = seal_restrictions(user.id, replace(current, **_restriction_fields(changes)))
+        await User.filter(id=user.id).update(sealed_restrictions=sealed)
+        user.sealed_restrictions = sealed
+    else:
         await Sanction.create(user=user, kind=kind, reason=reason, ends_at=ends_at)
-    if changes:
-        await User.filter(id=user.id).update(**changes)
-        for name, value in changes.items():
-            setattr(user, name, value)
+        if changes:
+            await User.filter(id=user.id).update(**changes)
+            for name, value in changes.items():
+                setattr(user, name, value)
     action = kind.value if kind is not SanctionKind.WARNING else "warn"
     await _audit_person(actor, action, user, via, reason, ends_at)
 
 
+def _restriction_fields(changes: dict[str, object]) -> dict[str, object]:
+    fields = {k: v for k, v in changes.items() if k in ("silenced_until", "suspended_until")}
+    if "banned_at" in changes:
+        fields["banned"] = True
+    return fields
+
+
+def _sealed(via: Post | None) -> bool:
+    return via is not None and via.is_anonymous
+
+
 async def _audit_person(actor: User, action: str, user: User, via: Post | None, reason: str,
                         ends_at: datetime | None = None) -> None:
+    if _sealed(via):
+        assert via is not None
+        # No end date here: matched against member pages, it would name the author.
+        await _audit(actor, action, "post", via.id, f"the author of post #{via.id}", reason)
+        return
     until = f" until {ends_at:%Y-%m-%d %H:%M} UTC" if ends_at else ""
-    if via is not None and via.is_anonymous:
-        await _audit(actor, action, "post", via.id, f"the author of post #{via.id}{until}",
-                     reason)
-    else:
-        await _audit(actor, action, "user", user.id, f"@{user.username}{until}", reason)
+    await _audit(actor, action, "user", user.id, f"@{user.username}{until}", reason)
 
 
 async def _tell(user: User, via: Post | None, kind: str, message: str) -> None:
-    if via is not None and via.is_anonymous:
+    if _sealed(via):
+        assert via is not None
         await notify_author(via, kind, message)
     else:
         await notify(user.id, kind, message)
 
 
 def sanction_end(days_from_now: datetime, via: Post | None) -> datetime:
-    """Through an anonymous post, round the end up to midnight UTC: an end date to the
-    minute would match the audit row's time and tie the member to the post."""
-    if via is None or not via.is_anonymous:
+    """Through an anonymous post, round the end up to midnight UTC (less to match on)."""
+    if not _sealed(via):
         return days_from_now
     midnight = days_from_now.replace(hour=0, minute=0, second=0, microsecond=0)
     return midnight + timedelta(days=1) if midnight < days_from_now else midnight
+
+
+def _current(user: User, via: Post | None) -> Restrictions:
+    if _sealed(via):
+        return sealed_restrictions(user)
+    return Restrictions(user.silenced_until, user.suspended_until, user.banned_at is not None)
 
 
 async def warn_user(actor: User, user: User, reason: str, via: Post | None = None) -> bool:
@@ -267,7 +294,7 @@ async def warn_user(actor: User, user: User, reason: str, via: Post | None = Non
 async def silence_user(actor: User, user: User, until: datetime, reason: str,
                        via: Post | None = None) -> bool:
     until = sanction_end(until, via)
-    if user.silenced_until == until:
+    if _current(user, via).silenced_until == until:
         return False
     async with in_transaction():
         await _sanction(actor, user, SanctionKind.SILENCE, reason, until, via,
@@ -281,7 +308,7 @@ async def silence_user(actor: User, user: User, until: datetime, reason: str,
 async def suspend_user(actor: User, user: User, until: datetime, reason: str,
                        via: Post | None = None) -> bool:
     until = sanction_end(until, via)
-    if user.suspended_until == until:
+    if _current(user, via).suspended_until == until:
         return False
     async with in_transaction():
         await _sanction(actor, user, SanctionKind.SUSPENSION, reason, until, via,
@@ -294,7 +321,7 @@ async def suspend_user(actor: User, user: User, until: datetime, reason: str,
 
 
 async def ban_user(actor: User, user: User, reason: str, via: Post | None = None) -> bool:
-    if user.banned_at is not None:
+    if _current(user, via).banned:
         return False
     async with in_transaction():
         await _sanction(actor, user, SanctionKind.BAN, reason, None, via, banned_at=_now())
@@ -304,15 +331,21 @@ async def ban_user(actor: User, user: User, reason: str, via: Post | None = None
 
 async def lift_sanctions(actor: User, user: User, reason: str = "",
                          via: Post | None = None) -> bool:
-    if user.silenced_until is None and user.suspended_until is None and user.banned_at is None:
+    """Lift what was set the same way: on the member, or through the anonymous post."""
+    if _current(user, via) == NO_RESTRICTIONS:
         return False
     async with in_transaction():
-        await User.filter(id=user.id).update(silenced_until=None, suspended_until=None,
-                                             banned_at=None)
+        if _sealed(via):
+            sealed = seal_restrictions(user.id, NO_RESTRICTIONS)
+            await User.filter(id=user.id).update(sealed_restrictions=sealed)
+            user.sealed_restrictions = sealed
+        else:
+            await User.filter(id=user.id).update(silenced_until=None, suspended_until=None,
+                                                 banned_at=None)
+            user.silenced_until = user.suspended_until = user.banned_at = None
         await _audit_person(actor, "lift", user, via, reason)
         await _tell(user, via, "lifted",
                     "The moderators lifted the limits on your account. Welcome back.")
-    user.silenced_until = user.suspended_until = user.banned_at = None
     return True
 
 

@@ -40,6 +40,8 @@ class User(Model):
     silenced_until = fields.DatetimeField(null=True)
     suspended_until = fields.DatetimeField(null=True)
     banned_at = fields.DatetimeField(null=True)
+    # Limits set through an anonymous post, sealed (forum.restrictions).
+    sealed_restrictions = fields.TextField(default="", db_default="")
     # The ids of this member's anonymous posts, sealed (forum.sealing): their "My posts".
     sealed_anonymous_posts = fields.TextField(default="", db_default="")
 

@@ -3,6 +3,8 @@ and setting roles (under the guarded /admin mount)."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
@@ -38,11 +40,17 @@ async def member_page(request: Request, errors: dict | None = None,
         "can_sanction": permissions.can_sanction(viewer, record.user),
         "can_set_role": permissions.is_admin(viewer) and viewer is not None
         and viewer.id != record.user.id,
-        "locked_out": permissions.is_locked_out(record.user),
-        "silenced": permissions.is_silenced(record.user),
+        # Only the limits set on this member directly: those set through an anonymous
+        # post are sealed, or the page would tell who wrote it.
+        "locked_out": record.user.banned_at is not None or _future(record.user.suspended_until),
+        "silenced": _future(record.user.silenced_until),
         "errors": errors or {}, "values": values or {},
         "notice": DONE_NOTICES.get(request.query_params.get("done", "")),
     }, status_code=status_code)
+
+
+def _future(moment: datetime | None) -> bool:
+    return moment is not None and moment > datetime.now(UTC)
 
 
 async def member_action(request: Request) -> Response:

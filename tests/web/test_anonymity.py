@@ -6,6 +6,7 @@ from forum.models.accounts import Role
 from forum.models.content import Category, Post, PostStatus
 from forum.models.moderation import AuditEntry
 from forum.models.notifications import Notification, SealedNotification
+from forum.restrictions import sealed_restrictions
 
 from ..factories import PASSWORD, make_reply, make_story, make_user
 
@@ -100,8 +101,12 @@ async def test_moderators_sanction_the_author_without_learning_who(member, moder
     assert await Notification.filter(user_id=member.user.id).count() == 0
     assert await SealedNotification.all().count() == 1
     assert "Please take a break" in (await member.get("/account")).text
-    silenced_until = (await type(member.user).get(id=member.user.id)).silenced_until
-    assert (silenced_until.hour, silenced_until.minute) == (0, 0)  # no minute to match on
+    fresh = await type(member.user).get(id=member.user.id)
+    assert fresh.silenced_until is None  # nothing plain on the member's row or page
+    sealed = sealed_restrictions(fresh).silenced_until
+    assert sealed is not None and (sealed.hour, sealed.minute) == (0, 0)
+    record = await moderator.get(f"/mod/users/{member.user.username}")
+    assert "silenced" not in record.text.lower().split("<main", 1)[1].split("history")[0]
 
 
 async def test_only_admins_reveal_with_a_reason_and_their_password(member, moderator,

@@ -552,17 +552,12 @@ async def test_a_copy_of_the_database_without_the_key_names_no_anonymous_author(
     assert {sealed_author_id(p) for p in posts} == {canary.id}  # the real key is back
 
 
-# REAL LEAK, found while writing this module and reported; the application is to be fixed,
-# not this test. Silencing (or suspending, banning) "the author of this post" writes an audit
-# row naming only the post — "the author of post #N until 2026-11-29 00:00 UTC" — and sets
-# the same end on the member's own row (users.silenced_until = 2026-11-29 00:00, shown on
-# /mod/users/<name> as "silenced until …"; a ban's users.banned_at is the audit row's own
-# time). Whoever holds a copy of the database, or a moderator who reads the log and opens
-# member pages, matches the two: when one member is silenced until that day, that member
-# wrote the post. Strict xfail keeps the suite green meanwhile; once the app no longer
-# singles the author out this XPASSes and fails — then delete the marker.
-@pytest.mark.xfail(strict=True, reason="REAL LEAK: a sanction through an anonymous post "
-                   "can be matched to the member's own sanction dates (reported)")
+# A real leak this test caught: silencing (suspending, banning) "the author of this post"
+# once wrote an audit row "the author of post #N until 2026-11-29 00:00 UTC" and set the same
+# end on the member's own row (shown on /mod/users/<name>; a ban's banned_at matched the
+# audit row's time), so the log plus member pages — or a database copy — named the author.
+# Limits set through an anonymous post are now sealed on the member's row
+# (forum.restrictions) and the audit label carries no date.
 async def test_a_sanction_through_an_anonymous_post_does_not_single_out_its_author(world):
     entries = await AuditEntry.filter(target_type="post", target_id__in=world.anonymous_ids,
                                       action__in=["silence", "suspend", "ban"])
