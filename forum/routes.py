@@ -32,6 +32,7 @@ STATIC_DIR = Path(__file__).resolve().parent.parent / "static"
 html_routes: list[BaseRoute] = [
     Route("/", shared_page(home.home), name="home"),
     Route("/c/{slug:str}", shared_page(home.category), name="category"),
+    Route("/needs-reply", shared_page(home.needs_reply), name="needs_reply"),
     Route("/help", crisis.help_now, name="help"),
     Route("/help/region", crisis.choose_region, methods=["POST"], name="help_region"),
     Route("/stories/new", stories.new_story_form, methods=["GET"], name="story_new_form"),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 
 from starlette.exceptions import HTTPException
 from tortoise.expressions import Q
@@ -190,3 +191,28 @@ async def guest_categories() -> list[Category]:
 
 async def get_thread_for_post(post: Post) -> Thread:
     return await Thread.get(id=post.thread_id).select_related("category")
+
+
+NEEDS_REPLY_DAYS = 30
+
+
+def _needs_reply(now: datetime | None = None):  # type: ignore[no-untyped-def]
+    since = (now or datetime.now(UTC)) - timedelta(days=NEEDS_REPLY_DAYS)
+    return Post.filter(is_story=True, status=PostStatus.PUBLISHED, thread__reply_count=0,
+                       created_at__gte=since)
+
+
+async def needs_reply_count() -> int:
+    return await _needs_reply().count()
+
+
+async def needs_reply_page(page: int) -> StoryListPage:
+    """Published stories of the last 30 days nobody has answered yet, oldest first."""
+    total = await _needs_reply().count()
+    pages = max(1, -(-total // STORIES_PER_PAGE))
+    if page > pages:
+        raise not_found()
+    stories = await (_needs_reply().select_related("thread__category", "author")
+                     .order_by("created_at", "id").offset((page - 1) * STORIES_PER_PAGE)
+                     .limit(STORIES_PER_PAGE))
+    return StoryListPage(stories=stories, page=page, pages=pages)

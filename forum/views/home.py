@@ -12,6 +12,8 @@ from forum.queries.content import (
     get_category_or_404,
     latest_stories,
     list_categories,
+    needs_reply_count,
+    needs_reply_page,
 )
 from forum.templating import render
 from forum.web import page_param, viewer_of
@@ -26,7 +28,16 @@ async def home(request: Request) -> Response:
     stories = await latest_stories()
     categories = await list_categories()
     return render(request, "home.html",
-                  {"stories": story_cards(stories, request), "categories": categories})
+                  {"stories": story_cards(stories, request), "categories": categories,
+                   "needs_reply": await needs_reply_count()})
+
+
+async def needs_reply(request: Request) -> Response:
+    listing = await needs_reply_page(page_param(request))
+    return render(request, "needs_reply.html", {
+        "stories": story_cards(listing.stories, request),
+        "page": listing.page, "pages": listing.pages,
+    })
 
 
 async def category(request: Request) -> Response:

@@ -10,7 +10,7 @@ from forum.actions.posting import create_reply, create_story, delete_post, edit_
 from forum.anonymity import author_view
 from forum.forms import CONTENT_WARNINGS, FormInvalid, parse_edit, parse_reply, parse_story
 from forum.models.accounts import User
-from forum.models.content import Post
+from forum.models.content import Post, Thread
 from forum.queries.content import (
     get_category_or_404,
     get_post_or_404,
@@ -42,9 +42,19 @@ def post_link(post: Post, page: int) -> str:
     return f"/stories/{post.thread_id}{page_part}#post-{post.id}"
 
 
+def warning_text(thread: Thread) -> str:
+    labels = [CONTENT_WARNINGS[w] for w in thread.content_warnings if w in CONTENT_WARNINGS]
+    return ", ".join([*labels, *([thread.content_warning_note]
+                                 if thread.content_warning_note else [])])
+
+
 def _post_card(post: Post, viewer: User | None) -> dict:
+    warned = post.is_story and bool(post.thread.content_warnings
+                                    or post.thread.content_warning_note)
     return {
         "post": post,
+        "collapsed": warned and not (viewer is not None and viewer.expand_warnings),
+        "warning_text": warning_text(post.thread) if warned else "",
         "author": author_view(post, viewer),
         "can_edit": permissions.can_edit_post(viewer, post),
         "can_delete": permissions.can_delete_post(viewer, post),

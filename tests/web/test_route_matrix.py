@@ -88,6 +88,7 @@ MATRIX: list[tuple[str, str, dict[str, Any] | None, dict[str, int]]] = [
     ("POST", "/api/v1/posts/{post_id}/reports", {"reason": "spam"}, {V: 401, M: 403, O: 201}),
     ("GET", "/account/posts", None, {V: 303, M: 200, O: 200}),
     ("POST", "/help/region", {"region": "GB"}, {V: 303, M: 303, O: 303}),
+    ("GET", "/needs-reply", None, {V: 200, M: 200, O: 200}),
     ("GET", "/admin/resources", None, ADMIN_ONLY),
     ("GET", "/admin/resources/new", None, ADMIN_ONLY),
     ("POST", "/admin/resources/new", RESOURCE, ADMIN_POST),
