@@ -68,6 +68,12 @@ async def _post_verb(action: str, actor: User, post: Post, data: Data) -> bool:
             return await mod.set_content_warnings(actor, thread, form.content_warnings,
                                                   form.content_warning_note,
                                                   parse_reason(data, required=False))
+        case "care":
+            message = parse_note({"body": data.get("message", "")})
+            if not await mod.send_care_message(actor, post, message):
+                raise HTTPException(409, "This post's author can't receive messages: it was "
+                                         "written by a guest or by an account that is gone.")
+            return True
         case "delete":
             if not post.is_story:
                 raise HTTPException(400, "Deleting applies to a whole thread: use it on the "
@@ -77,7 +83,7 @@ async def _post_verb(action: str, actor: User, post: Post, data: Data) -> bool:
 
 
 POST_ACTIONS = ("approve", "reject", "hide", "restore", "dismiss", "lock", "unlock", "pin",
-                "unpin", "move", "warnings", "delete")
+                "unpin", "move", "warnings", "delete", "care")
 MEMBER_ACTIONS = ("warn", "silence", "suspend", "ban", "lift", "note")
 
 

@@ -21,6 +21,7 @@ DEFAULT_LIMITS: dict[str, str] = {
     "post_new_member": "2/minute;10/hour;30/day",  # stories and replies, per new member
     "report": "10/hour;40/day",  # reports, per member
     "guest": "3/hour;10/day",  # guest stories and replies, per client address
+    "safety_check": "30/minute",  # the composer's draft check, per client address
 }
 
 

@@ -11,6 +11,7 @@ from starlette.staticfiles import StaticFiles
 from forum.api import accounts as api_accounts
 from forum.api import content as api_content
 from forum.api import moderation as api_mod
+from forum.api import safety as api_safety
 from forum.api.openapi import openapi_document
 from forum.guards import RequireRole
 from forum.models.accounts import Role
@@ -18,6 +19,7 @@ from forum.pagecache import shared_page
 from forum.views import (
     accounts,
     admin_resources,
+    care,
     crisis,
     guests,
     home,
@@ -35,6 +37,7 @@ html_routes: list[BaseRoute] = [
     Route("/needs-reply", shared_page(home.needs_reply), name="needs_reply"),
     Route("/help", crisis.help_now, name="help"),
     Route("/help/region", crisis.choose_region, methods=["POST"], name="help_region"),
+    Route("/care/{post_id:int}", care.care_page, methods=["GET"], name="care"),
     Route("/stories/new", stories.new_story_form, methods=["GET"], name="story_new_form"),
     Route("/stories/new", stories.new_story, methods=["POST"], name="story_new"),
     Route("/stories/{thread_id:int}", shared_page(stories.story_detail), name="story"),
@@ -137,6 +140,9 @@ api_routes: list[BaseRoute] = [
           name="api_post_update"),
     Route("/posts/{post_id:int}", api_content.remove_post, methods=["DELETE"],
           name="api_post_delete"),
+    Route("/resources", api_safety.resources, methods=["GET"], name="api_resources"),
+    Route("/needs-reply", api_safety.needs_reply, methods=["GET"], name="api_needs_reply"),
+    Route("/safety/check", api_safety.check, methods=["POST"], name="api_safety_check"),
     Route("/posts/{post_id:int}/reports", api_mod.new_report, methods=["POST"],
           name="api_post_reports"),
     Route("/openapi.json", openapi_document, methods=["GET"], name="api_openapi"),

@@ -14,6 +14,7 @@ from forum.forms import FormInvalid, parse_page
 from forum.models.accounts import User
 from forum.queries.moderation import ApprovalRules, is_new_member
 from forum.ratelimit import RateLimiter
+from forum.safety.resources import REGION_COOKIE, resolve_region
 from forum.settings import Settings
 
 MULTI_VALUE_FIELDS = frozenset({"content_warnings", "topics"})
@@ -26,6 +27,14 @@ def settings_of(request: Request) -> Settings:
 def approval_rules_of(request: Request) -> ApprovalRules:
     settings = settings_of(request)
     return ApprovalRules(settings.new_member_days, settings.new_member_posts)
+
+
+def region_of(request: Request) -> str:
+    """Where to look for help: profile country, chooser cookie, browser language, INTL."""
+    viewer = viewer_of(request)
+    return resolve_region(viewer.country if viewer else None,
+                          request.cookies.get(REGION_COOKIE),
+                          request.headers.get("accept-language"))
 
 
 def viewer_of(request: Request) -> User | None:

@@ -16,7 +16,7 @@ from tortoise.expressions import F, Q
 from tortoise.transactions import in_transaction
 
 from forum import sealing
-from forum.anonymity import NOTICE_PURPOSE, sealed_author_id
+from forum.anonymity import NOTICE_PURPOSE, author_id_of, sealed_author_id
 from forum.models.accounts import Role, User
 from forum.models.content import Category, Post, PostStatus, Thread
 from forum.models.moderation import (
@@ -29,8 +29,10 @@ from forum.models.moderation import (
     WatchedWord,
 )
 from forum.models.notifications import Notification, SealedNotification
+from forum.queries.resources import resources_for
 from forum.restrictions import NONE as NO_RESTRICTIONS
 from forum.restrictions import Restrictions, seal_restrictions, sealed_restrictions
+from forum.safety.resources import INTL, resolve_region
 from forum.sessions import end_all_sessions
 
 REPORT_ACTIONED = ("A moderator reviewed the post you reported and took action. "
@@ -346,6 +348,32 @@ async def lift_sanctions(actor: User, user: User, reason: str = "",
         await _audit_person(actor, "lift", user, via, reason)
         await _tell(user, via, "lifted",
                     "The moderators lifted the limits on your account. Welcome back.")
+    return True
+
+
+CARE_MESSAGE_TEMPLATE = (
+    "Hi — I'm one of the moderators here. I read what you wrote and wanted to reach out. "
+    "You matter, and you don't have to carry this alone. If things feel unsafe, please "
+    "reach out to one of the services below — they're free and confidential. We're glad "
+    "you're here.")
+
+
+async def send_care_message(actor: User, post: Post, message: str) -> bool:
+    """A private, kind message to whoever wrote the post — anonymous authors too, without
+    anyone learning who they are — with help for the author's own region added. Members
+    cannot send these: only moderators, and every one is in the audit log."""
+    author_id = author_id_of(post)
+    author = await User.get_or_none(id=author_id) if author_id is not None else None
+    if author is None:
+        return False
+    region = resolve_region(author.country, None, None)
+    help_lines = [f"{r.name}: {r.phone_display or r.phone or r.text_number or r.website}"
+                  for r in await resources_for(region)] if region != INTL else []
+    help_lines += [f"{r.name}: {r.website}" for r in await resources_for(INTL)]
+    text = f"{message} — " + " · ".join(help_lines)
+    async with in_transaction():
+        await notify_author(post, "care", text, "/help")
+        await _audit(actor, "care_message", "post", post.id, _post_label(post))
     return True
 
 

@@ -24,6 +24,7 @@ from forum.models.content import Category, Post, PostRevision, PostStatus, Threa
 from forum.models.moderation import Report, ReportReason
 from forum.queries.content import post_by_submission
 from forum.queries.moderation import ApprovalRules, needs_approval, watched_words_matcher
+from forum.safety.crisis import CrisisLevel, Detection, detect_many
 from forum.safety.words import WordAction, WordMatch
 
 
@@ -97,6 +98,19 @@ async def _authorship(author: User, thread_id: int, anonymous: bool) -> dict:
     }
 
 
+async def bring_to_a_human(post: Post, crisis: Detection) -> None:
+    """Urgent crisis language puts the post in the moderators' Urgent tab (a system
+    "worried" report). The post itself is never held or hidden for it."""
+    if crisis.level is not CrisisLevel.URGENT:
+        return
+    await Report.get_or_create(
+        open_key=f"{post.id}:crisis",
+        defaults={"post_id": post.id, "reason": ReportReason.WORRIED,
+                  "note": "Crisis language noticed: " + ", ".join(
+                      [m for m in crisis.matched if "(" not in m][:5])},
+    )
+
+
 def _form_values(form: object) -> dict:
     return {k: v for k, v in dataclasses.asdict(form).items() if v is not None}  # type: ignore[call-overload]
 
@@ -136,6 +150,7 @@ async def create_story(author: User, category: Category, form: StoryForm,
     _check_anonymity_allowed(form.anonymous, category, _form_values(form))
     screening = await screen([form.title, form.body], _form_values(form))
     held = screening.hold or await needs_approval(author, category, rules)
+    crisis = detect_many(form.title, form.body)
     body_html = render_markdown(screening.censor(form.body))
 
     async def write() -> Post:
@@ -153,11 +168,13 @@ async def create_story(author: User, category: Category, form: StoryForm,
                 body_html=body_html,
                 status=PostStatus.PENDING if held else PostStatus.PUBLISHED,
                 submission_key=key,
+                crisis_level=crisis.level.value,
                 **await _authorship(author, thread.id, form.anonymous),
             )
             if form.anonymous:
                 await remember_anonymous_post(author, story.id)
             await flag_for_moderators(story, screening.flagged)
+            await bring_to_a_human(story, crisis)
         story.thread = thread
         return story
 
@@ -177,6 +194,7 @@ async def create_reply(author: User, thread: Thread, form: ReplyForm,
     _check_anonymity_allowed(form.anonymous, thread.category, _form_values(form))
     screening = await screen([form.body], _form_values(form))
     held = screening.hold or await needs_approval(author, thread.category, rules)
+    crisis = detect_many(form.body)
     body_html = render_markdown(screening.censor(form.body))
 
     async def write() -> Post:
@@ -188,10 +206,12 @@ async def create_reply(author: User, thread: Thread, form: ReplyForm,
                 reply_to_id=form.reply_to,
                 status=PostStatus.PENDING if held else PostStatus.PUBLISHED,
                 submission_key=key,
+                crisis_level=crisis.level.value,
                 **await _authorship(author, thread.id, form.anonymous),
             )
             if form.anonymous:
                 await remember_anonymous_post(author, reply.id)
+            await bring_to_a_human(reply, crisis)
             if not held:
                 await Thread.filter(id=thread.id).update(
                     reply_count=F("reply_count") + 1, last_post_at=reply.created_at
@@ -216,6 +236,7 @@ async def edit_post(post: Post, form: EditForm) -> bool:
             return True
     texts = [form.body] + ([form.title] if title_changed and form.title else [])
     screening = await screen(texts, _form_values(form))
+    crisis = detect_many(*texts)
     now = datetime.now(UTC)
     async with in_transaction():
         await PostRevision.create(
@@ -224,7 +245,8 @@ async def edit_post(post: Post, form: EditForm) -> bool:
         post.body_md = form.body
         post.body_html = render_markdown(screening.censor(form.body))
         post.edited_at = now
-        fields = ["body_md", "body_html", "edited_at"]
+        post.crisis_level = crisis.level.value
+        fields = ["body_md", "body_html", "edited_at", "crisis_level"]
         if screening.hold and post.status == PostStatus.PUBLISHED:
             post.status = PostStatus.PENDING
             fields.append("status")
@@ -235,6 +257,7 @@ async def edit_post(post: Post, form: EditForm) -> bool:
             thread.title = screening.censor(form.title)
             await thread.save(update_fields=["title"])
         await flag_for_moderators(post, screening.flagged)
+        await bring_to_a_human(post, crisis)
     return True
 
 
@@ -294,9 +317,12 @@ async def create_guest_story(category: Category, form: StoryForm) -> GuestPost:
                                      content_warnings=form.content_warnings,
                                      content_warning_note=form.content_warning_note)
         authorship, token = await _guest_authorship(thread.id)
+        crisis = detect_many(form.title, form.body)
         story = await Post.create(thread=thread, is_story=True, body_md=form.body,
-                                  body_html=body_html, **authorship)
+                                  body_html=body_html, crisis_level=crisis.level.value,
+                                  **authorship)
         await flag_for_moderators(story, screening.flagged)
+        await bring_to_a_human(story, crisis)
     story.thread = thread
     return GuestPost(story, token)
 
@@ -309,9 +335,12 @@ async def create_guest_reply(thread: Thread, form: ReplyForm) -> GuestPost:
     body_html = render_markdown(screening.censor(form.body))
     async with in_transaction():
         authorship, token = await _guest_authorship(thread.id)
+        crisis = detect_many(form.body)
         reply = await Post.create(thread=thread, body_md=form.body, body_html=body_html,
-                                  reply_to_id=form.reply_to, **authorship)
+                                  reply_to_id=form.reply_to, crisis_level=crisis.level.value,
+                                  **authorship)
         await flag_for_moderators(reply, screening.flagged)
+        await bring_to_a_human(reply, crisis)
     reply.thread = thread
     return GuestPost(reply, token)
 

@@ -15,6 +15,7 @@ from forum.actions.posting import (
     edit_post,
     guest_edit,
 )
+from forum.api.safety import crisis_json
 from forum.api.serialize import category_json, post_json, story_json
 from forum.forms import parse_edit, parse_reply, parse_story
 from forum.guest_forms import check_guest_extras
@@ -30,6 +31,7 @@ from forum.queries.content import (
     list_categories,
     not_found,
 )
+from forum.safety.followup import follow_up
 from forum.web import (
     approval_rules_of,
     client_address,
@@ -38,6 +40,7 @@ from forum.web import (
     int_param,
     page_param,
     read_json,
+    settings_of,
     viewer_of,
 )
 
@@ -73,9 +76,12 @@ async def new_story(request: Request) -> Response:
     await enforce_posting_limit(request, viewer, data)
     category = await get_category_or_404(form.category)
     story, created = await create_story(viewer, category, form, approval_rules_of(request))
+    if created:
+        await follow_up(story, settings_of(request))
     story = await get_story_or_404(story.thread_id, viewer)
     status = 202 if story.status == PostStatus.PENDING else 201 if created else 200
-    return JSONResponse(story_json(story, viewer), status_code=status,
+    body = {**story_json(story, viewer), "crisis": await crisis_json(request, story.crisis_level)}
+    return JSONResponse(body, status_code=status,
                         headers={"Location": f"/api/v1/stories/{story.thread_id}"})
 
 
@@ -102,9 +108,12 @@ async def new_reply(request: Request) -> Response:
     form = parse_reply(data)
     await enforce_posting_limit(request, viewer, data)
     reply, created = await create_reply(viewer, found.thread, form, approval_rules_of(request))
+    if created:
+        await follow_up(reply, settings_of(request))
     reply = await get_post_or_404(reply.id, viewer)
     status = 202 if reply.status == PostStatus.PENDING else 201 if created else 200
-    return JSONResponse(post_json(reply, viewer), status_code=status,
+    body = {**post_json(reply, viewer), "crisis": await crisis_json(request, reply.crisis_level)}
+    return JSONResponse(body, status_code=status,
                         headers={"Location": f"/api/v1/posts/{reply.id}"})
 
 
@@ -162,9 +171,11 @@ async def _guest_story(request: Request) -> Response:
     await _guest_checks(request, data, [form.title, form.body])
     written = await create_guest_story(await get_category_or_404(form.category), form)
     story = written.post
+    await follow_up(story, settings_of(request))
     story.thread = await get_thread_for_post(story)
-    return _guest_created(story_json(story, None), written.manage_token,
-                          f"/api/v1/posts/{story.id}")
+    return _guest_created({**story_json(story, None),
+                           "crisis": await crisis_json(request, story.crisis_level)},
+                          written.manage_token, f"/api/v1/posts/{story.id}")
 
 
 async def _guest_reply(request: Request, thread: Thread) -> Response:
@@ -172,8 +183,10 @@ async def _guest_reply(request: Request, thread: Thread) -> Response:
     form = parse_reply(data)
     await _guest_checks(request, data, [form.body])
     written = await create_guest_reply(thread, form)
-    return _guest_created(post_json(written.post, None), written.manage_token,
-                          f"/api/v1/posts/{written.post.id}")
+    await follow_up(written.post, settings_of(request))
+    return _guest_created({**post_json(written.post, None),
+                           "crisis": await crisis_json(request, written.post.crisis_level)},
+                          written.manage_token, f"/api/v1/posts/{written.post.id}")
 
 
 async def _guest_update(request: Request, token: str) -> Response:

@@ -154,6 +154,23 @@ _SCHEMAS: dict[str, Any] = {
     "NewWatchedWord": {"type": "object", "required": ["pattern", "action"], "properties": {
         "pattern": {"type": "string", "maxLength": 100},
         "action": {"enum": ["block", "require_approval", "flag", "censor"]}}},
+    "Resource": {"type": "object", "properties": {
+        "name": _STRING, "country": _STRING, "topics": {"type": "array", "items": _STRING},
+        "description": _STRING, "phone": {"type": ["string", "null"]},
+        "phone_display": {"type": ["string", "null"]}, "text": {"type": ["string", "null"]},
+        "text_keyword": {"type": ["string", "null"]}, "chat_url": {"type": ["string", "null"]},
+        "website": {"type": ["string", "null"]}, "hours": _STRING,
+        "languages": {"type": "array", "items": _STRING}, "source": _STRING,
+        "last_verified": _STRING}},
+    "Help": {"type": "object", "properties": {
+        "country": _STRING, "emergency_number": {"type": ["string", "null"]},
+        "resources": {"type": "array", "items": _ref("Resource")}}},
+    "Crisis": {"type": "object", "description": "In posting responses: what crisis-language "
+               "detection found, with resources for the writer's region unless `none`.",
+               "properties": {"level": {"enum": ["none", "concern", "urgent"]},
+                              "resources": {"type": "array", "items": _ref("Resource")}}},
+    "Draft": {"type": "object", "required": ["text"], "properties": {
+        "text": {"type": "string", "maxLength": 40000}}},
     "Reveal": {"type": "object", "required": ["reason", "password"], "properties": {
         "reason": {"type": "string", "maxLength": 500}, "password": _STRING}},
     "RoleChange": {"type": "object", "required": ["role"], "properties": {
@@ -259,6 +276,20 @@ PATHS: dict[str, dict[str, Any]] = {
         errors=(400, 403, 404, 422), params=[_path_param("username", "string")],
         ok=(200, "The result", {"type": "object", "properties": {
             "changed": {"type": "boolean"}, "username": _STRING, "role": _STRING}}))},
+    "/api/v1/resources": {"get": _op(
+        "Crisis resources for a country (default: yours) and the international ones",
+        errors=(400,), params=[{**_query("country"), "description": "ISO code or INTL"},
+                               _query("topic")],
+        ok=(200, "Help", _ref("Help")))},
+    "/api/v1/needs-reply": {"get": _op(
+        "Published stories of the last 30 days with no reply yet, oldest first",
+        errors=(400, 404), params=[_PAGE],
+        ok=(200, "A page of stories", {"type": "object", "properties": {
+            "stories": {"type": "array", "items": _ref("Story")},
+            "page": {"type": "integer"}, "pages": {"type": "integer"}}}))},
+    "/api/v1/safety/check": {"post": _op(
+        "Check a draft for crisis language (nothing is stored)", body="Draft",
+        errors=(400, 422, 429), ok=(200, "What was found", _ref("Crisis")))},
     "/api/v1/openapi.json": {"get": _op("This document", errors=(),
                                         ok=(200, "OpenAPI 3.1", {"type": "object"}))},
 }

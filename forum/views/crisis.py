@@ -6,18 +6,11 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
 from forum.queries.resources import help_for
-from forum.safety.resources import REGION_COOKIE, SHIPPED, known_region, resolve_region
+from forum.safety.resources import REGION_COOKIE, SHIPPED, known_region
 from forum.templating import render
-from forum.web import read_form, settings_of, viewer_of
+from forum.web import read_form, region_of, settings_of
 
 REGION_COOKIE_DAYS = 365
-
-
-def region_of(request: Request) -> str:
-    viewer = viewer_of(request)
-    return resolve_region(viewer.country if viewer else None,
-                          request.cookies.get(REGION_COOKIE),
-                          request.headers.get("accept-language"))
 
 
 async def help_now(request: Request) -> Response:

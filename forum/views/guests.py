@@ -14,6 +14,7 @@ from forum.actions.posting import (
 from forum.anonymity import author_view
 from forum.forms import CONTENT_WARNINGS, FormInvalid, parse_edit, parse_reply, parse_story
 from forum.guest_forms import check_guest_extras
+from forum.models.content import Post
 from forum.queries.content import (
     answers_to,
     get_category_or_404,
@@ -22,6 +23,8 @@ from forum.queries.content import (
     guest_post_by_token,
     not_found,
 )
+from forum.queries.resources import help_for
+from forum.safety.followup import follow_up
 from forum.templating import render
 from forum.views.stories import with_headers
 from forum.web import (
@@ -30,6 +33,8 @@ from forum.web import (
     int_param,
     new_submission_id,
     read_form,
+    region_of,
+    settings_of,
     viewer_of,
 )
 
@@ -65,7 +70,7 @@ async def story(request: Request) -> Response:
     except FormInvalid as invalid:
         return with_headers(await story_form(request, invalid.errors, invalid.values,
                                              status_code=invalid.status_code), invalid)
-    return _posted(request, written.post, written.manage_token)
+    return await _posted(request, written.post, written.manage_token)
 
 
 async def reply_form(request: Request, errors: dict | None = None, values: dict | None = None,
@@ -93,12 +98,17 @@ async def reply(request: Request) -> Response:
     except FormInvalid as invalid:
         return with_headers(await reply_form(request, invalid.errors, invalid.values,
                                              status_code=invalid.status_code), invalid)
-    return _posted(request, written.post, written.manage_token)
+    return await _posted(request, written.post, written.manage_token)
 
 
-def _posted(request: Request, post, token: str) -> Response:  # type: ignore[no-untyped-def]
+async def _posted(request: Request, post: Post, token: str) -> Response:
+    """The manage link, once; and help first when the words sound like crisis."""
+    settings = settings_of(request)
+    await follow_up(post, settings)
+    in_crisis = post.crisis_level in ("concern", "urgent")
     return render(request, "guests/posted.html", {
-        "post": post, "manage_url": f"{request.app.state.settings.base_url}/manage/{token}",
+        "post": post, "manage_url": f"{settings.base_url}/manage/{token}",
+        "help": await help_for(region_of(request)) if in_crisis else None,
     }, status_code=201)
 
 

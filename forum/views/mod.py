@@ -5,6 +5,7 @@ from __future__ import annotations
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
+from forum.actions.moderation import CARE_MESSAGE_TEMPLATE
 from forum.forms import CONTENT_WARNINGS, FormInvalid
 from forum.moderation_commands import run_author_action, run_post_action
 from forum.moderation_forms import REPORT_REASONS
@@ -38,6 +39,7 @@ async def post_page(request: Request, errors: dict | None = None, values: dict |
         "categories": await list_categories(), "warnings": CONTENT_WARNINGS,
         "reasons": REPORT_REASONS, "errors": errors or {}, "values": values or {},
         "notice": DONE_NOTICES.get(request.query_params.get("done", "")),
+        "care_template": CARE_MESSAGE_TEMPLATE,
     }, status_code=status_code)
 
 

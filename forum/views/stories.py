@@ -20,6 +20,7 @@ from forum.queries.content import (
     not_found,
     page_of_post,
 )
+from forum.safety.followup import follow_up
 from forum.templating import render
 from forum.web import (
     approval_rules_of,
@@ -28,6 +29,7 @@ from forum.web import (
     new_submission_id,
     page_param,
     read_form,
+    settings_of,
     viewer_of,
 )
 
@@ -35,6 +37,14 @@ from forum.web import (
 def with_headers(response: Response, invalid: FormInvalid) -> Response:
     response.headers.update(invalid.headers)
     return response
+
+
+def after_writing(post: Post, link: str) -> Response:
+    """Where the writer goes next: their post, or first a caring page when what they wrote
+    sounds like they may be in crisis (the post is published or held as usual)."""
+    if post.crisis_level in ("concern", "urgent"):
+        return RedirectResponse(f"/care/{post.id}", status_code=303)
+    return RedirectResponse(link, status_code=303)
 
 
 def post_link(post: Post, page: int) -> str:
@@ -105,11 +115,13 @@ async def new_story(request: Request) -> Response:
         form = parse_story(data)
         await enforce_posting_limit(request, viewer, data)
         category = await get_category_or_404(form.category)
-        story, _created = await create_story(viewer, category, form, approval_rules_of(request))
+        story, created = await create_story(viewer, category, form, approval_rules_of(request))
     except FormInvalid as invalid:
         return with_headers(await new_story_form(request, invalid.errors, invalid.values,
                                                  status_code=invalid.status_code), invalid)
-    return RedirectResponse(f"/stories/{story.thread_id}", status_code=303)
+    if created:
+        await follow_up(story, settings_of(request))
+    return after_writing(story, f"/stories/{story.thread_id}")
 
 
 async def reply_form(request: Request, errors: dict | None = None, values: dict | None = None,
@@ -147,16 +159,17 @@ async def new_reply(request: Request) -> Response:
     data = await read_form(request)
     try:
         await enforce_posting_limit(request, viewer, data)
-        reply, _created = await create_reply(viewer, story.thread, parse_reply(data),
-                                            approval_rules_of(request))
+        reply, created = await create_reply(viewer, story.thread, parse_reply(data),
+                                           approval_rules_of(request))
     except FormInvalid as invalid:
         if data.get("reply_to"):
             return with_headers(await reply_form(request, invalid.errors, invalid.values,
                                                  status_code=invalid.status_code), invalid)
         return with_headers(await story_detail(request, invalid.errors, invalid.values,
                                                status_code=invalid.status_code), invalid)
-    page = await page_of_post(reply, viewer)
-    return RedirectResponse(post_link(reply, page), status_code=303)
+    if created:
+        await follow_up(reply, settings_of(request))
+    return after_writing(reply, post_link(reply, await page_of_post(reply, viewer)))
 
 
 async def permalink(request: Request) -> Response:
@@ -182,11 +195,13 @@ async def edit(request: Request) -> Response:
     post = await get_post_or_404(int_param(request, "post_id"), viewer)
     permissions.ensure_can_edit_post(viewer, post)
     data = await read_form(request)
+    was_urgent = post.crisis_level == "urgent"
     try:
         await edit_post(post, parse_edit(data, is_story=post.is_story))
     except FormInvalid as invalid:
         return await edit_form(request, invalid.errors, invalid.values, status_code=422)
-    return RedirectResponse(post_link(post, await page_of_post(post, viewer)), status_code=303)
+    await follow_up(post, settings_of(request), newly_urgent=not was_urgent)
+    return after_writing(post, post_link(post, await page_of_post(post, viewer)))
 
 
 async def delete_form(request: Request) -> Response:

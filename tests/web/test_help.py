@@ -67,3 +67,32 @@ async def test_import_is_idempotent_and_keeps_an_admins_edit(db):
     kept = await import_resources(SHIPPED)
     assert kept.kept == 1
     assert (await CrisisResource.get(key="gb-samaritans")).name == "Samaritans (edited)"
+
+
+async def test_admins_add_edit_disable_and_reverify_resources(admin, visitor):
+    from datetime import date
+
+    added = await admin.post_form("/admin/resources/new", {
+        "name": "Harbour Line", "country": "GB", "topics": ["crisis", "maternal"],
+        "phone": "0800 123 456", "source": "https://harbour.example", "enabled": "1"})
+    assert added.status_code == 303
+    line = await CrisisResource.get(name="Harbour Line")
+    assert line.edited_by_admin and line.phone == "0800 123 456"
+    shown = await visitor.get("/help", headers={"Accept-Language": "en-GB"})
+    assert "Harbour Line" in shown.text and 'href="tel:0800123456"' in shown.text
+    bad = await admin.post_form(f"/admin/resources/{line.id}", {
+        "name": "Harbour Line", "country": "GB", "topics": "crisis",
+        "source": "http://not-https.example"})
+    assert bad.status_code == 422 and "https://" in bad.text
+    await admin.post_form(f"/admin/resources/{line.id}/enable", {"enabled": "0"})
+    assert "Harbour Line" not in (await visitor.get(
+        "/help", headers={"Accept-Language": "en-GB"})).text
+    await CrisisResource.filter(id=line.id).update(last_verified=date(2020, 1, 1))
+    listing = await admin.get("/admin/resources")
+    assert "Please re-check" in listing.text and "2020-01-01" in listing.text
+    await admin.post_form(f"/admin/resources/{line.id}/verify", {})
+    assert (await CrisisResource.get(id=line.id)).last_verified > date(2020, 1, 1)
+    from forum.models.moderation import AuditEntry
+
+    actions = [e.action for e in await AuditEntry.all().order_by("id")]
+    assert actions == ["resource_add", "resource_disable", "resource_verify"]

@@ -1,0 +1,76 @@
+"""Help and care through the API: resources, stories waiting for a reply, the draft check."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+
+from forum.api.serialize import story_json
+from forum.errors import problem
+from forum.forms import Checker
+from forum.models.safety import CrisisResource
+from forum.queries.content import needs_reply_page
+from forum.queries.resources import resources_for
+from forum.safety.crisis import CrisisLevel, detect
+from forum.safety.resources import INTL, SHIPPED, emergency_number, known_region
+from forum.web import (
+    client_address,
+    enforce_rate_limit,
+    page_param,
+    read_json,
+    region_of,
+    viewer_of,
+)
+
+DRAFT_MAX = 40_000
+
+
+def resource_json(r: CrisisResource) -> dict[str, Any]:
+    return {"name": r.name, "country": r.country, "topics": r.topics,
+            "description": r.description, "phone": r.phone, "phone_display": r.phone_display,
+            "text": r.text_number, "text_keyword": r.text_keyword, "chat_url": r.chat_url,
+            "website": r.website, "hours": r.hours, "languages": r.languages,
+            "source": r.source, "last_verified": r.last_verified.isoformat()}
+
+
+async def help_json(region: str, topic: str | None = None) -> dict[str, Any]:
+    local = await resources_for(region, topic) if region != INTL else []
+    return {"country": region, "emergency_number": emergency_number(region),
+            "resources": [resource_json(r) for r in [*local, *await resources_for(INTL)]]}
+
+
+async def crisis_json(request: Request, level: str) -> dict[str, Any]:
+    """The `crisis` object of posting responses: resources only when they may be needed."""
+    if level == CrisisLevel.NONE:
+        return {"level": level, "resources": []}
+    return {"level": level, "resources": (await help_json(region_of(request)))["resources"]}
+
+
+async def resources(request: Request) -> Response:
+    raw_country = request.query_params.get("country")
+    region = known_region(raw_country) if raw_country else region_of(request)
+    if raw_country and region is None:
+        return problem(400, f"Use one of: {', '.join(SHIPPED.countries)}.")
+    topic = request.query_params.get("topic") or None
+    if topic and topic not in SHIPPED.topics:
+        return problem(400, f"The topic must be one of: {', '.join(SHIPPED.topics)}.")
+    return JSONResponse(await help_json(region or INTL, topic))
+
+
+async def needs_reply(request: Request) -> Response:
+    viewer = viewer_of(request)
+    listing = await needs_reply_page(page_param(request))
+    return JSONResponse({"stories": [story_json(s, viewer) for s in listing.stories],
+                         "page": listing.page, "pages": listing.pages})
+
+
+async def check(request: Request) -> Response:
+    """The composer's live check of a draft. Nothing is stored or logged."""
+    await enforce_rate_limit(request, "safety_check", client_address(request))
+    data = await read_json(request)
+    checker = Checker(data)
+    text = checker.text("text", label="The text", max_len=DRAFT_MAX, multiline=True)
+    checker.fail_if_errors()
+    return JSONResponse(await crisis_json(request, detect(text).level.value))
