@@ -15,6 +15,7 @@ MODEL_MODULES = [
     "forum.models.moderation",
     "forum.models.notifications",
     "forum.models.safety",
+    "forum.models.community",
 ]
 SQLITE_BUSY_TIMEOUT_MS = 5000
 SQLITE_PRAGMAS = {

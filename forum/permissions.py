@@ -148,3 +148,25 @@ def ensure_can_edit_post(viewer: User | None, post: Post) -> None:
 
 def ensure_can_delete_post(viewer: User | None, post: Post) -> None:
     _ensure(can_delete_post(viewer, post), viewer, "Only the person who wrote this can delete it.")
+
+
+def can_react(viewer: User | None, post: Post) -> bool:
+    """Members who may post, on published posts that aren't their own."""
+    return can_post(viewer) and post.status == PostStatus.PUBLISHED and not is_author(viewer, post)
+
+
+def can_follow(viewer: User | None, story: Post) -> bool:
+    """An anonymous story's author already hears about replies (sealed); a follow row would
+    tie them to their thread."""
+    return viewer is not None and not (story.is_anonymous and is_author(viewer, story))
+
+
+def ensure_can_react(viewer: User | None, post: Post) -> None:
+    if viewer is not None and is_silenced(viewer):
+        raise HTTPException(403, _silenced_message(viewer))
+    _ensure(can_react(viewer, post), viewer, "You can't react to this post.")
+
+
+def ensure_can_follow(viewer: User | None, story: Post) -> None:
+    _ensure(can_follow(viewer, story), viewer,
+            "You already hear about every reply to your own story.")

@@ -22,6 +22,7 @@ DEFAULT_LIMITS: dict[str, str] = {
     "report": "10/hour;40/day",  # reports, per member
     "guest": "3/hour;10/day",  # guest stories and replies, per client address
     "safety_check": "30/minute",  # the composer's draft check, per client address
+    "search": "30/minute;600/hour",  # searches (HTML and API), per client address
 }
 
 

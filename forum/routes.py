@@ -10,8 +10,10 @@ from starlette.staticfiles import StaticFiles
 
 from forum.api import accounts as api_accounts
 from forum.api import content as api_content
+from forum.api import member as api_member
 from forum.api import moderation as api_mod
 from forum.api import safety as api_safety
+from forum.api import search as api_search
 from forum.api.openapi import openapi_document
 from forum.guards import RequireRole
 from forum.models.accounts import Role
@@ -20,13 +22,17 @@ from forum.views import (
     accounts,
     admin_resources,
     care,
+    community,
     crisis,
+    feeds,
     guests,
     home,
     mod,
     mod_people,
     reports,
+    search,
     stories,
+    your_data,
 )
 
 STATIC_DIR = Path(__file__).resolve().parent.parent / "static"
@@ -35,6 +41,7 @@ html_routes: list[BaseRoute] = [
     Route("/", shared_page(home.home), name="home"),
     Route("/c/{slug:str}", shared_page(home.category), name="category"),
     Route("/needs-reply", shared_page(home.needs_reply), name="needs_reply"),
+    Route("/search", search.search, methods=["GET"], name="search"),
     Route("/help", crisis.help_now, name="help"),
     Route("/help/region", crisis.choose_region, methods=["POST"], name="help_region"),
     Route("/care/{post_id:int}", care.care_page, methods=["GET"], name="care"),
@@ -73,6 +80,25 @@ html_routes: list[BaseRoute] = [
     Route("/account", accounts.account_page, methods=["GET"], name="account"),
     Route("/account", accounts.save_settings, methods=["POST"], name="account_save"),
     Route("/account/posts", accounts.my_posts_page, methods=["GET"], name="account_posts"),
+    Route("/account/preferences", community.preferences, methods=["GET"],
+          name="account_preferences"),
+    Route("/account/preferences", community.save, methods=["POST"],
+          name="account_preferences_save"),
+    Route("/account/data", your_data.data_page, methods=["GET"], name="account_data"),
+    Route("/account/export", your_data.export_download, methods=["POST"],
+          name="account_export"),
+    Route("/account/delete", your_data.delete, methods=["POST"], name="account_delete"),
+    Route("/notifications", community.notifications, methods=["GET"], name="notifications"),
+    Route("/notifications/read", community.mark_read, methods=["POST"],
+          name="notifications_read"),
+    Route("/u/{username:str}", community.profile_page, methods=["GET"], name="profile"),
+    Route("/posts/{post_id:int}/reactions/{kind:str}", community.react, methods=["POST"],
+          name="post_reaction"),
+    Route("/stories/{thread_id:int}/follow", community.follow_thread, methods=["POST"],
+          name="story_follow"),
+    Route("/feeds/latest.atom", shared_page(feeds.latest), methods=["GET"], name="feed_latest"),
+    Route("/c/{slug:str}/feed.atom", shared_page(feeds.category), methods=["GET"],
+          name="feed_category"),
     Route("/account/password", accounts.password, methods=["POST"], name="account_password"),
     Route("/account/sessions/end", accounts.signout_everywhere, methods=["POST"],
           name="signout_everywhere"),
@@ -129,6 +155,17 @@ api_routes: list[BaseRoute] = [
           name="api_me_password"),
     Route("/me/sessions/end", api_accounts.end_my_sessions, methods=["POST"],
           name="api_me_sessions_end"),
+    Route("/me", api_member.delete_me, methods=["DELETE"], name="api_me_delete"),
+    Route("/me/export", api_member.export_me, methods=["GET"], name="api_me_export"),
+    Route("/me/notifications", api_member.notifications, methods=["GET"],
+          name="api_me_notifications"),
+    Route("/me/notifications/read", api_member.read_notifications, methods=["POST"],
+          name="api_me_notifications_read"),
+    Route("/users/{username:str}", api_member.user_profile, methods=["GET"], name="api_user"),
+    Route("/posts/{post_id:int}/reactions/{kind:str}", api_member.reaction,
+          methods=["PUT", "DELETE"], name="api_post_reaction"),
+    Route("/stories/{thread_id:int}/follow", api_member.follow_story, methods=["PUT", "DELETE"],
+          name="api_story_follow"),
     Route("/categories", api_content.categories, methods=["GET"], name="api_categories"),
     Route("/categories/{slug:str}/stories", api_content.category_story_list, methods=["GET"],
           name="api_category_stories"),
@@ -142,6 +179,7 @@ api_routes: list[BaseRoute] = [
           name="api_post_delete"),
     Route("/resources", api_safety.resources, methods=["GET"], name="api_resources"),
     Route("/needs-reply", api_safety.needs_reply, methods=["GET"], name="api_needs_reply"),
+    Route("/search", api_search.search, methods=["GET"], name="api_search"),
     Route("/safety/check", api_safety.check, methods=["POST"], name="api_safety_check"),
     Route("/posts/{post_id:int}/reports", api_mod.new_report, methods=["POST"],
           name="api_post_reports"),

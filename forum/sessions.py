@@ -13,6 +13,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from forum.models.accounts import Session, SessionKind, User
 from forum.permissions import is_locked_out
+from forum.queries.community import unread_count
 
 SESSION_COOKIE = "hearth_session"
 VISITOR_COOKIE = "hearth_visitor"  # binds a visitor's CSRF token before sign-in
@@ -99,6 +100,8 @@ class ViewerMiddleware:
         state["session"] = session
         state["session_token"] = token if session else None
         state["viewer"] = session.user if session else None
+        if session and scope["method"] == "GET" and not scope["path"].startswith("/api/"):
+            state["unread"] = await unread_count(session.user)  # the bell on every page
         state["visitor_id"] = conn.cookies.get(VISITOR_COOKIE) or None
 
         async def send_with_cookie(message: Message) -> None:

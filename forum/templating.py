@@ -12,6 +12,7 @@ from starlette.responses import HTMLResponse
 from starlette.templating import Jinja2Templates
 
 from forum.forms import CONTENT_WARNINGS
+from forum.models.community import REACTION_LABELS
 from forum.safety.resources import sms_link, tel_link
 from forum.sessions import csrf_token
 from forum.settings import Settings
@@ -61,6 +62,7 @@ def make_templates(settings: Settings, *, strict: bool = False) -> Jinja2Templat
         plural=plural,
         quick_exit_url=settings.quick_exit_url,
         content_warning_labels=CONTENT_WARNINGS,
+        reaction_labels={k.value: v for k, v in REACTION_LABELS.items()},
     )
     secret = settings.secret_key.__str__()
 
@@ -68,6 +70,7 @@ def make_templates(settings: Settings, *, strict: bool = False) -> Jinja2Templat
         state = request.scope.setdefault("state", {})
         return {
             "viewer": state.get("viewer"),
+            "unread": state.get("unread", 0),
             "csrf_token": lambda: csrf_token(secret, state),
         }
 

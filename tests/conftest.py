@@ -30,10 +30,10 @@ from forum.settings import Settings, load_settings
 from .factories import make_user, sign_in_directly
 
 BASE_URL = "http://127.0.0.1:8000"
-TABLES = ["crisis_alerts", "crisis_resources", "audit_log", "notifications",
-          "sealed_notifications", "thread_pseudonyms", "reports", "sanctions", "moderator_notes",
-          "watched_words", "post_revisions", "posts", "threads", "sessions", "users",
-          "categories"]
+TABLES = ["reactions", "follows", "released_usernames", "crisis_alerts", "crisis_resources",
+          "audit_log", "notifications", "sealed_notifications", "thread_pseudonyms", "reports",
+          "sanctions", "moderator_notes", "watched_words", "post_revisions", "posts", "threads",
+          "sessions", "users", "categories"]
 
 
 @pytest.fixture(scope="session")

@@ -16,6 +16,7 @@ from tortoise.expressions import F, Q
 from tortoise.transactions import in_transaction
 
 from forum import sealing
+from forum.actions.community import announce_reply
 from forum.anonymity import NOTICE_PURPOSE, author_id_of, sealed_author_id
 from forum.models.accounts import Role, User
 from forum.models.content import Category, Post, PostStatus, Thread
@@ -127,8 +128,11 @@ async def approve_post(actor: User, post: Post) -> bool:
                             from_=(PostStatus.PENDING,)):
         return False
     await notify_author(post, "approved",
-                 f"Your {'story' if post.is_story else 'reply'} in “{post.thread.title}” was "
-                 "approved and is now published.", _post_link(post))
+                        f"Your {'story' if post.is_story else 'reply'} in "
+                        f"“{post.thread.title}” was approved and is now published.",
+                        _post_link(post))
+    if not post.is_story:
+        await announce_reply(post, post.thread, author_id_of(post) or 0)
     return True
 
 

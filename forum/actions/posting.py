@@ -15,6 +15,7 @@ from tortoise.transactions import in_transaction
 
 from forum import sealing
 from forum.actions.anonymous import pseudonym_in_thread, remember_anonymous_post
+from forum.actions.community import announce_mentions, announce_reply, follow
 from forum.anonymity import seal_author, sealed_author_id, thread_author_tag
 from forum.forms import EditForm, FormInvalid, ReplyForm, StoryForm
 from forum.guest_forms import manage_token_hash
@@ -178,7 +179,13 @@ async def create_story(author: User, category: Category, form: StoryForm,
         story.thread = thread
         return story
 
-    return await _write_once(key, write)
+    story, created = await _write_once(key, write)
+    if created:
+        if not story.is_anonymous:
+            await follow(author, story.thread)
+        if story.status == PostStatus.PUBLISHED:
+            await announce_mentions(story, story.thread, {author.id})
+    return story, created
 
 
 async def create_reply(author: User, thread: Thread, form: ReplyForm,
@@ -220,7 +227,10 @@ async def create_reply(author: User, thread: Thread, form: ReplyForm,
         reply.thread = thread
         return reply
 
-    return await _write_once(key, write)
+    reply, created = await _write_once(key, write)
+    if created:
+        await announce_reply(reply, thread, author.id)
+    return reply, created
 
 
 async def edit_post(post: Post, form: EditForm) -> bool:

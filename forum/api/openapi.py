@@ -169,6 +169,19 @@ _SCHEMAS: dict[str, Any] = {
                "detection found, with resources for the writer's region unless `none`.",
                "properties": {"level": {"enum": ["none", "concern", "urgent"]},
                               "resources": {"type": "array", "items": _ref("Resource")}}},
+    "AccountDeletion": {"type": "object", "required": ["password", "keep_posts"],
+                        "properties": {"password": _STRING, "keep_posts": {
+                            "type": "boolean",
+                            "description": "true: posts stay as Former member; false: erased"}}},
+    "SearchPage": {"type": "object", "properties": {
+        "query": {"type": "string", "description": "what was searched for: trimmed, capped"},
+        "results": {"type": "array", "items": {"type": "object", "properties": {
+            "post": _ref("Post"), "story_id": {"type": "integer"}, "story_title": _STRING,
+            "snippet_html": {"type": "string", "description": "escaped text; hits in <mark>"},
+            "rank": {"type": "number", "description": "higher is better, within one search"},
+        }}},
+        "page": {"type": "integer"}, "pages": {"type": "integer"},
+        "total": {"type": "integer"}, "crisis": _ref("Crisis")}},
     "Draft": {"type": "object", "required": ["text"], "properties": {
         "text": {"type": "string", "maxLength": 40000}}},
     "Reveal": {"type": "object", "required": ["reason", "password"], "properties": {
@@ -196,6 +209,12 @@ PATHS: dict[str, dict[str, Any]] = {
         "get": _op("Your account", auth=True, errors=(), ok=(200, "Account", _ref("Account"))),
         "patch": _op("Change your settings", auth=True, body="AccountChanges",
                      errors=(400, 422), ok=(200, "Account", _ref("Account"))),
+        "delete": _op("Delete your account at once: {password, keep_posts}", auth=True,
+                      body="AccountDeletion", errors=(400, 403, 422),
+                      ok=(200, "Deleted", {"type": "object", "properties": {
+                          "deleted": {"type": "boolean"},
+                          "posts_removed": {"type": "integer"},
+                          "posts_kept": {"type": "integer"}}})),
     },
     "/api/v1/me/password": {"post": _op(
         "Change your password (ends every session and token; returns a new token)",
@@ -287,9 +306,52 @@ PATHS: dict[str, dict[str, Any]] = {
         ok=(200, "A page of stories", {"type": "object", "properties": {
             "stories": {"type": "array", "items": _ref("Story")},
             "page": {"type": "integer"}, "pages": {"type": "integer"}}}))},
+    "/api/v1/search": {"get": _op(
+        "Search published stories and replies: every word must match (stemmed), best first",
+        errors=(400, 404, 429),
+        params=[_query("q"), {**_query("category"), "description": "a category slug"}, _PAGE,
+                {"name": "per_page", "in": "query", "required": False,
+                 "schema": {"type": "integer", "minimum": 1, "maximum": 50}}],
+        ok=(200, "A page of results", _ref("SearchPage")))},
     "/api/v1/safety/check": {"post": _op(
         "Check a draft for crisis language (nothing is stored)", body="Draft",
         errors=(400, 422, 429), ok=(200, "What was found", _ref("Crisis")))},
+    "/api/v1/posts/{id}/reactions/{kind}": {
+        method: _op(f"{verb} a reaction (hug, me_too, thank_you, strength)", auth=True,
+                    errors=(403, 404), params=[_path_param("id"), _path_param("kind", "string")],
+                    ok=(200, "Counts and yours", {"type": "object", "properties": {
+                        "changed": {"type": "boolean"},
+                        "counts": {"type": "object", "additionalProperties": {"type": "integer"}},
+                        "mine": {"type": "array", "items": _STRING}}}))
+        for method, verb in (("put", "Give"), ("delete", "Take back"))},
+    "/api/v1/stories/{id}/follow": {
+        method: _op(f"{verb} a thread", auth=True, errors=(403, 404),
+                    params=[_path_param("id")],
+                    ok=(200, "Whether you follow it", {"type": "object", "properties": {
+                        "following": {"type": "boolean"}, "changed": {"type": "boolean"}}}))
+        for method, verb in (("put", "Follow"), ("delete", "Stop following"))},
+    "/api/v1/me/notifications": {"get": _op(
+        "Your notifications, newest first", auth=True, errors=(400,),
+        params=[_PAGE, _query("per_page", "integer")],
+        ok=(200, "A page of notifications", {"type": "object", "properties": {
+            "notifications": {"type": "array", "items": {"type": "object", "properties": {
+                "kind": _STRING, "message": _STRING, "link": {"type": ["string", "null"]},
+                "created_at": _STRING, "read": {"type": "boolean"}}}},
+            "unread": {"type": "integer"}, "total": {"type": "integer"},
+            "page": {"type": "integer"}, "per_page": {"type": "integer"}}}))},
+    "/api/v1/me/notifications/read": {"post": _op(
+        "Mark all your notifications read", auth=True, errors=(),
+        ok=(200, "How many", {"type": "object", "properties": {
+            "marked_read": {"type": "integer"}}}))},
+    "/api/v1/me/export": {"get": _op(
+        "Everything you wrote and chose, as JSON (send X-Confirm-Password)", auth=True,
+        errors=(403,), params=[{"name": "X-Confirm-Password", "in": "header", "required": True,
+                                "schema": {"type": "string"}}],
+        ok=(200, "Your data", {"type": "object"}))},
+    "/api/v1/users/{username}": {"get": _op(
+        "A member's public profile (never their anonymous posts)", errors=(404,),
+        params=[_path_param("username", "string")],
+        ok=(200, "The profile", {"type": "object"}))},
     "/api/v1/openapi.json": {"get": _op("This document", errors=(),
                                         ok=(200, "OpenAPI 3.1", {"type": "object"}))},
 }

@@ -32,6 +32,7 @@ class SealedNotification(Model):
     message = fields.TextField()
     link = fields.CharField(max_length=200, default="")
     created_at = fields.DatetimeField(auto_now_add=True)
+    read_at = fields.DatetimeField(null=True)
 
     class Meta:
         table = "sealed_notifications"

@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
+from tortoise.expressions import Q
+
 from forum.models.accounts import User
+from forum.models.community import ReleasedUsername
 from forum.usernames import skeleton, username_key
 
 
@@ -11,10 +16,14 @@ async def find_user_by_username(username: str) -> User | None:
 
 
 async def username_taken(username: str) -> bool:
-    """True when the name, or a look-alike of it, belongs to someone already."""
-    return await User.filter(skeleton=skeleton(username)).exists() or await User.filter(
-        username_key=username_key(username)
-    ).exists()
+    """True when the name, or a look-alike of it, belongs to someone already — or belonged
+    to a deleted account whose cool-down has not ended."""
+    if await User.filter(skeleton=skeleton(username)).exists() or await User.filter(
+            username_key=username_key(username)).exists():
+        return True
+    return await ReleasedUsername.filter(
+        Q(skeleton=skeleton(username)) | Q(username_key=username_key(username)),
+        available_at__gt=datetime.now(UTC)).exists()
 
 
 async def find_user_by_id(user_id: int) -> User | None:

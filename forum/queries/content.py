@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from starlette.exceptions import HTTPException
-from tortoise.expressions import Q
+from tortoise.expressions import Q, RawSQL
 
 from forum.anonymity import my_anonymous_post_ids
 from forum.guest_forms import manage_token_hash
@@ -95,8 +95,9 @@ class ThreadPage:
 
 
 async def get_thread_page(thread_id: int, viewer: User | None, page: int) -> ThreadPage:
-    """A story and one page of its replies, in a fixed number of queries."""
-    story = await get_story_or_404(thread_id, viewer)
+    """A story and one page of its replies, in a fixed number of queries. For a member the
+    story row also says whether they follow the thread (`story.viewer_follows`)."""
+    story = await get_story_or_404(thread_id, viewer, with_follow=True)
     replies_query = Post.filter(_visible(viewer), thread_id=thread_id, is_story=False)
     reply_total = await replies_query.count()
     pages = max(1, -(-reply_total // REPLIES_PER_PAGE))
@@ -111,13 +112,16 @@ async def get_thread_page(thread_id: int, viewer: User | None, page: int) -> Thr
     return ThreadPage(story.thread, story, replies, page, pages, reply_total)
 
 
-async def get_story_or_404(thread_id: int, viewer: User | None) -> Post:
+async def get_story_or_404(thread_id: int, viewer: User | None, *,
+                           with_follow: bool = False) -> Post:
     """The story of thread N, with its thread and category, if the viewer may see it."""
-    story = (
-        await Post.filter(_visible(viewer), thread_id=thread_id, is_story=True)
-        .select_related("thread__category", "author")
-        .first()
-    )
+    query = Post.filter(_visible(viewer), thread_id=thread_id, is_story=True).select_related(
+        "thread__category", "author")
+    if with_follow and viewer is not None:
+        query = query.annotate(viewer_follows=RawSQL(
+            "(SELECT COUNT(*) FROM follows WHERE follows.thread_id = posts.thread_id "  # noqa: S608
+            f"AND follows.user_id = {int(viewer.id)})"))
+    story = await query.first()
     if story is None:
         raise not_found()
     return story

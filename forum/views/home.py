@@ -15,13 +15,16 @@ from forum.queries.content import (
     needs_reply_count,
     needs_reply_page,
 )
+from forum.reader import hidden_from_lists
 from forum.templating import render
 from forum.web import page_param, viewer_of
 
 
 def story_cards(stories: list[Post], request: Request) -> list[dict]:
+    """Cards for a list, leaving out stories whose warnings the member chose to hide."""
     viewer = viewer_of(request)
-    return [{"post": s, "thread": s.thread, "author": author_view(s, viewer)} for s in stories]
+    return [{"post": s, "thread": s.thread, "author": author_view(s, viewer)} for s in stories
+            if not hidden_from_lists(viewer, s.thread)]
 
 
 async def home(request: Request) -> Response:

@@ -11,6 +11,7 @@ from forum.anonymity import author_view
 from forum.forms import CONTENT_WARNINGS, FormInvalid, parse_edit, parse_reply, parse_story
 from forum.models.accounts import User
 from forum.models.content import Post, Thread
+from forum.queries.community import ReactionSummary, reactions_for
 from forum.queries.content import (
     get_category_or_404,
     get_post_or_404,
@@ -20,6 +21,7 @@ from forum.queries.content import (
     not_found,
     page_of_post,
 )
+from forum.reader import muted_word_in, warning_choice
 from forum.safety.followup import follow_up
 from forum.templating import render
 from forum.web import (
@@ -58,13 +60,16 @@ def warning_text(thread: Thread) -> str:
                                  if thread.content_warning_note else [])])
 
 
-def _post_card(post: Post, viewer: User | None) -> dict:
-    warned = post.is_story and bool(post.thread.content_warnings
-                                    or post.thread.content_warning_note)
+def _post_card(post: Post, viewer: User | None,
+               reactions: dict[int, ReactionSummary] | None = None) -> dict:
+    warned = post.is_story and warning_choice(viewer, post.thread) != "show"
     return {
         "post": post,
-        "collapsed": warned and not (viewer is not None and viewer.expand_warnings),
+        "collapsed": warned,
         "warning_text": warning_text(post.thread) if warned else "",
+        "muted": muted_word_in(viewer, post),
+        "reactions": (reactions or {}).get(post.id),
+        "can_react": permissions.can_react(viewer, post),
         "author": author_view(post, viewer),
         "can_edit": permissions.can_edit_post(viewer, post),
         "can_delete": permissions.can_delete_post(viewer, post),
@@ -78,11 +83,15 @@ async def story_detail(request: Request, form_errors: dict | None = None,
     viewer = viewer_of(request)
     thread_page = await get_thread_page(int_param(request, "thread_id"), viewer,
                                         page_param(request))
+    reactions = await reactions_for(
+        [thread_page.story.id, *(r.id for r in thread_page.replies)], viewer)
     return render(request, "stories/detail.html", {
         "thread": thread_page.thread,
         "category": thread_page.thread.category,
-        "story": _post_card(thread_page.story, viewer),
-        "replies": [_post_card(r, viewer) for r in thread_page.replies],
+        "story": _post_card(thread_page.story, viewer, reactions),
+        "replies": [_post_card(r, viewer, reactions) for r in thread_page.replies],
+        "following": bool(getattr(thread_page.story, "viewer_follows", 0)),
+        "can_follow": permissions.can_follow(viewer, thread_page.story),
         "page": thread_page.page,
         "pages": thread_page.pages,
         "reply_total": thread_page.reply_total,

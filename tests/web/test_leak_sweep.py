@@ -67,6 +67,10 @@ MOD_STARTS = ("/mod/", "/mod/?tab=reports", "/mod/?tab=urgent", "/mod/?tab=appro
               "/mod/log", "/mod/words")
 ERROR_PAGES = ("/nope", "/stories/999999", "/posts/999999", "/api/v1/stories/999999",
                "/api/v1/categories/nope/stories", "/mod/posts/999999")
+# Search, feeds and notifications are crawled too (their links are on every page as well).
+MEMBER_PAGES = ("/search?q=nights", "/search?q=anonymous", "/search?q=winter+coat",
+                "/feeds/latest.atom", "/c/depression-anxiety/feed.atom", "/notifications",
+                "/needs-reply")
 
 
 # --- what must never be seen -------------------------------------------------------------
@@ -149,6 +153,10 @@ class Persona:
 class Sweep:
     checks: list[Check]
     watch_for: tuple[str, ...] = ()  # strings each persona should have come across
+    # The canary's own public profile names them, as it should: there, look instead for
+    # anything of their anonymous posts (their pseudonyms, links to those posts).
+    own_profile: tuple[str, ...] = ()
+    profile_checks: list[Check] = field(default_factory=list)
     findings: list[str] = field(default_factory=list)
     fetched: dict[str, set[str]] = field(default_factory=dict)
     came_across: dict[str, set[str]] = field(default_factory=dict)
@@ -156,10 +164,12 @@ class Sweep:
     def inspect(self, persona: str, url: str, response: httpx.Response) -> None:
         self.fetched.setdefault(persona, set()).add(url)
         where = f"{persona} GET {url} → {response.status_code}"
-        for label, context in scan(response.text, self.checks):
+        checks = (self.profile_checks if url.split("?")[0] in self.own_profile
+                  else self.checks)
+        for label, context in scan(response.text, checks):
             self.findings.append(f"{where}: {label} in the body: …{context}…")
         for name, value in response.headers.multi_items():
-            for label, context in scan(f"{name}: {value}", self.checks):
+            for label, context in scan(f"{name}: {value}", checks):
                 self.findings.append(f"{where}: {label} in a header: {context}")
         seen = self.came_across.setdefault(persona, set())
         seen.update(s for s in self.watch_for if s in response.text)
@@ -351,6 +361,12 @@ async def world(client_factory, visitor, member, other_member, moderator) -> Wor
                                 await client_factory(other_member.user, api_token=True)),
         "moderator": Persona("moderator", moderator, moderator_api),
     }
+    # Support on the anonymous story, and the author reading their notifications.
+    for reader in (member, other_member):
+        reacted = await reader.post_form(f"/posts/{story_a.id}/reactions/hug", {"on": "1"})
+        assert reacted.status_code == 303
+    assert (await canary.get("/notifications")).status_code == 200
+
     return World(
         canary=canary_user, tokens=(web_token, canary_api.token), threads=threads,
         anonymous_ids=anonymous_ids, op_reply_id=op_reply.id, post_ids=post_ids,
@@ -364,17 +380,26 @@ async def world(client_factory, visitor, member, other_member, moderator) -> Wor
 async def sweep(world: World, personas: list[Persona], *, cap: int = PAGE_CAP,
                 watch_for: tuple[str, ...] = ()) -> Sweep:
     """Crawl and call the API as each persona; the findings are every canary seen."""
-    found = Sweep(canary_checks(world.canary.id, world.tokens), watch_for)
+    found = Sweep(canary_checks(world.canary.id, world.tokens), watch_for,
+                  own_profile=(f"/u/{CANARY_USERNAME}", f"/api/v1/users/{CANARY_USERNAME}"),
+                  profile_checks=[
+                      *((f"pseudonym {name}", re.compile(re.escape(name))) for name in watch_for),
+                      *((f"anonymous post {n}", re.compile(rf"/posts/{n}\b|\"id\": ?{n}\b"))
+                        for n in world.anonymous_ids),
+                      *(check for check in canary_checks(world.canary.id, world.tokens)
+                        if check[0].startswith(("session", "token", "email"))),
+                  ])
     ids = [str(n) for n in sorted({*world.threads.values(), *world.post_ids})]
     fill = {
         "id": ids, "slug": world.slugs, "word_id": [str(n) for n in world.word_ids],
         "username": [*world.usernames, CANARY_USERNAME], "action": ["warn"],
         "?target_type": ["post", "user"], "?action": ["warn", "silence", "hide", "approve"],
         "?actor": world.usernames[-1:], "?page": ["2"],
+        "?q": ["nights", "anonymous", "winter"],
         "?": [f"?target_type=post&target_id={n}" for n in world.anonymous_ids]
         + [f"?target_type=user&target_id={world.canary.id}"],
     }
-    starts = ["/", *MOD_STARTS, *ERROR_PAGES,
+    starts = ["/", *MOD_STARTS, *ERROR_PAGES, *MEMBER_PAGES, f"/u/{CANARY_USERNAME}",
               *(f"/stories/{n}" for n in world.threads.values()),
               *(f"/posts/{n}" for n in world.post_ids),
               *(f"/mod/posts/{n}" for n in world.anonymous_ids)]

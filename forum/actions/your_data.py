@@ -1,0 +1,116 @@
+"""A member's own data: everything in one JSON file, and deleting the account for good.
+
+Both cover anonymous posts (found through the member's sealed list) and never include
+anyone else's words: a reply is exported with its story's id, not the story's title.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from tortoise.expressions import F, Q
+from tortoise.transactions import in_transaction
+
+from forum import sealing
+from forum.anonymity import NOTICE_PURPOSE, my_anonymous_post_ids
+from forum.models.accounts import User
+from forum.models.community import Follow, Reaction, ReleasedUsername
+from forum.models.content import Post, PostRevision, PostStatus, Thread
+from forum.models.moderation import Report
+from forum.models.notifications import Notification, SealedNotification
+from forum.templating import iso_time
+
+USERNAME_COOL_DOWN_DAYS = 30
+REMOVED_TITLE = "(removed by its author)"
+
+
+def _when(moment: datetime | None) -> str | None:
+    return iso_time(moment) if moment else None
+
+
+async def _own_posts(user: User) -> list[Post]:
+    mine = Q(author_id=user.id)
+    if anonymous := my_anonymous_post_ids(user):
+        mine = mine | Q(id__in=anonymous)
+    return await Post.filter(mine).select_related("thread").order_by("id")
+
+
+async def _own_sealed_notes(user: User) -> list[SealedNotification]:
+    return [n for n in await SealedNotification.all().order_by("id")
+            if sealing.unseal(n.sealed_recipient, NOTICE_PURPOSE) == str(user.id)]
+
+
+async def export(user: User) -> dict[str, Any]:
+    posts = await _own_posts(user)
+    return {
+        "format": "hearth-export-1",
+        "exported_at": iso_time(datetime.now(UTC)),
+        "account": {"username": user.username, "display_name": user.display_name,
+                    "bio": user.bio, "email": user.email, "country": user.country,
+                    "role": user.role.value, "created_at": _when(user.created_at)},
+        "settings": {"expand_warnings": user.expand_warnings,
+                     "notification_prefs": user.notification_prefs,
+                     "hide_activity": user.hide_activity,
+                     "warning_prefs": user.warning_prefs, "muted_words": user.muted_words},
+        "posts": [{
+            "id": p.id, "story_id": p.thread_id, "is_story": p.is_story,
+            "title": p.thread.title if p.is_story else None,
+            "body": p.body_md, "status": p.status.value, "anonymous": p.is_anonymous,
+            "pseudonym": p.pseudonym or None, "created_at": _when(p.created_at),
+            "edited_at": _when(p.edited_at),
+            "earlier_versions": [r.body_md for r in await PostRevision.filter(post_id=p.id)
+                                 .order_by("id")],
+        } for p in posts],
+        "reactions_given": [{"post_id": r.post_id, "kind": r.kind}
+                            for r in await Reaction.filter(user_id=user.id).order_by("id")],
+        "follows": [{"story_id": f.thread_id}
+                    for f in await Follow.filter(user_id=user.id).order_by("id")],
+        "notifications": [{"message": n.message, "link": n.link,
+                           "created_at": _when(n.created_at), "read": n.read_at is not None}
+                          for n in [*await Notification.filter(user_id=user.id).order_by("id"),
+                                    *await _own_sealed_notes(user)]],
+    }
+
+
+@dataclass(frozen=True)
+class Deletion:
+    posts_removed: int
+    posts_kept: int
+
+
+async def delete_account(user: User, *, keep_posts: bool) -> Deletion:
+    """Immediate and complete. ``keep_posts``: posts stay as "Former member" (anonymous
+    ones keep their pseudonym, with the sealed link to the member erased); otherwise every
+    word they wrote is erased. Sessions end; the name is free again after a cool-down."""
+    posts = await _own_posts(user)
+    anonymous_ids = [p.id for p in posts if p.is_anonymous]
+    async with in_transaction():
+        if keep_posts:
+            await Post.filter(id__in=anonymous_ids).update(sealed_author=None)
+        else:
+            await _erase(posts)
+        for note in await _own_sealed_notes(user):
+            await SealedNotification.filter(id=note.id).delete()
+        await Report.filter(reporter_id=user.id).update(note="")
+        await ReleasedUsername.create(
+            username_key=user.username_key, skeleton=user.skeleton,
+            available_at=datetime.now(UTC) + timedelta(days=USERNAME_COOL_DOWN_DAYS))
+        await User.filter(id=user.id).delete()  # sessions, reactions, follows, notes go too
+    return Deletion(0 if keep_posts else len(posts), len(posts) if keep_posts else 0)
+
+
+async def _erase(posts: list[Post]) -> None:
+    ids = [p.id for p in posts]
+    await PostRevision.filter(post_id__in=ids).delete()
+    for post in posts:
+        was_counted = post.status == PostStatus.PUBLISHED and not post.is_story
+        await Post.filter(id=post.id).update(
+            body_md="", body_html="", status=PostStatus.DELETED, sealed_author=None,
+            author_id=None, moderation_reason="")
+        if post.is_story:
+            await Thread.filter(id=post.thread_id).update(title=REMOVED_TITLE,
+                                                          content_warning_note="")
+        elif was_counted:
+            await Thread.filter(id=post.thread_id).update(reply_count=F("reply_count") - 1)

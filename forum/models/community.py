@@ -1,0 +1,71 @@
+"""Supportive reactions, following threads, and names waiting to be free again."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from tortoise import fields
+from tortoise.indexes import Index
+from tortoise.models import Model
+
+
+class ReactionKind(StrEnum):
+    HUG = "hug"
+    ME_TOO = "me_too"
+    THANK_YOU = "thank_you"
+    STRENGTH = "strength"
+
+
+REACTION_LABELS = {
+    ReactionKind.HUG: "Hug",
+    ReactionKind.ME_TOO: "Me too",
+    ReactionKind.THANK_YOU: "Thank you",
+    ReactionKind.STRENGTH: "Strength",
+}
+
+
+class Reaction(Model):
+    """Counts are public, who reacted is not (no page or API lists reactors)."""
+
+    id = fields.IntField(primary_key=True)
+    post = fields.ForeignKeyField("models.Post", related_name="reactions",
+                                  on_delete=fields.CASCADE)
+    user = fields.ForeignKeyField("models.User", related_name="reactions",
+                                  on_delete=fields.CASCADE)
+    kind = fields.CharField(max_length=12)
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    class Meta:
+        table = "reactions"
+        unique_together = (("post_id", "user_id", "kind"),)
+        indexes = [Index(fields=("user_id",))]
+
+
+class Follow(Model):
+    """A member follows a thread. Authors of named stories follow theirs automatically. An
+    anonymous story's author hears about replies through sealed notifications instead, so
+    no row ties them to their thread."""
+
+    id = fields.IntField(primary_key=True)
+    thread = fields.ForeignKeyField("models.Thread", related_name="follows",
+                                    on_delete=fields.CASCADE)
+    user = fields.ForeignKeyField("models.User", related_name="follows",
+                                  on_delete=fields.CASCADE)
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    class Meta:
+        table = "follows"
+        unique_together = (("thread_id", "user_id"),)
+        indexes = [Index(fields=("user_id",))]
+
+
+class ReleasedUsername(Model):
+    """A deleted account's name, kept from new sign-ups until the cool-down ends."""
+
+    id = fields.IntField(primary_key=True)
+    username_key = fields.CharField(max_length=30, db_index=True)
+    skeleton = fields.CharField(max_length=60, db_index=True)
+    available_at = fields.DatetimeField()
+
+    class Meta:
+        table = "released_usernames"
