@@ -6,7 +6,7 @@ action cannot take a reason in one place and skip it in the other.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -36,6 +36,9 @@ Data = Mapping[str, Any]
 class Done:
     changed: bool
     message: str
+
+
+PostCommand = Callable[[str, User, Post, Data], Awaitable[Done]]
 
 
 async def _post_verb(action: str, actor: User, post: Post, data: Data) -> bool:

@@ -7,7 +7,7 @@ from starlette.responses import RedirectResponse, Response
 
 from forum.actions.moderation import CARE_MESSAGE_TEMPLATE
 from forum.forms import CONTENT_WARNINGS, FormInvalid
-from forum.moderation_commands import run_author_action, run_post_action
+from forum.moderation_commands import PostCommand, run_author_action, run_post_action
 from forum.moderation_forms import REPORT_REASONS
 from forum.queries.content import list_categories
 from forum.queries.moderation import (
@@ -43,28 +43,24 @@ async def post_page(request: Request, errors: dict | None = None, values: dict |
     }, status_code=status_code)
 
 
-async def post_action(request: Request) -> Response:
+async def _act_on_post(request: Request, run: PostCommand) -> Response:
+    """Load the post, run the moderator's command, come back to the post with the outcome."""
     actor = viewer_of(request)
     assert actor is not None  # the mount's guard let only moderators in
     post = await get_any_post_or_404(int_param(request, "post_id"))
     data = await read_form(request)
     try:
-        done = await run_post_action(request.path_params["action"], actor, post, data)
+        done = await run(request.path_params["action"], actor, post, data)
     except FormInvalid as invalid:
         return await post_page(request, invalid.errors, invalid.values, status_code=422)
     outcome = "changed" if done.changed else "unchanged"
     return RedirectResponse(f"/mod/posts/{post.id}?done={outcome}", status_code=303)
+
+
+async def post_action(request: Request) -> Response:
+    return await _act_on_post(request, run_post_action)
 
 
 async def author_action(request: Request) -> Response:
     """Sanction "the author of this post" without learning who it is."""
-    actor = viewer_of(request)
-    assert actor is not None
-    post = await get_any_post_or_404(int_param(request, "post_id"))
-    data = await read_form(request)
-    try:
-        done = await run_author_action(request.path_params["action"], actor, post, data)
-    except FormInvalid as invalid:
-        return await post_page(request, invalid.errors, invalid.values, status_code=422)
-    outcome = "changed" if done.changed else "unchanged"
-    return RedirectResponse(f"/mod/posts/{post.id}?done={outcome}", status_code=303)
+    return await _act_on_post(request, run_author_action)
