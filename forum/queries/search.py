@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from markupsafe import Markup, escape
@@ -26,6 +27,7 @@ from tortoise import connections
 
 from forum.models.content import Category, Post, PostStatus
 from forum.queries.content import not_found
+from forum.queries.moderation import watched_words_matcher
 
 RESULTS_PER_PAGE = 20
 MAX_PER_PAGE = 50
@@ -137,18 +139,21 @@ async def search_posts(query: SearchQuery, *, category: Category | None = None, 
     marks = {int(r["id"]): r for r in await conn.execute_query_dict(sql, params)}
     posts = {p.id: p for p in await Post.filter(id__in=ids, status=PostStatus.PUBLISHED)
              .select_related("thread__category", "author")}
-    hits = [_hit(posts[r["id"]], float(r["score"]), marks.get(r["id"]))
+    censor = (await watched_words_matcher()).censor  # `censor` words stay masked here too
+    hits = [_hit(posts[r["id"]], float(r["score"]), marks.get(r["id"]), censor)
             for r in rows if r["id"] in posts]
     return SearchPage(query, hits, page, max(1, -(-total // per_page)), total)
 
 
-def _hit(post: Post, rank: float, marks: dict | None) -> SearchHit:
+def _hit(post: Post, rank: float, marks: dict | None,
+         censor: Callable[[str], str]) -> SearchHit:
     title = post.thread.title
     title_html = Markup.escape(title)
     if post.is_story and marks and _unmarked(marks["title_marked"] or "") == " ".join(
             title.split()):
         title_html = marked_html(marks["title_marked"])  # only if it is the title, verbatim
-    snippet = marked_html(_MARKDOWN.sub("", marks["body_marked"] or "")) if marks else Markup("")
+    snippet = (marked_html(censor(_MARKDOWN.sub("", marks["body_marked"] or ""))) if marks
+               else Markup(""))
     return SearchHit(post, rank, title_html, snippet)
 
 

@@ -523,3 +523,14 @@ async def test_a_deleted_members_post_is_found_as_by_a_former_member(member, vis
     found = await api_search(visitor, "orchard")
     assert [r["post"]["author"] for r in found["results"]] == [{"kind": "former_member"}]
     assert found["results"][0]["post"]["id"] == story.id
+
+
+async def test_censored_words_stay_masked_in_snippets(member, moderator, visitor):
+    await moderator.post_form("/mod/words", {"pattern": "blasted", "action": "censor"})
+    posted = await member.post_form("/stories/new", {
+        "category": "small-wins", "title": "Bus trip", "submission_id": "censor-search-01",
+        "body": "That blasted bus was late again, but I got to group on time."})
+    assert posted.status_code == 303, posted.text[:2000]
+    page = await visitor.get("/search?q=bus+group")
+    assert "<mark>Bus</mark> trip" in page.text
+    assert "blasted" not in page.text.split("<main", 1)[1] and "•" in page.text
