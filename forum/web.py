@@ -131,6 +131,19 @@ async def read_json(request: Request) -> dict[str, Any]:
     return data
 
 
+PER_PAGE_MAX = 50
+
+
+def per_page_param(request: Request, default: int = 20) -> int:
+    """`?per_page=` for the API's lists: 1 to 50."""
+    raw = request.query_params.get("per_page")
+    if raw is None or raw == "":
+        return default
+    if not raw.isdigit() or not 1 <= int(raw) <= PER_PAGE_MAX:
+        raise HTTPException(400, f"per_page must be a whole number from 1 to {PER_PAGE_MAX}.")
+    return int(raw)
+
+
 def page_param(request: Request) -> int:
     page = parse_page(request.query_params.get("page"))
     if page is None:

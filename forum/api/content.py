@@ -39,6 +39,7 @@ from forum.web import (
     enforce_posting_limit,
     int_param,
     page_param,
+    per_page_param,
     read_json,
     settings_of,
     viewer_of,
@@ -57,11 +58,14 @@ async def categories(request: Request) -> Response:
 async def category_story_list(request: Request) -> Response:
     viewer = viewer_of(request)
     page = page_param(request)
-    listing = await category_stories(await get_category_or_404(request.path_params["slug"]), page)
+    listing = await category_stories(await get_category_or_404(request.path_params["slug"]),
+                                     page, per_page_param(request))
     return JSONResponse({
         "stories": [story_json(s, viewer) for s in listing.stories],
         "page": listing.page,
         "pages": listing.pages,
+        "per_page": listing.per_page,
+        "total": listing.total,
     })
 
 

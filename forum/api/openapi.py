@@ -50,6 +50,8 @@ def _path_param(name: str, kind: str = "integer") -> dict[str, Any]:
 
 _PAGE = {"name": "page", "in": "query", "required": False,
          "schema": {"type": "integer", "minimum": 1}}
+_PER_PAGE = {"name": "per_page", "in": "query", "required": False,
+             "schema": {"type": "integer", "minimum": 1, "maximum": 50}}
 _IDEMPOTENCY = {"name": "Idempotency-Key", "in": "header", "required": False,
                 "description": "16-64 characters [A-Za-z0-9_-]; a repeat returns the first result",
                 "schema": {"type": "string"}}
@@ -226,10 +228,11 @@ PATHS: dict[str, dict[str, Any]] = {
                                                         "items": _ref("Category")}}}))},
     "/api/v1/categories/{slug}/stories": {"get": _op(
         "Stories in a category", errors=(400, 404),
-        params=[_path_param("slug", "string"), _PAGE],
+        params=[_path_param("slug", "string"), _PAGE, _PER_PAGE],
         ok=(200, "A page of stories", {"type": "object", "properties": {
             "stories": {"type": "array", "items": _ref("Story")},
-            "page": {"type": "integer"}, "pages": {"type": "integer"}}}))},
+            "page": {"type": "integer"}, "pages": {"type": "integer"},
+            "per_page": {"type": "integer"}, "total": {"type": "integer"}}}))},
     "/api/v1/stories": {"post": _op(
         "Write a story (202: it waits for a moderator)", auth=True, body="NewStory",
         errors=(400, 403, 404, 422, 429), params=[_IDEMPOTENCY],
@@ -302,10 +305,11 @@ PATHS: dict[str, dict[str, Any]] = {
         ok=(200, "Help", _ref("Help")))},
     "/api/v1/needs-reply": {"get": _op(
         "Published stories of the last 30 days with no reply yet, oldest first",
-        errors=(400, 404), params=[_PAGE],
+        errors=(400, 404), params=[_PAGE, _PER_PAGE],
         ok=(200, "A page of stories", {"type": "object", "properties": {
             "stories": {"type": "array", "items": _ref("Story")},
-            "page": {"type": "integer"}, "pages": {"type": "integer"}}}))},
+            "page": {"type": "integer"}, "pages": {"type": "integer"},
+            "per_page": {"type": "integer"}, "total": {"type": "integer"}}}))},
     "/api/v1/search": {"get": _op(
         "Search published stories and replies: every word must match (stemmed), best first",
         errors=(400, 404, 429),

@@ -19,6 +19,7 @@ from forum.web import (
     client_address,
     enforce_rate_limit,
     page_param,
+    per_page_param,
     read_json,
     region_of,
     viewer_of,
@@ -61,9 +62,10 @@ async def resources(request: Request) -> Response:
 
 async def needs_reply(request: Request) -> Response:
     viewer = viewer_of(request)
-    listing = await needs_reply_page(page_param(request))
+    listing = await needs_reply_page(page_param(request), per_page_param(request))
     return JSONResponse({"stories": [story_json(s, viewer) for s in listing.stories],
-                         "page": listing.page, "pages": listing.pages})
+                         "page": listing.page, "pages": listing.pages,
+                         "per_page": listing.per_page, "total": listing.total})
 
 
 async def check(request: Request) -> Response:

@@ -67,21 +67,24 @@ class StoryListPage:
     stories: list[Post]
     page: int
     pages: int
+    total: int = 0
+    per_page: int = STORIES_PER_PAGE
 
 
-async def category_stories(category: Category, page: int) -> StoryListPage:
+async def category_stories(category: Category, page: int,
+                           per_page: int = STORIES_PER_PAGE) -> StoryListPage:
     base = Post.filter(is_story=True, status=PostStatus.PUBLISHED, thread__category_id=category.id)
     total = await base.count()
-    pages = max(1, -(-total // STORIES_PER_PAGE))
+    pages = max(1, -(-total // per_page))
     if page > pages:
         raise not_found()
     stories = (
         await base.select_related("thread__category", "author")
         .order_by("-thread__is_pinned", "-thread__last_post_at", "-id")
-        .offset((page - 1) * STORIES_PER_PAGE)
-        .limit(STORIES_PER_PAGE)
+        .offset((page - 1) * per_page)
+        .limit(per_page)
     )
-    return StoryListPage(stories=stories, page=page, pages=pages)
+    return StoryListPage(stories, page, pages, total, per_page)
 
 
 @dataclass(frozen=True)
@@ -210,13 +213,13 @@ async def needs_reply_count() -> int:
     return await _needs_reply().count()
 
 
-async def needs_reply_page(page: int) -> StoryListPage:
+async def needs_reply_page(page: int, per_page: int = STORIES_PER_PAGE) -> StoryListPage:
     """Published stories of the last 30 days nobody has answered yet, oldest first."""
     total = await _needs_reply().count()
-    pages = max(1, -(-total // STORIES_PER_PAGE))
+    pages = max(1, -(-total // per_page))
     if page > pages:
         raise not_found()
     stories = await (_needs_reply().select_related("thread__category", "author")
-                     .order_by("created_at", "id").offset((page - 1) * STORIES_PER_PAGE)
-                     .limit(STORIES_PER_PAGE))
-    return StoryListPage(stories=stories, page=page, pages=pages)
+                     .order_by("created_at", "id").offset((page - 1) * per_page)
+                     .limit(per_page))
+    return StoryListPage(stories, page, pages, total, per_page)

@@ -142,3 +142,18 @@ async def test_former_member_author_after_account_removal(visitor, member):
     body = (await visitor.get(f"/api/v1/stories/{story.thread_id}")).json()
     assert body["post"]["author"] == {"kind": "former_member"}
     assert "Former member" in (await visitor.get(f"/stories/{story.thread_id}")).text
+
+
+async def test_lists_take_a_bounded_per_page_and_give_totals(visitor, member):
+    from ..factories import make_story
+
+    for n in range(3):
+        await make_story(member.user, title=f"Listed {n}")
+    listed = (await visitor.get("/api/v1/categories/small-wins/stories?per_page=2")).json()
+    assert (listed["total"], listed["pages"], listed["per_page"], len(listed["stories"])) == (
+        3, 2, 2, 2)
+    waiting = (await visitor.get("/api/v1/needs-reply?per_page=1&page=3")).json()
+    assert waiting["total"] == 3 and len(waiting["stories"]) == 1
+    for bad in ("0", "51", "abc"):
+        response = await visitor.get(f"/api/v1/categories/small-wins/stories?per_page={bad}")
+        assert response.status_code == 400
