@@ -17,10 +17,14 @@ stay honest) and the least recently used are dropped beyond ``max_entries``.
 
 A page is kept only if nothing personal went into it: the viewer is signed out, the response
 is a 200 that sets no cookie, and no CSRF token (which binds a form to one person) was drawn.
+
+When an entry is missing, the first request renders it and the others arriving meanwhile for
+the same page and version wait for that one rendering (no stampede of identical renders).
 """
 
 from __future__ import annotations
 
+import asyncio
 import functools
 import time
 from collections import OrderedDict
@@ -50,6 +54,7 @@ class PageCache:
         self.ttl = ttl
         self.max_entries = max_entries
         self._pages: OrderedDict[str, CachedPage] = OrderedDict()
+        self._rendering: dict[tuple[str, str], asyncio.Future[CachedPage | None]] = {}
 
     def get(self, key: str, version: str) -> CachedPage | None:
         page = self._pages.get(key)
@@ -61,12 +66,28 @@ class PageCache:
         self._pages.move_to_end(key)
         return page
 
-    def put(self, key: str, version: str, response: Response) -> None:
-        self._pages[key] = CachedPage(version, time.monotonic() + self.ttl, bytes(response.body),
-                                      response.media_type)
+    def put(self, key: str, version: str, response: Response) -> CachedPage:
+        page = CachedPage(version, time.monotonic() + self.ttl, bytes(response.body),
+                          response.media_type)
+        self._pages[key] = page
         self._pages.move_to_end(key)
         while len(self._pages) > self.max_entries:
             self._pages.popitem(last=False)
+        return page
+
+    def rendering(self, key: str, version: str) -> asyncio.Future[CachedPage | None] | None:
+        """The rendering of this page and version already under way, if any."""
+        return self._rendering.get((key, version))
+
+    def start_rendering(self, key: str, version: str) -> asyncio.Future[CachedPage | None]:
+        future: asyncio.Future[CachedPage | None] = asyncio.get_running_loop().create_future()
+        self._rendering[(key, version)] = future
+        return future
+
+    def finish_rendering(self, key: str, version: str, page: CachedPage | None) -> None:
+        future = self._rendering.pop((key, version), None)
+        if future is not None and not future.done():
+            future.set_result(page)
 
     def clear(self) -> None:
         self._pages.clear()
@@ -106,11 +127,18 @@ def shared_page(endpoint: Endpoint) -> Endpoint:
         key = request.scope["path"] + "?" + request.scope["query_string"].decode("latin-1")
         version = await database_version()
         page = cache.get(key, version)
+        if page is None and (under_way := cache.rendering(key, version)) is not None:
+            page = await asyncio.shield(under_way)
         if page is not None:
             return Response(page.body, media_type=page.media_type)
-        response = await endpoint(request)
-        if _is_shareable(request, response):
-            cache.put(key, version, response)
-        return response
+        cache.start_rendering(key, version)
+        kept: CachedPage | None = None
+        try:
+            response = await endpoint(request)
+            if _is_shareable(request, response):
+                kept = cache.put(key, version, response)
+            return response
+        finally:
+            cache.finish_rendering(key, version, kept)
 
     return serve

@@ -106,3 +106,17 @@ def test_zero_seconds_turns_the_cache_off_and_nonsense_is_refused(var_dir, datab
     assert create_app(off, manage_database=False).state.page_cache is None
     with pytest.raises(ValueError, match="whole number"):
         make_settings(var_dir, database_url, FORUM_PAGE_CACHE_SECONDS="soon")
+
+
+async def test_requests_arriving_together_share_one_rendering(member, visitor):
+    import asyncio
+
+    story = await make_story(member.user, title="Popular")
+    url = f"/stories/{story.thread_id}"
+    with count_queries() as counter:
+        pages = await asyncio.gather(*(visitor.get(url) for _ in range(8)))
+    assert {p.status_code for p in pages} == {200}
+    assert len({p.text for p in pages}) == 1
+    # Eight cache checks and the queries of a single rendering (story, count, replies,
+    # reactions) — not eight renderings.
+    assert len(counter.statements) <= 8 + 5, counter.statements
