@@ -21,6 +21,7 @@ from forum.forms import parse_edit, parse_reply, parse_story
 from forum.guest_forms import check_guest_extras
 from forum.models.content import PostStatus, Thread
 from forum.queries.content import (
+    REPLIES_PER_PAGE,
     category_stories,
     get_category_or_404,
     get_post_or_404,
@@ -97,7 +98,9 @@ async def story(request: Request) -> Response:
         "replies": [post_json(r, viewer) for r in page.replies],
         "page": page.page,
         "pages": page.pages,
+        "per_page": REPLIES_PER_PAGE,  # fixed, so permalinks land on the same page
         "reply_total": page.reply_total,
+        "total": page.reply_total,
     })
 
 

@@ -22,6 +22,8 @@ from forum.moderation_commands import (
 from forum.moderation_forms import parse_reason, parse_report, parse_role, parse_watched_word
 from forum.queries.content import get_post_or_404
 from forum.queries.moderation import (
+    AUDIT_PER_PAGE,
+    QUEUE_PER_PAGE,
     AuditFilter,
     QueueTab,
     audit_page,
@@ -72,6 +74,7 @@ async def queue(request: Request) -> Response:
     found = await queue_page(QueueTab(tab), page_param(request))
     return JSONResponse({
         "tab": found.tab.value, "page": found.page, "pages": found.pages,
+        "per_page": QUEUE_PER_PAGE, "total": found.counts[found.tab.value],
         "counts": found.counts,
         "items": [{"post": post_json(item.post, viewer),
                    "story_title": item.post.thread.title,
@@ -110,7 +113,8 @@ async def audit(request: Request) -> Response:
         target_id=int(target_id) if target_id.isdigit() and int(target_id) < 2**31 else None,
     ), page_param(request))
     return JSONResponse({"entries": [audit_json(e) for e in found.entries],
-                         "page": found.page, "pages": found.pages})
+                         "page": found.page, "pages": found.pages,
+                         "per_page": AUDIT_PER_PAGE, "total": found.total})
 
 
 async def words(request: Request) -> Response:

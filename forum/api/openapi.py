@@ -104,7 +104,8 @@ _SCHEMAS: dict[str, Any] = {
         "last_post_at": _STRING, "post": _ref("Post"), "url": _STRING}},
     "StoryPage": {"allOf": [_ref("Story"), {"type": "object", "properties": {
         "replies": {"type": "array", "items": _ref("Post")}, "page": {"type": "integer"},
-        "pages": {"type": "integer"}, "reply_total": {"type": "integer"}}}]},
+        "pages": {"type": "integer"}, "per_page": {"type": "integer"},
+        "reply_total": {"type": "integer"}, "total": {"type": "integer"}}}]},
     "NewStory": {"type": "object", "required": ["category", "title", "body"], "properties": {
         "category": _STRING, "title": {"type": "string", "maxLength": 150},
         "body": {"type": "string", "maxLength": 40000},
@@ -128,6 +129,7 @@ _SCHEMAS: dict[str, Any] = {
         "note": _STRING, "created_at": _STRING, "outcome": {"type": ["string", "null"]}}},
     "QueuePage": {"type": "object", "properties": {
         "tab": _STRING, "page": {"type": "integer"}, "pages": {"type": "integer"},
+        "per_page": {"type": "integer"}, "total": {"type": "integer"},
         "counts": {"type": "object", "additionalProperties": {"type": "integer"}},
         "items": {"type": "array", "items": {"type": "object", "properties": {
             "post": _ref("Post"), "story_title": _STRING, "category": _STRING,
@@ -149,7 +151,8 @@ _SCHEMAS: dict[str, Any] = {
             "id": {"type": "integer"}, "actor": _STRING, "action": _STRING,
             "target_type": _STRING, "target_id": {"type": "integer"}, "target": _STRING,
             "reason": _STRING, "created_at": _STRING}}},
-        "page": {"type": "integer"}, "pages": {"type": "integer"}}},
+        "page": {"type": "integer"}, "pages": {"type": "integer"},
+        "per_page": {"type": "integer"}, "total": {"type": "integer"}}},
     "WatchedWord": {"type": "object", "properties": {
         "id": {"type": "integer"}, "pattern": _STRING,
         "action": {"enum": ["block", "require_approval", "flag", "censor"]}}},

@@ -174,6 +174,7 @@ class AuditPage:
     page: int
     pages: int
     actions: list[str]
+    total: int = 0
 
 
 async def audit_page(filters: AuditFilter, page: int) -> AuditPage:
@@ -193,7 +194,7 @@ async def audit_page(filters: AuditFilter, page: int) -> AuditPage:
     entries = await query.order_by("-id").offset((page - 1) * AUDIT_PER_PAGE).limit(
         AUDIT_PER_PAGE)
     actions = sorted(await AuditEntry.all().distinct().values_list("action", flat=True))
-    return AuditPage(entries, page, pages, actions)
+    return AuditPage(entries, page, pages, actions, total)
 
 
 @dataclass(frozen=True)

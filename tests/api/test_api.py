@@ -152,6 +152,8 @@ async def test_lists_take_a_bounded_per_page_and_give_totals(visitor, member):
     listed = (await visitor.get("/api/v1/categories/small-wins/stories?per_page=2")).json()
     assert (listed["total"], listed["pages"], listed["per_page"], len(listed["stories"])) == (
         3, 2, 2, 2)
+    story = (await visitor.get(f"/api/v1/stories/{listed['stories'][0]['id']}")).json()
+    assert (story["per_page"], story["total"]) == (50, 0)
     waiting = (await visitor.get("/api/v1/needs-reply?per_page=1&page=3")).json()
     assert waiting["total"] == 3 and len(waiting["stories"]) == 1
     for bad in ("0", "51", "abc"):

@@ -30,7 +30,7 @@ async def test_a_member_reports_once_and_the_queue_shows_it(api_member, api_mod,
                                json={"reason": "watched_word"})
     assert bad.status_code == 422
     queue = (await api_mod.api("GET", "/api/v1/mod/queue?tab=urgent")).json()
-    assert queue["counts"]["urgent"] == 1
+    assert queue["counts"]["urgent"] == 1 and queue["total"] == 1
     [item] = queue["items"]
     assert item["story_title"] == "Reported story"
     assert item["reports"][0]["note"] == "Please check on her"
