@@ -25,7 +25,7 @@ from forum.moderation_forms import (
     parse_until,
     parse_warnings,
 )
-from forum.passwords import verify_password
+from forum.passwords import confirms_password
 from forum.queries.accounts import find_user_by_id
 from forum.queries.content import get_category_or_404
 
@@ -158,9 +158,7 @@ async def reveal_with_checks(actor: User, post: Post, data: Data) -> tuple[str, 
     if not post.is_anonymous:
         raise FormInvalid({"reveal": "This post isn't anonymous."}, {}, status_code=400)
     reason = parse_reason(data, required=True)
-    password = data.get("password")
-    if not isinstance(password, str) or not await verify_password(actor.password_hash,
-                                                                   password):
+    if not await confirms_password(actor.password_hash, data.get("password")):
         raise FormInvalid({"password": REVEAL_PASSWORD_WRONG}, {}, status_code=403)
     author = await mod.reveal_author(actor, post, reason)
     if author is None:

@@ -10,6 +10,7 @@ from typing import Any
 from forum.forms import WARNING_NOTE_MAX, Checker, content_warnings_field
 from forum.models.accounts import Role
 from forum.models.moderation import ReportReason
+from forum.queries.moderation import AuditFilter
 from forum.safety.words import WordAction, normalize_pattern
 
 REPORT_NOTE_MAX = 1000
@@ -126,6 +127,21 @@ def parse_role(data: Mapping[str, Any]) -> Role:
         check.errors["role"] = "Choose member, moderator or admin."
     check.fail_if_errors()
     return Role(role)
+
+
+AUDIT_TARGETS = ("post", "thread", "user", "word", "resource")
+
+
+def parse_audit_filter(params: Mapping[str, str]) -> AuditFilter:
+    """The audit log's filters from a query string; anything unknown is simply ignored."""
+    target_id = params.get("target_id", "")
+    return AuditFilter(
+        action=params.get("action", "")[:40],
+        actor=params.get("actor", "")[:30],
+        target_type=params.get("target_type", "") if params.get("target_type") in AUDIT_TARGETS
+        else "",
+        target_id=int(target_id) if target_id.isdigit() and int(target_id) < 2**31 else None,
+    )
 
 
 def parse_test_text(data: Mapping[str, Any]) -> str:

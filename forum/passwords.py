@@ -76,6 +76,11 @@ def needs_rehash(hashed: str) -> bool:
         return True
 
 
+async def confirms_password(hashed: str, password: object) -> bool:
+    """For actions that ask for the password again (export, deletion, reveal)."""
+    return isinstance(password, str) and await verify_password(hashed, password)
+
+
 async def burn_verification_time(password: str) -> None:
     """Spend the time a real check would, so timing does not tell whether an account exists."""
     global _dummy_hash

@@ -60,7 +60,9 @@ def can_reply(viewer: User | None, thread: Thread) -> bool:
 
 
 def can_report(viewer: User | None, post: Post) -> bool:
-    return viewer is not None and not is_author(viewer, post)
+    """Members report published posts that aren't their own."""
+    return (viewer is not None and post.status == PostStatus.PUBLISHED
+            and not is_author(viewer, post))
 
 
 def can_sanction(viewer: User | None, member: User) -> bool:
@@ -120,7 +122,8 @@ def ensure_can_reply(viewer: User | None, thread: Thread) -> None:
 
 
 def ensure_can_report(viewer: User | None, post: Post) -> None:
-    _ensure(can_report(viewer, post), viewer, "You can't report your own post.")
+    _ensure(can_report(viewer, post), viewer,
+            "You can report published posts by others, not your own.")
 
 
 def ensure_moderator(viewer: User | None) -> User:

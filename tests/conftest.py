@@ -211,3 +211,25 @@ async def moderator(client_factory: Any) -> Client:
 @pytest.fixture
 async def admin(client_factory: Any) -> Client:
     return await client_factory(await make_user("osprey_admin", role=Role.ADMIN))
+
+
+# Under CI=true nothing may be skipped, silently or not: a skipped test fails the run.
+_skipped: list[str] = []
+
+
+def pytest_runtest_logreport(report: pytest.TestReport) -> None:
+    if report.skipped and not hasattr(report, "wasxfail"):
+        _skipped.append(f"{report.nodeid}: {report.longrepr}")
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    if os.environ.get("CI") == "true" and _skipped:
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    if _skipped:
+        verdict = "FAILS the run (CI=true)" if os.environ.get("CI") == "true" else "skipped"
+        terminalreporter.section(f"skipped tests — {verdict}")
+        for line in _skipped:
+            terminalreporter.write_line(line)

@@ -11,12 +11,11 @@ import re
 
 from tortoise.exceptions import IntegrityError
 
-from forum import sealing
-from forum.anonymity import NOTICE_PURPOSE, author_view, sealed_author_id
+from forum.actions.notify import send
+from forum.anonymity import author_view, sealed_author_id
 from forum.models.accounts import User
 from forum.models.community import Follow, Reaction, ReactionKind
 from forum.models.content import Post, PostStatus, Thread
-from forum.models.notifications import Notification, SealedNotification
 from forum.usernames import username_key
 
 MENTION = re.compile(r"(?<![\w@])@([A-Za-z0-9_-]{3,30})\b")
@@ -62,12 +61,7 @@ async def _tell(user: User, kind: str, message: str, link: str, *, sealed: bool)
     """Sends the note unless the member switched this kind off; returns whether it did."""
     if not _wants(user, kind):
         return False
-    if sealed:
-        await SealedNotification.create(
-            sealed_recipient=sealing.seal(str(user.id), NOTICE_PURPOSE), kind=kind,
-            message=message, link=link)
-    else:
-        await Notification.create(user_id=user.id, kind=kind, message=message, link=link)
+    await send(user.id, kind, message, link, sealed=sealed)
     return True
 
 

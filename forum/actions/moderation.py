@@ -15,9 +15,9 @@ from datetime import UTC, datetime, timedelta
 from tortoise.expressions import F, Q
 from tortoise.transactions import in_transaction
 
-from forum import sealing
 from forum.actions.community import announce_reply
-from forum.anonymity import NOTICE_PURPOSE, author_id_of, sealed_author_id
+from forum.actions.notify import send
+from forum.anonymity import author_id_of, sealed_author_id
 from forum.models.accounts import Role, User
 from forum.models.content import Category, Post, PostStatus, Thread
 from forum.models.moderation import (
@@ -29,7 +29,6 @@ from forum.models.moderation import (
     SanctionKind,
     WatchedWord,
 )
-from forum.models.notifications import Notification, SealedNotification
 from forum.queries.resources import resources_for
 from forum.restrictions import NONE as NO_RESTRICTIONS
 from forum.restrictions import Restrictions, seal_restrictions, sealed_restrictions
@@ -66,7 +65,7 @@ async def record_admin_action(actor: User, action: str, target_type: str, target
 
 async def notify(user_id: int | None, kind: str, message: str, link: str = "") -> None:
     if user_id is not None:
-        await Notification.create(user_id=user_id, kind=kind, message=message, link=link)
+        await send(user_id, kind, message, link)
 
 
 async def notify_author(post: Post, kind: str, message: str, link: str = "") -> None:
@@ -77,9 +76,7 @@ async def notify_author(post: Post, kind: str, message: str, link: str = "") -> 
         return
     author_id = sealed_author_id(post)
     if author_id is not None:
-        await SealedNotification.create(
-            sealed_recipient=sealing.seal(str(author_id), NOTICE_PURPOSE), kind=kind,
-            message=message, link=link)
+        await send(author_id, kind, message, link, sealed=True)
 
 
 def _post_label(post: Post) -> str:
@@ -297,33 +294,34 @@ async def warn_user(actor: User, user: User, reason: str, via: Post | None = Non
     return True
 
 
-async def silence_user(actor: User, user: User, until: datetime, reason: str,
-                       via: Post | None = None) -> bool:
+async def _limit_until(actor: User, user: User, kind: SanctionKind, field: str,
+                       until: datetime, reason: str, via: Post | None, message: str) -> bool:
+    """Silence or suspend until a date; nothing happens if that limit already stands."""
     until = sanction_end(until, via)
-    if _current(user, via).silenced_until == until:
+    if getattr(_current(user, via), field) == until:
         return False
     async with in_transaction():
-        await _sanction(actor, user, SanctionKind.SILENCE, reason, until, via,
-                        silenced_until=until)
-        await _tell(user, via, "silenced",
-                    f"A moderator has paused posting on your account until "
-                    f"{until:%-d %B %Y, %H:%M} UTC. You can still read. The reason: {reason}")
+        await _sanction(actor, user, kind, reason, until, via, **{field: until})
+        if kind is SanctionKind.SUSPENSION:
+            await end_all_sessions(user.id)
+        await _tell(user, via, kind.value, message.format(
+            until=f"{until:%-d %B %Y, %H:%M} UTC", reason=reason))
     return True
+
+
+async def silence_user(actor: User, user: User, until: datetime, reason: str,
+                       via: Post | None = None) -> bool:
+    return await _limit_until(
+        actor, user, SanctionKind.SILENCE, "silenced_until", until, reason, via,
+        "A moderator has paused posting on your account until {until}. You can still read. "
+        "The reason: {reason}")
 
 
 async def suspend_user(actor: User, user: User, until: datetime, reason: str,
                        via: Post | None = None) -> bool:
-    until = sanction_end(until, via)
-    if _current(user, via).suspended_until == until:
-        return False
-    async with in_transaction():
-        await _sanction(actor, user, SanctionKind.SUSPENSION, reason, until, via,
-                        suspended_until=until)
-        await end_all_sessions(user.id)
-        await _tell(user, via, "suspended",
-                    f"Your account was suspended until {until:%-d %B %Y, %H:%M} UTC. "
-                    f"The reason: {reason}")
-    return True
+    return await _limit_until(
+        actor, user, SanctionKind.SUSPENSION, "suspended_until", until, reason, via,
+        "Your account was suspended until {until}. The reason: {reason}")
 
 
 async def ban_user(actor: User, user: User, reason: str, via: Post | None = None) -> bool:

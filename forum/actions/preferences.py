@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from forum import sealing
-from forum.anonymity import NOTICE_PURPOSE
 from forum.models.accounts import User
 from forum.models.notifications import Notification, SealedNotification
 from forum.preference_forms import PreferencesForm
+from forum.queries.community import own_sealed_notes
 
 
 async def save_preferences(user: User, form: PreferencesForm) -> None:
@@ -24,8 +23,7 @@ async def save_preferences(user: User, form: PreferencesForm) -> None:
 async def mark_all_read(user: User) -> int:
     now = datetime.now(UTC)
     count = await Notification.filter(user_id=user.id, read_at__isnull=True).update(read_at=now)
-    for note in await SealedNotification.filter(read_at__isnull=True):
-        if sealing.unseal(note.sealed_recipient, NOTICE_PURPOSE) == str(user.id):
-            await SealedNotification.filter(id=note.id).update(read_at=now)
-            count += 1
+    sealed = [note.id for note in await own_sealed_notes(user, unread_only=True)]
+    if sealed:
+        count += await SealedNotification.filter(id__in=sealed).update(read_at=now)
     return count

@@ -10,16 +10,16 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from tortoise.expressions import F, Q
+from tortoise.expressions import F
 from tortoise.transactions import in_transaction
 
-from forum import sealing
-from forum.anonymity import NOTICE_PURPOSE, my_anonymous_post_ids
 from forum.models.accounts import User
 from forum.models.community import Follow, Reaction, ReleasedUsername
 from forum.models.content import Post, PostRevision, PostStatus, Thread
 from forum.models.moderation import Report
 from forum.models.notifications import Notification, SealedNotification
+from forum.queries.community import own_sealed_notes
+from forum.queries.content import my_posts
 from forum.templating import iso_time
 
 USERNAME_COOL_DOWN_DAYS = 30
@@ -30,20 +30,8 @@ def _when(moment: datetime | None) -> str | None:
     return iso_time(moment) if moment else None
 
 
-async def _own_posts(user: User) -> list[Post]:
-    mine = Q(author_id=user.id)
-    if anonymous := my_anonymous_post_ids(user):
-        mine = mine | Q(id__in=anonymous)
-    return await Post.filter(mine).select_related("thread").order_by("id")
-
-
-async def _own_sealed_notes(user: User) -> list[SealedNotification]:
-    return [n for n in await SealedNotification.all().order_by("id")
-            if sealing.unseal(n.sealed_recipient, NOTICE_PURPOSE) == str(user.id)]
-
-
 async def export(user: User) -> dict[str, Any]:
-    posts = await _own_posts(user)
+    posts = list(reversed(await my_posts(user, limit=None)))
     return {
         "format": "hearth-export-1",
         "exported_at": iso_time(datetime.now(UTC)),
@@ -70,7 +58,7 @@ async def export(user: User) -> dict[str, Any]:
         "notifications": [{"message": n.message, "link": n.link,
                            "created_at": _when(n.created_at), "read": n.read_at is not None}
                           for n in [*await Notification.filter(user_id=user.id).order_by("id"),
-                                    *await _own_sealed_notes(user)]],
+                                    *await own_sealed_notes(user)]],
     }
 
 
@@ -84,14 +72,14 @@ async def delete_account(user: User, *, keep_posts: bool) -> Deletion:
     """Immediate and complete. ``keep_posts``: posts stay as "Former member" (anonymous
     ones keep their pseudonym, with the sealed link to the member erased); otherwise every
     word they wrote is erased. Sessions end; the name is free again after a cool-down."""
-    posts = await _own_posts(user)
+    posts = list(reversed(await my_posts(user, limit=None)))
     anonymous_ids = [p.id for p in posts if p.is_anonymous]
     async with in_transaction():
         if keep_posts:
             await Post.filter(id__in=anonymous_ids).update(sealed_author=None)
         else:
             await _erase(posts)
-        for note in await _own_sealed_notes(user):
+        for note in await own_sealed_notes(user):
             await SealedNotification.filter(id=note.id).delete()
         await Report.filter(reporter_id=user.id).update(note="")
         await ReleasedUsername.create(

@@ -15,7 +15,7 @@ from forum.actions.your_data import delete_account, export
 from forum.errors import problem
 from forum.models.accounts import User
 from forum.models.community import ReactionKind
-from forum.passwords import verify_password
+from forum.passwords import confirms_password
 from forum.queries.community import notifications_for, profile, reactions_for, unread_count
 from forum.queries.content import get_post_or_404, get_story_or_404, not_found
 from forum.templating import iso_time
@@ -89,13 +89,10 @@ async def user_profile(request: Request) -> Response:
     return JSONResponse(body)
 
 
-async def _password_ok(viewer: User, password: object) -> bool:
-    return isinstance(password, str) and await verify_password(viewer.password_hash, password)
-
-
 async def export_me(request: Request) -> Response:
     viewer: User = permissions.ensure_signed_in(viewer_of(request))
-    if not await _password_ok(viewer, request.headers.get("x-confirm-password")):
+    if not await confirms_password(viewer.password_hash,
+                                   request.headers.get("x-confirm-password")):
         return problem(403, "Send your password in the X-Confirm-Password header to export.")
     return JSONResponse(await export(viewer))
 
@@ -103,7 +100,7 @@ async def export_me(request: Request) -> Response:
 async def delete_me(request: Request) -> Response:
     viewer: User = permissions.ensure_signed_in(viewer_of(request))
     data = await read_json(request)
-    if not await _password_ok(viewer, data.get("password")):
+    if not await confirms_password(viewer.password_hash, data.get("password")):
         return problem(403, "That isn't your password. Nothing was changed.")
     if not isinstance(data.get("keep_posts"), bool):
         return problem(422, "Say whether to keep your posts as a former member: "

@@ -19,12 +19,17 @@ from forum.moderation_commands import (
     run_member_action,
     run_post_action,
 )
-from forum.moderation_forms import parse_reason, parse_report, parse_role, parse_watched_word
+from forum.moderation_forms import (
+    parse_audit_filter,
+    parse_reason,
+    parse_report,
+    parse_role,
+    parse_watched_word,
+)
 from forum.queries.content import get_post_or_404
 from forum.queries.moderation import (
     AUDIT_PER_PAGE,
     QUEUE_PER_PAGE,
-    AuditFilter,
     QueueTab,
     audit_page,
     get_any_post_or_404,
@@ -105,13 +110,7 @@ async def member_action(request: Request) -> Response:
 
 
 async def audit(request: Request) -> Response:
-    params = request.query_params
-    target_id = params.get("target_id", "")
-    found = await audit_page(AuditFilter(
-        action=params.get("action", "")[:40], actor=params.get("actor", "")[:30],
-        target_type=params.get("target_type", "")[:16],
-        target_id=int(target_id) if target_id.isdigit() and int(target_id) < 2**31 else None,
-    ), page_param(request))
+    found = await audit_page(parse_audit_filter(request.query_params), page_param(request))
     return JSONResponse({"entries": [audit_json(e) for e in found.entries],
                          "page": found.page, "pages": found.pages,
                          "per_page": AUDIT_PER_PAGE, "total": found.total})

@@ -50,7 +50,7 @@ async def is_following(user: User, thread_id: int) -> bool:
     return await Follow.exists(user_id=user.id, thread_id=thread_id)
 
 
-async def _own_sealed(user: User, unread_only: bool) -> list[SealedNotification]:
+async def own_sealed_notes(user: User, unread_only: bool = False) -> list[SealedNotification]:
     """A member's sealed notes are opened only if they have anonymous posts at all."""
     if not my_anonymous_post_ids(user):
         return []
@@ -63,12 +63,12 @@ async def _own_sealed(user: User, unread_only: bool) -> list[SealedNotification]
 
 async def unread_count(user: User) -> int:
     plain = await Notification.filter(user_id=user.id, read_at__isnull=True).count()
-    return plain + len(await _own_sealed(user, unread_only=True))
+    return plain + len(await own_sealed_notes(user, unread_only=True))
 
 
 async def notifications_for(user: User) -> list[Notification | SealedNotification]:
     plain = await Notification.filter(user_id=user.id).order_by("-id").limit(NOTIFICATIONS_SHOWN)
-    both = [*plain, *await _own_sealed(user, unread_only=False)]
+    both = [*plain, *await own_sealed_notes(user)]
     return sorted(both, key=lambda n: n.created_at, reverse=True)[:NOTIFICATIONS_SHOWN]
 
 

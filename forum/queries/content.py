@@ -165,12 +165,14 @@ async def post_by_submission(submission_key: str) -> Post | None:
 MY_POSTS_LIMIT = 200
 
 
-async def my_posts(user: User) -> list[Post]:
-    """The member's own posts, named and anonymous, newest first: for their eyes only."""
+async def my_posts(user: User, limit: int | None = MY_POSTS_LIMIT) -> list[Post]:
+    """The member's own posts, named and anonymous, newest first: for their eyes only
+    (``limit=None``: all of them, for export and deletion)."""
     mine = Q(author_id=user.id)
     if anonymous_ids := my_anonymous_post_ids(user):
         mine = mine | Q(id__in=anonymous_ids)
-    return await Post.filter(mine).select_related("thread").order_by("-id").limit(MY_POSTS_LIMIT)
+    query = Post.filter(mine).select_related("thread").order_by("-id")
+    return await (query.limit(limit) if limit is not None else query)
 
 
 async def guest_post_by_token(token: str) -> Post:

@@ -17,8 +17,8 @@ from forum.forms import (
     parse_signup,
 )
 from forum.models.accounts import User
+from forum.queries.community import notifications_for
 from forum.queries.content import my_posts
-from forum.queries.notifications import recent_notifications
 from forum.sessions import (
     SESSION_COOKIE,
     WEB_SESSION_DAYS,
@@ -36,6 +36,7 @@ from forum.web import (
     viewer_of,
 )
 
+RECENT_ON_ACCOUNT_PAGE = 10
 SIGNIN_FAILED = "That username and password don't match an account. Please check and try again."
 
 
@@ -131,7 +132,7 @@ async def account_page(request: Request, errors: dict | None = None, values: dic
     }
     return render(request, "accounts/settings.html",
                   {"errors": errors or {}, "values": values,
-                   "notifications": await recent_notifications(viewer),
+                   "notifications": (await notifications_for(viewer))[:RECENT_ON_ACCOUNT_PAGE],
                    "notice": notice or _notice(request.query_params.get("done"))},
                   status_code=status_code)
 

@@ -6,6 +6,7 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
 from forum.actions.moderation import CARE_MESSAGE_TEMPLATE
+from forum.anonymity import author_view
 from forum.forms import CONTENT_WARNINGS, FormInvalid
 from forum.moderation_commands import PostCommand, run_author_action, run_post_action
 from forum.moderation_forms import REPORT_REASONS
@@ -35,6 +36,7 @@ async def post_page(request: Request, errors: dict | None = None, values: dict |
     review = await post_under_review(int_param(request, "post_id"))
     return render(request, "mod/post.html", {
         "post": review.post, "thread": review.post.thread, "revisions": review.revisions,
+        "author": author_view(review.post, viewer_of(request)),
         "reports": review.reports,
         "categories": await list_categories(), "warnings": CONTENT_WARNINGS,
         "reasons": REPORT_REASONS, "errors": errors or {}, "values": values or {},

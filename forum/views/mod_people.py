@@ -12,10 +12,16 @@ from forum import permissions
 from forum.actions.moderation import add_watched_word, remove_watched_word, set_role
 from forum.forms import FormInvalid
 from forum.moderation_commands import reveal_with_checks, run_member_action
-from forum.moderation_forms import WORD_ACTIONS, parse_reason, parse_role, parse_test_text
+from forum.moderation_forms import (
+    AUDIT_TARGETS,
+    WORD_ACTIONS,
+    parse_audit_filter,
+    parse_reason,
+    parse_role,
+    parse_test_text,
+)
 from forum.moderation_forms import parse_watched_word as parse_word
 from forum.queries.moderation import (
-    AuditFilter,
     audit_page,
     get_any_post_or_404,
     get_member_or_404,
@@ -27,8 +33,6 @@ from forum.queries.moderation import (
 from forum.templating import render
 from forum.views.mod import DONE_NOTICES, post_page
 from forum.web import int_param, page_param, read_form, viewer_of
-
-AUDIT_TARGETS = ("post", "thread", "user", "word")
 
 
 async def member_page(request: Request, errors: dict | None = None,
@@ -67,15 +71,7 @@ async def member_action(request: Request) -> Response:
 
 
 async def audit_log(request: Request) -> Response:
-    params = request.query_params
-    target_id = params.get("target_id", "")
-    filters = AuditFilter(
-        action=params.get("action", "")[:40],
-        actor=params.get("actor", "")[:30],
-        target_type=params.get("target_type", "") if params.get("target_type") in AUDIT_TARGETS
-        else "",
-        target_id=int(target_id) if target_id.isdigit() and int(target_id) < 2**31 else None,
-    )
+    filters = parse_audit_filter(request.query_params)
     found = await audit_page(filters, page_param(request))
     return render(request, "mod/log.html",
                   {"log": found, "filters": filters, "targets": AUDIT_TARGETS})

@@ -73,7 +73,7 @@ def _post_card(post: Post, viewer: User | None,
         "author": author_view(post, viewer),
         "can_edit": permissions.can_edit_post(viewer, post),
         "can_delete": permissions.can_delete_post(viewer, post),
-        "can_report": permissions.can_report(viewer, post) and post.status == "published",
+        "can_report": permissions.can_report(viewer, post),
         "can_moderate": permissions.is_moderator(viewer),
     }
 

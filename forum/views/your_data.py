@@ -11,7 +11,7 @@ from forum import permissions
 from forum.actions.your_data import delete_account, export
 from forum.forms import FormInvalid
 from forum.models.accounts import User
-from forum.passwords import verify_password
+from forum.passwords import confirms_password
 from forum.sessions import SESSION_COOKIE
 from forum.templating import render
 from forum.web import read_form, viewer_of
@@ -29,9 +29,7 @@ async def data_page(request: Request, errors: dict | None = None,
 async def _confirmed(request: Request) -> tuple[User, dict]:
     viewer: User = permissions.ensure_signed_in(viewer_of(request))
     data = await read_form(request)
-    password = data.get("password")
-    if not isinstance(password, str) or not await verify_password(viewer.password_hash,
-                                                                  password):
+    if not await confirms_password(viewer.password_hash, data.get("password")):
         raise FormInvalid({"password": WRONG_PASSWORD}, {}, status_code=403)
     return viewer, data
 

@@ -20,8 +20,9 @@ Those edits were never made to the application's files (they belong to others): 
 two leaks are planted with monkeypatch in `test_the_sweep_reports_a_deliberately_planted_leak`,
 so the proof runs every time.
 
-A real leak found while writing this module is pinned, strictly xfailed, at the end of the
-file: a sanction through an anonymous post can be matched to the member's own sanction dates.
+A real leak found while writing this module is tested at the end of the file (it failed
+until fixed): a sanction through an anonymous post could be matched to the member's own
+sanction dates.
 """
 
 from __future__ import annotations
