@@ -12,7 +12,7 @@ from forum.usernames import skeleton, username_key
 
 from ..factories import make_reply, make_story
 
-CORPUS_FILE = Path(__file__).resolve().parents[3] / "shared" / "xss-corpus.txt"
+CORPUS_FILE = Path(__file__).resolve().parents[1] / "data" / "xss-corpus.txt"
 CORPUS = [line for line in CORPUS_FILE.read_text("utf-8").splitlines() if line.strip()]
 DANGEROUS_TAGS = {"script", "iframe", "object", "embed", "svg", "math", "style", "form",
                   "base", "meta", "img", "details", "input", "foreignobject"}
