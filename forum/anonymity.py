@@ -17,6 +17,7 @@ from typing import Any
 from forum import sealing
 from forum.models.accounts import User
 from forum.models.content import Post
+from forum.numbers import ID_MAX, whole_number
 
 AUTHOR_PURPOSE = "post-author"
 MY_POSTS_PURPOSE = "my-anonymous-posts"
@@ -67,7 +68,7 @@ def seal_author(user_id: int) -> str:
 def sealed_author_id(post: Post) -> int | None:
     """Who wrote an anonymous post, for the app's own use; None if the key cannot tell."""
     opened = sealing.unseal(post.sealed_author, AUTHOR_PURPOSE)
-    return int(opened) if opened and opened.isdigit() else None
+    return whole_number(opened, low=1, high=ID_MAX)
 
 
 def author_id_of(post: Post) -> int | None:

@@ -8,6 +8,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from forum.numbers import whole_number
 from forum.passwords import password_problem
 from forum.usernames import normalise, username_problem
 
@@ -317,11 +318,11 @@ def parse_edit(data: Mapping[str, Any], *, is_story: bool) -> EditForm:
     return EditForm(body=body, title=title, show_my_name=check.flag("show_my_name"))
 
 
+PAGE_MAX = 999_999
+
+
 def parse_page(value: str | None) -> int | None:
-    """`?page=` -> a page number, or None when it is not a positive whole number."""
+    """`?page=` -> a page number, or None when it is not a whole number from 1 up."""
     if value is None or value == "":
         return 1
-    if not value.isdigit() or len(value) > 6:
-        return None
-    page = int(value)
-    return page if page >= 1 else None
+    return whole_number(value, low=1, high=PAGE_MAX)

@@ -7,9 +7,12 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from starlette.exceptions import HTTPException
+
 from forum.forms import WARNING_NOTE_MAX, Checker, content_warnings_field
 from forum.models.accounts import Role
 from forum.models.moderation import ReportReason
+from forum.numbers import ID_MAX, whole_number
 from forum.queries.moderation import AuditFilter
 from forum.safety.words import WordAction, normalize_pattern
 
@@ -62,12 +65,13 @@ def parse_reason(data: Mapping[str, Any], *, required: bool) -> str:
 def parse_until(data: Mapping[str, Any], now: datetime | None = None) -> datetime:
     """`days` from now (1 to 3650), to the minute."""
     check = Checker(data)
-    raw = str(data.get("days", "")).strip()
-    if not raw.isdigit() or not 1 <= int(raw) <= MAX_SANCTION_DAYS:
+    days = whole_number(str(data.get("days", "")).strip(), low=1, high=MAX_SANCTION_DAYS)
+    if days is None:
         check.errors["days"] = f"Give a number of days from 1 to {MAX_SANCTION_DAYS}."
     check.fail_if_errors()
+    assert days is not None
     start = (now or datetime.now(UTC)).replace(second=0, microsecond=0)
-    return start + timedelta(days=int(raw))
+    return start + timedelta(days=days)
 
 
 def parse_note(data: Mapping[str, Any]) -> str:
@@ -133,14 +137,18 @@ AUDIT_TARGETS = ("post", "thread", "user", "word", "resource")
 
 
 def parse_audit_filter(params: Mapping[str, str]) -> AuditFilter:
-    """The audit log's filters from a query string; anything unknown is simply ignored."""
-    target_id = params.get("target_id", "")
+    """The audit log's filters from a query string; an unknown target type is ignored, a
+    target number that is not a whole number is a 400."""
+    raw_id = params.get("target_id", "")
+    target_id = whole_number(raw_id, low=1, high=ID_MAX) if raw_id else None
+    if raw_id and target_id is None:
+        raise HTTPException(400, "The target number must be a whole number, like 42.")
     return AuditFilter(
         action=params.get("action", "")[:40],
         actor=params.get("actor", "")[:30],
         target_type=params.get("target_type", "") if params.get("target_type") in AUDIT_TARGETS
         else "",
-        target_id=int(target_id) if target_id.isdigit() and int(target_id) < 2**31 else None,
+        target_id=target_id,
     )
 
 

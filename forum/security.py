@@ -12,6 +12,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from forum.numbers import whole_number
 from forum.sessions import csrf_token
 
 CONTENT_SECURITY_POLICY = (
@@ -66,6 +67,10 @@ class SecurityHeadersMiddleware:
         await self.app(scope, receive, send_with_headers)
 
 
+DECLARED_SIZE_MAX = 10**18 - 1  # bytes; any longer Content-Length is not a real size
+_BAD_LENGTH = "The request's Content-Length header isn't a whole number of bytes."
+
+
 class BodyTooLarge(HTTPException):
     def __init__(self) -> None:
         super().__init__(413)
@@ -92,8 +97,12 @@ class BodyLimitMiddleware:
             await self.app(scope, receive, send)
             return
         request = Request(scope, receive)
-        declared = request.headers.get("content-length", "")
-        if declared.isdigit() and int(declared) > self.max_bytes:
+        declared = request.headers.get("content-length")
+        size = whole_number(declared, low=0, high=DECLARED_SIZE_MAX) if declared else 0
+        if size is None:
+            await _respond(self.error_page, request, 400, _BAD_LENGTH, send)
+            return
+        if size > self.max_bytes:
             await _respond(self.error_page, request, 413, None, send)
             return
         received = 0

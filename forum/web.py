@@ -12,6 +12,7 @@ from starlette.requests import Request
 
 from forum.forms import FormInvalid, parse_page
 from forum.models.accounts import User
+from forum.numbers import whole_number
 from forum.queries.moderation import ApprovalRules, is_new_member
 from forum.ratelimit import RateLimiter
 from forum.safety.resources import REGION_COOKIE, resolve_region
@@ -139,9 +140,10 @@ def per_page_param(request: Request, default: int = 20) -> int:
     raw = request.query_params.get("per_page")
     if raw is None or raw == "":
         return default
-    if not raw.isdigit() or not 1 <= int(raw) <= PER_PAGE_MAX:
+    per_page = whole_number(raw, low=1, high=PER_PAGE_MAX)
+    if per_page is None:
         raise HTTPException(400, f"per_page must be a whole number from 1 to {PER_PAGE_MAX}.")
-    return int(raw)
+    return per_page
 
 
 def page_param(request: Request) -> int:

@@ -13,8 +13,10 @@ from forum.actions.community import follow, set_reaction, unfollow
 from forum.actions.preferences import mark_all_read
 from forum.actions.your_data import delete_account, export
 from forum.errors import problem
+from forum.forms import parse_page
 from forum.models.accounts import User
 from forum.models.community import ReactionKind
+from forum.numbers import whole_number
 from forum.passwords import confirms_password
 from forum.queries.community import notifications_for, profile, reactions_for, unread_count
 from forum.queries.content import get_post_or_404, get_story_or_404, not_found
@@ -51,10 +53,12 @@ async def follow_story(request: Request) -> Response:
 def _page_params(request: Request) -> tuple[int, int]:
     page, per_page = request.query_params.get("page", "1"), request.query_params.get(
         "per_page", "20")
-    if not page.isdigit() or not per_page.isdigit() or int(page) < 1 or not (
-            1 <= int(per_page) <= PER_PAGE_MAX):
-        raise HTTPException(400, f"page must be 1 or more and per_page 1 to {PER_PAGE_MAX}.")
-    return int(page), int(per_page)
+    page_number = parse_page(page)
+    size = whole_number(per_page, low=1, high=PER_PAGE_MAX)
+    if page_number is None or size is None:
+        raise HTTPException(400, f"page must be a whole number from 1 up and per_page a whole "
+                                 f"number from 1 to {PER_PAGE_MAX}.")
+    return page_number, size
 
 
 async def notifications(request: Request) -> Response:

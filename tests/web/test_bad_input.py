@@ -173,3 +173,66 @@ async def test_a_crash_shows_a_kind_500_page_with_security_headers(app, settings
     assert "kaboom" not in response.text
     assert response.headers["content-security-policy"].startswith("default-src 'self'")
     assert not await User.exists()
+
+
+# --- numbers that only look like numbers --------------------------------------------------
+
+LOOKALIKE_DIGITS = ["²", "①", "１", "٣", "1²", "1" * 5000]
+
+
+@pytest.mark.parametrize("digits", LOOKALIKE_DIGITS)
+async def test_page_numbers_in_other_scripts_are_a_kind_400(visitor, member, digits):
+    story = await make_story(member.user)
+    for url in (f"/stories/{story.thread_id}", "/c/small-wins", "/needs-reply",
+                f"/api/v1/stories/{story.thread_id}", "/api/v1/categories/small-wins/stories"):
+        response = await visitor.get(url, params={"page": digits})
+        assert response.status_code == 400, url
+        assert "whole number" in response.text, url
+
+
+@pytest.mark.parametrize("digits", LOOKALIKE_DIGITS)
+async def test_per_page_in_other_scripts_is_a_kind_400(visitor, member, digits):
+    for url in ("/api/v1/categories/small-wins/stories", "/api/v1/me/notifications"):
+        client = visitor if "categories" in url else await _api_client_for(member)
+        response = await client.api("GET", url, params={"per_page": digits})
+        assert response.status_code == 400, url
+        assert "per_page" in response.json()["detail"], url
+    api = await _api_client_for(member)
+    response = await api.api("GET", "/api/v1/me/notifications", params={"page": digits})
+    assert response.status_code == 400
+
+
+async def _api_client_for(client):
+    from tests.factories import sign_in_directly
+
+    token = await sign_in_directly(client.user, api=True)
+    client.token = token
+    return client
+
+
+@pytest.mark.parametrize("digits", ["²", "①", "１", "1" * 5000])
+async def test_sanction_days_in_other_scripts_keep_the_form_with_a_message(member, moderator,
+                                                                           digits):
+    response = await moderator.post_form(f"/mod/users/{member.user.username}/silence",
+                                         {"days": digits, "reason": "Cooling off"})
+    assert response.status_code == 422
+    assert "number of days from 1" in response.text
+    assert (await User.get(id=member.user.id)).silenced_until is None
+
+
+@pytest.mark.parametrize("digits", ["²", "①", "１", "1" * 5000])
+async def test_audit_log_target_in_other_scripts_is_a_kind_400(moderator, digits):
+    for url in ("/mod/log", "/api/v1/mod/audit"):
+        response = await moderator.get(url, params={"target_type": "post", "target_id": digits})
+        assert response.status_code == 400, url
+        assert "whole number" in response.text, url
+
+
+@pytest.mark.parametrize("length", ["²".encode("latin-1"), b"1" * 5000])
+async def test_a_content_length_that_is_not_a_number_is_a_400(member, length):
+    token = await member.csrf()
+    response = await member.http.post(
+        "/account", content=f"csrf_token={token}&display_name=Wren".encode(),
+        headers={"content-type": "application/x-www-form-urlencoded", "content-length": length})
+    assert response.status_code == 400
+    assert "Content-Length" in response.text
