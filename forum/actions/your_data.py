@@ -13,6 +13,7 @@ from typing import Any
 from tortoise.expressions import F
 from tortoise.transactions import in_transaction
 
+from forum.clock import iso_time
 from forum.models.accounts import User
 from forum.models.community import Follow, Reaction, ReleasedUsername
 from forum.models.content import Post, PostRevision, PostStatus, Thread
@@ -20,7 +21,6 @@ from forum.models.moderation import Report
 from forum.models.notifications import Notification, SealedNotification
 from forum.queries.community import own_sealed_notes
 from forum.queries.content import my_posts
-from forum.templating import iso_time
 
 USERNAME_COOL_DOWN_DAYS = 30
 REMOVED_TITLE = "(removed by its author)"

@@ -15,8 +15,8 @@ from typing import Any
 
 import httpx
 
+from forum.clock import iso_time
 from forum.models.safety import CrisisAlert
-from forum.templating import iso_time
 
 log = logging.getLogger("forum.crisis_alerts")
 RETRY_DELAYS_SECONDS: tuple[float, ...] = (2.0, 10.0, 30.0, 120.0)  # 5 tries in all
