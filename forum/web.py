@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import secrets
 from ipaddress import ip_address, ip_network
 from typing import Any
@@ -11,6 +10,7 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 
 from forum.forms import FormInvalid, parse_page
+from forum.json_input import parse_json_object
 from forum.models.accounts import User
 from forum.numbers import whole_number
 from forum.queries.moderation import ApprovalRules, is_new_member
@@ -122,14 +122,7 @@ async def read_form(request: Request) -> dict[str, Any]:
 
 
 async def read_json(request: Request) -> dict[str, Any]:
-    body = await request.body()
-    try:
-        data = json.loads(body) if body else {}
-    except (ValueError, UnicodeDecodeError) as exc:
-        raise HTTPException(400, "The request body is not valid JSON.") from exc
-    if not isinstance(data, dict):
-        raise HTTPException(400, "The request body must be a JSON object.")
-    return data
+    return parse_json_object(await request.body())
 
 
 PER_PAGE_MAX = 50
