@@ -41,9 +41,12 @@ class User(Model):
     suspended_until = fields.DatetimeField(null=True)
     banned_at = fields.DatetimeField(null=True)
     # Member experience: notification kinds switched off, profile privacy, reader protection.
-    notification_prefs = fields.JSONField(default=dict, db_default="{}")
+    notification_prefs: fields.JSONField[dict[str, str]] = fields.JSONField(
+        default=dict, db_default="{}")
     hide_activity = fields.BooleanField(default=False, db_default=False)
-    warning_prefs = fields.JSONField(default=dict, db_default="{}")  # theme -> show|collapse|hide
+    # theme -> show|collapse|hide
+    warning_prefs: fields.JSONField[dict[str, str]] = fields.JSONField(
+        default=dict, db_default="{}")
     muted_words = fields.TextField(default="", db_default="")
     # Limits set through an anonymous post, sealed (forum.restrictions).
     sealed_restrictions = fields.TextField(default="", db_default="")

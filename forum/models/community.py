@@ -3,10 +3,15 @@
 from __future__ import annotations
 
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
 from tortoise import fields
 from tortoise.indexes import Index
 from tortoise.models import Model
+
+if TYPE_CHECKING:
+    from forum.models.accounts import User
+    from forum.models.content import Post, Thread
 
 
 class ReactionKind(StrEnum):
@@ -28,10 +33,12 @@ class Reaction(Model):
     """Counts are public, who reacted is not (no page or API lists reactors)."""
 
     id = fields.IntField(primary_key=True)
-    post = fields.ForeignKeyField("models.Post", related_name="reactions",
-                                  on_delete=fields.CASCADE)
-    user = fields.ForeignKeyField("models.User", related_name="reactions",
-                                  on_delete=fields.CASCADE)
+    post: fields.ForeignKeyRelation[Post] = fields.ForeignKeyField(
+        "models.Post", related_name="reactions", on_delete=fields.CASCADE)
+    post_id: int
+    user: fields.ForeignKeyRelation[User] = fields.ForeignKeyField(
+        "models.User", related_name="reactions", on_delete=fields.CASCADE)
+    user_id: int
     kind = fields.CharField(max_length=12)
     created_at = fields.DatetimeField(auto_now_add=True)
 
@@ -47,10 +54,12 @@ class Follow(Model):
     no row ties them to their thread."""
 
     id = fields.IntField(primary_key=True)
-    thread = fields.ForeignKeyField("models.Thread", related_name="follows",
-                                    on_delete=fields.CASCADE)
-    user = fields.ForeignKeyField("models.User", related_name="follows",
-                                  on_delete=fields.CASCADE)
+    thread: fields.ForeignKeyRelation[Thread] = fields.ForeignKeyField(
+        "models.Thread", related_name="follows", on_delete=fields.CASCADE)
+    thread_id: int
+    user: fields.ForeignKeyRelation[User] = fields.ForeignKeyField(
+        "models.User", related_name="follows", on_delete=fields.CASCADE)
+    user_id: int
     created_at = fields.DatetimeField(auto_now_add=True)
 
     class Meta:

@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
 from tortoise import fields
 from tortoise.indexes import Index
 from tortoise.models import Model
+
+if TYPE_CHECKING:
+    from forum.models.accounts import User
 
 
 class Premoderation(StrEnum):
@@ -48,7 +52,7 @@ class Thread(Model):
         "models.Category", related_name="threads", on_delete=fields.RESTRICT
     )
     title = fields.CharField(max_length=150)
-    content_warnings = fields.JSONField(default=list)
+    content_warnings: fields.JSONField[list[str]] = fields.JSONField(default=list)
     content_warning_note = fields.CharField(max_length=60, default="")
     is_locked = fields.BooleanField(default=False)
     is_pinned = fields.BooleanField(default=False)
@@ -66,9 +70,10 @@ class Post(Model):
     thread: fields.ForeignKeyRelation[Thread] = fields.ForeignKeyField(
         "models.Thread", related_name="posts", on_delete=fields.CASCADE
     )
-    author = fields.ForeignKeyField(
+    author: fields.ForeignKeyNullableRelation[User] = fields.ForeignKeyField(
         "models.User", related_name="posts", null=True, on_delete=fields.SET_NULL
     )
+    author_id: int | None
     is_story = fields.BooleanField(default=False)
     body_md = fields.TextField()
     # Rendered and sanitised once, at write time; pages never render Markdown.
@@ -86,9 +91,10 @@ class Post(Model):
     # What crisis-language detection found when it was written or last edited.
     crisis_level = fields.CharField(max_length=10, default="none", db_default="none")
     manage_token_hash = fields.CharField(max_length=64, null=True, unique=True)
-    reply_to = fields.ForeignKeyField(
+    reply_to: fields.ForeignKeyNullableRelation[Post] = fields.ForeignKeyField(
         "models.Post", related_name="answers", null=True, on_delete=fields.SET_NULL
     )
+    reply_to_id: int | None
     # Hash of the form's one-time submission id: a double-submitted form posts once.
     submission_key = fields.CharField(max_length=64, null=True, unique=True)
     created_at = fields.DatetimeField(auto_now_add=True)

@@ -3,10 +3,15 @@
 from __future__ import annotations
 
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
 from tortoise import fields
 from tortoise.indexes import Index
 from tortoise.models import Model
+
+if TYPE_CHECKING:
+    from forum.models.accounts import User
+    from forum.models.content import Post
 
 
 class ReportReason(StrEnum):
@@ -26,11 +31,14 @@ class ReportOutcome(StrEnum):
 
 class Report(Model):
     id = fields.IntField(primary_key=True)
-    post = fields.ForeignKeyField("models.Post", related_name="reports", on_delete=fields.CASCADE)
+    post: fields.ForeignKeyRelation[Post] = fields.ForeignKeyField(
+        "models.Post", related_name="reports", on_delete=fields.CASCADE)
+    post_id: int
     # None for system reports; SET_NULL keeps the report when the reporter leaves.
-    reporter = fields.ForeignKeyField(
+    reporter: fields.ForeignKeyNullableRelation[User] = fields.ForeignKeyField(
         "models.User", related_name="reports_made", null=True, on_delete=fields.SET_NULL
     )
+    reporter_id: int | None
     reason = fields.CharEnumField(ReportReason, max_length=16)
     note = fields.TextField(default="")
     # "post:reporter" while open, NULL once resolved: one open report per member per post.
@@ -60,8 +68,9 @@ class Sanction(Model):
     ``silenced_until`` / ``suspended_until`` / ``banned_at``, kept in step by the actions."""
 
     id = fields.IntField(primary_key=True)
-    user = fields.ForeignKeyField("models.User", related_name="sanctions",
-                                  on_delete=fields.CASCADE)
+    user: fields.ForeignKeyRelation[User] = fields.ForeignKeyField(
+        "models.User", related_name="sanctions", on_delete=fields.CASCADE)
+    user_id: int
     kind = fields.CharEnumField(SanctionKind, max_length=16)
     reason = fields.TextField(default="")
     ends_at = fields.DatetimeField(null=True)
@@ -76,10 +85,12 @@ class ModeratorNote(Model):
     """Private notes on a member, for moderators only."""
 
     id = fields.IntField(primary_key=True)
-    user = fields.ForeignKeyField("models.User", related_name="moderator_notes",
-                                  on_delete=fields.CASCADE)
-    author = fields.ForeignKeyField("models.User", related_name="notes_written", null=True,
-                                    on_delete=fields.SET_NULL)
+    user: fields.ForeignKeyRelation[User] = fields.ForeignKeyField(
+        "models.User", related_name="moderator_notes", on_delete=fields.CASCADE)
+    user_id: int
+    author: fields.ForeignKeyNullableRelation[User] = fields.ForeignKeyField(
+        "models.User", related_name="notes_written", null=True, on_delete=fields.SET_NULL)
+    author_id: int | None
     author_name = fields.CharField(max_length=30)
     body = fields.TextField()
     created_at = fields.DatetimeField(auto_now_add=True)
@@ -103,8 +114,9 @@ class AuditEntry(Model):
     """One moderator or admin action. Rows are only ever inserted (a test scans for it)."""
 
     id = fields.IntField(primary_key=True)
-    actor = fields.ForeignKeyField("models.User", related_name="audit_entries", null=True,
-                                   on_delete=fields.SET_NULL)
+    actor: fields.ForeignKeyNullableRelation[User] = fields.ForeignKeyField(
+        "models.User", related_name="audit_entries", null=True, on_delete=fields.SET_NULL)
+    actor_id: int | None
     actor_name = fields.CharField(max_length=30)  # survives the account's deletion
     action = fields.CharField(max_length=40)
     target_type = fields.CharField(max_length=16)  # post | thread | user | word

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from tortoise import fields
 from tortoise.indexes import Index
 from tortoise.models import Model
+
+if TYPE_CHECKING:
+    from forum.models.content import Post
 
 
 class CrisisResource(Model):
@@ -12,7 +17,7 @@ class CrisisResource(Model):
     key = fields.CharField(max_length=60, unique=True)  # stable id from the shipped data
     name = fields.CharField(max_length=120)
     country = fields.CharField(max_length=4)  # ISO 3166-1 alpha-2, or INTL
-    topics = fields.JSONField(default=list)
+    topics: fields.JSONField[list[str]] = fields.JSONField(default=list)
     description = fields.CharField(max_length=300, default="")
     phone = fields.CharField(max_length=30, null=True)  # dialable: tel: links
     phone_display = fields.CharField(max_length=60, null=True)
@@ -21,7 +26,7 @@ class CrisisResource(Model):
     chat_url = fields.CharField(max_length=300, null=True)
     website = fields.CharField(max_length=300, null=True)
     hours = fields.CharField(max_length=80, default="")
-    languages = fields.JSONField(default=list)
+    languages: fields.JSONField[list[str]] = fields.JSONField(default=list)
     source = fields.CharField(max_length=300)
     last_verified = fields.DateField()
     enabled = fields.BooleanField(default=True)
@@ -38,8 +43,9 @@ class CrisisAlert(Model):
     It carries a link to the post, the level and the time — never the author."""
 
     id = fields.IntField(primary_key=True)
-    post = fields.ForeignKeyField("models.Post", related_name="crisis_alerts",
-                                  on_delete=fields.CASCADE)
+    post: fields.ForeignKeyRelation[Post] = fields.ForeignKeyField(
+        "models.Post", related_name="crisis_alerts", on_delete=fields.CASCADE)
+    post_id: int
     level = fields.CharField(max_length=10)
     status = fields.CharField(max_length=12, default="pending")  # pending|delivered|failed
     attempts = fields.IntField(default=0)
