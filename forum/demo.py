@@ -6,6 +6,7 @@ import json
 import secrets
 from datetime import UTC, datetime, timedelta
 from importlib import resources
+from typing import Any
 
 from tortoise.transactions import in_transaction
 
@@ -17,8 +18,10 @@ from forum.passwords import hash_password
 from forum.usernames import skeleton, username_key
 
 
-def load_demo_data() -> dict:
-    return json.loads(resources.files("forum.data").joinpath("demo.json").read_text("utf-8"))
+def load_demo_data() -> dict[str, Any]:
+    text = resources.files("forum.data").joinpath("demo.json").read_text("utf-8")
+    data: dict[str, Any] = json.loads(text)
+    return data
 
 
 async def seed_demo(*, force: bool = False) -> int:

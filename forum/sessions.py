@@ -6,6 +6,7 @@ import hashlib
 import hmac
 import secrets
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from starlette.datastructures import Headers, MutableHeaders
 from starlette.requests import HTTPConnection
@@ -117,7 +118,7 @@ class ViewerMiddleware:
         await self.app(scope, receive, send_with_cookie)
 
 
-def csrf_token(secret: str, scope_state: dict) -> str:
+def csrf_token(secret: str, scope_state: dict[str, Any]) -> str:
     """The CSRF token for this person: bound to their session, or to a visitor cookie.
 
     A page that carries one is personal, so it is marked for no shared cache to keep.

@@ -20,8 +20,8 @@ async def pseudonym_in_thread(thread_id: int, author_tag: str, kind: str) -> str
     existing = await ThreadPseudonym.get_or_none(thread_id=thread_id, author_tag=author_tag)
     if existing is not None:
         return existing.pseudonym
-    taken = set(await ThreadPseudonym.filter(thread_id=thread_id).values_list("pseudonym",
-                                                                            flat=True))
+    taken = {str(name) for name in await ThreadPseudonym.filter(
+        thread_id=thread_id).values_list("pseudonym", flat=True)}
     name = choose_pseudonym(thread_id, author_tag, taken, kind)
     await ThreadPseudonym.create(thread_id=thread_id, author_tag=author_tag, pseudonym=name)
     return name

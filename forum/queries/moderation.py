@@ -67,7 +67,7 @@ _matcher: tuple[tuple[int, int], WordMatcher] | None = None
 async def watched_words_matcher() -> WordMatcher:
     """The compiled matcher, rebuilt in this process only when the list changed anywhere."""
     global _matcher
-    rows = await WatchedWord.all().values_list("id", flat=True)
+    rows = [int(i) for i in await WatchedWord.all().values_list("id", flat=True)]
     fingerprint = (len(rows), max(rows, default=0))
     if _matcher is None or _matcher[0] != fingerprint:
         words = await WatchedWord.all()
@@ -138,13 +138,13 @@ async def queue_page(tab: QueueTab, page: int) -> QueuePage:
         raise not_found()
     offset = (page - 1) * QUEUE_PER_PAGE
     if tab is QueueTab.APPROVAL:
-        ids = await Post.filter(status=PostStatus.PENDING).order_by("created_at", "id").offset(
-            offset).limit(QUEUE_PER_PAGE).values_list("id", flat=True)
+        ids = [int(i) for i in await Post.filter(status=PostStatus.PENDING).order_by(
+            "created_at", "id").offset(offset).limit(QUEUE_PER_PAGE).values_list("id", flat=True)]
     else:
         rows = await (_open_reports(tab).annotate(first=Min("created_at")).group_by("post_id")
                       .order_by("first", "post_id").offset(offset).limit(QUEUE_PER_PAGE)
                       .values("post_id", "first"))
-        ids = [row["post_id"] for row in rows]
+        ids = [int(row["post_id"]) for row in rows]
     posts = {p.id: p for p in await Post.filter(id__in=ids).select_related(
         "thread__category", "author")}
     items = {post_id: QueueItem(posts[post_id]) for post_id in ids if post_id in posts}
@@ -193,7 +193,8 @@ async def audit_page(filters: AuditFilter, page: int) -> AuditPage:
         raise not_found()
     entries = await query.order_by("-id").offset((page - 1) * AUDIT_PER_PAGE).limit(
         AUDIT_PER_PAGE)
-    actions = sorted(await AuditEntry.all().distinct().values_list("action", flat=True))
+    actions = sorted(str(a) for a in await AuditEntry.all().distinct().values_list(
+        "action", flat=True))
     return AuditPage(entries, page, pages, actions, total)
 
 

@@ -21,6 +21,7 @@ import re
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from markupsafe import Markup, escape
 from tortoise import connections
@@ -145,7 +146,7 @@ async def search_posts(query: SearchQuery, *, category: Category | None = None, 
     return SearchPage(query, hits, page, max(1, -(-total // per_page)), total)
 
 
-def _hit(post: Post, rank: float, marks: dict | None,
+def _hit(post: Post, rank: float, marks: dict[str, str] | None,
          censor: Callable[[str], str]) -> SearchHit:
     title = post.thread.title
     title_html = Markup.escape(title)
@@ -165,7 +166,7 @@ _IN_CATEGORY = (" AND EXISTS (SELECT 1 FROM threads t WHERE t.id = p.thread_id "
 
 
 def _sqlite_page(match: str, category: Category | None, limit: int,
-                 offset: int) -> tuple[str, list]:
+                 offset: int) -> tuple[str, list[Any]]:
     in_category = _IN_CATEGORY.format("?") if category else ""
     # bm25() only works in the query that reads the FTS table: score the hits there first.
     sql = (
@@ -182,7 +183,7 @@ def _sqlite_page(match: str, category: Category | None, limit: int,
                  limit, offset]
 
 
-def _sqlite_marks(match: str, ids: list[int]) -> tuple[str, list]:
+def _sqlite_marks(match: str, ids: list[int]) -> tuple[str, list[Any]]:
     sql = (
         "SELECT rowid AS id, highlight(post_search, 0, char(2), char(3)) AS title_marked, "  # noqa: S608
         f"snippet(post_search, 1, char(2), char(3), '…', {SNIPPET_WORDS}) AS body_marked "
@@ -192,7 +193,7 @@ def _sqlite_marks(match: str, ids: list[int]) -> tuple[str, list]:
 
 
 def _postgres_page(match: str, category: Category | None, limit: int,
-                   offset: int) -> tuple[str, list]:
+                   offset: int) -> tuple[str, list[Any]]:
     in_category = _IN_CATEGORY.format("$5") if category else ""
     sql = (
         "SELECT p.id AS id, ts_rank(p.search_vector, q) AS score, COUNT(*) OVER () AS total "  # noqa: S608
@@ -204,7 +205,7 @@ def _postgres_page(match: str, category: Category | None, limit: int,
                  *([category.id] if category else [])]
 
 
-def _postgres_marks(match: str, ids: list[int]) -> tuple[str, list]:
+def _postgres_marks(match: str, ids: list[int]) -> tuple[str, list[Any]]:
     placeholders = ", ".join(f"${n}" for n in range(4, 4 + len(ids)))
     sql = (
         "SELECT p.id AS id, CASE WHEN p.is_story THEN ts_headline('english', p.search_title, "  # noqa: S608

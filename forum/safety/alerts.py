@@ -21,7 +21,7 @@ from forum.models.safety import CrisisAlert
 log = logging.getLogger("forum.crisis_alerts")
 RETRY_DELAYS_SECONDS: tuple[float, ...] = (2.0, 10.0, 30.0, 120.0)  # 5 tries in all
 TIMEOUT_SECONDS = 10.0
-_running: set[asyncio.Task[None]] = set()
+_running: set[asyncio.Task[bool]] = set()
 
 
 def alert_payload(alert: CrisisAlert, base_url: str) -> dict[str, Any]:
