@@ -74,6 +74,11 @@ def can_sanction(viewer: User | None, member: User) -> bool:
     return is_moderator(viewer)
 
 
+def can_set_role(viewer: User | None, member: User) -> bool:
+    """Admins set anyone's role but their own."""
+    return is_admin(viewer) and viewer is not None and viewer.id != member.id
+
+
 def is_author(viewer: User | None, post: Post) -> bool:
     """Named or anonymous (the sealed author is opened with the key; no database access)."""
     return is_own_post(viewer, post)

@@ -10,10 +10,13 @@ from typing import Any
 
 from tortoise.transactions import in_transaction
 
+from forum import permissions
+from forum.actions.context import Context
 from forum.actions.moderation import record_admin_action
-from forum.models.accounts import User
 from forum.models.safety import CrisisResource
+from forum.queries.resources import get_resource_or_404
 from forum.safety.resources import Directory
+from forum.schemas.resources import EnableInput, ResourceInput
 
 FIELDS = ("name", "country", "topics", "description", "phone", "phone_display", "text_number",
           "text_keyword", "chat_url", "website", "hours", "languages", "source",
@@ -57,15 +60,20 @@ async def import_resources(directory: Directory) -> ImportResult:
     return ImportResult(added, updated, kept)
 
 
-async def save_resource(actor: User, resource: CrisisResource | None,
-                        values: dict[str, Any]) -> CrisisResource:
-    """Add or change an entry; from now on imports leave it alone."""
+async def save_resource(ctx: Context, resource_id: int | None,
+                        form: ResourceInput) -> CrisisResource:
+    """Add an entry (no id) or change one; from now on imports leave it alone."""
+    actor = permissions.ensure_admin(ctx.viewer)
+    resource = await get_resource_or_404(resource_id) if resource_id is not None else None
+    values = form.values()
     async with in_transaction():
         if resource is None:
             key = "local-" + re.sub(r"[^a-z0-9]+", "-", values["name"].lower()).strip("-")[:40]
             resource = await CrisisResource.create(key=f"{key}-{secrets.token_hex(3)}",
                                                    edited_by_admin=True, **values)
             action = "resource_add"
+        elif all(getattr(resource, name) == value for name, value in values.items()):
+            return resource  # nothing changed: nothing to log
         else:
             await CrisisResource.filter(id=resource.id).update(edited_by_admin=True, **values)
             action = "resource_edit"
@@ -73,7 +81,10 @@ async def save_resource(actor: User, resource: CrisisResource | None,
     return await CrisisResource.get(id=resource.id)
 
 
-async def verify_resource(actor: User, resource: CrisisResource) -> bool:
+async def verify_resource(ctx: Context, resource_id: int) -> bool:
+    """An admin checked the entry today."""
+    actor = permissions.ensure_admin(ctx.viewer)
+    resource = await get_resource_or_404(resource_id)
     today = datetime.now(UTC).date()
     if resource.last_verified == today:
         return False
@@ -82,16 +93,19 @@ async def verify_resource(actor: User, resource: CrisisResource) -> bool:
                                                            edited_by_admin=True)
         await record_admin_action(actor, "resource_verify", "resource", resource.id,
                                   resource.name)
-    resource.last_verified = today
     return True
 
 
-async def set_resource_enabled(actor: User, resource: CrisisResource, enabled: bool) -> bool:
-    if resource.enabled == enabled:
+async def set_resource_enabled(ctx: Context, resource_id: int, form: EnableInput) -> bool:
+    """Show or stop showing an entry on the help pages."""
+    actor = permissions.ensure_admin(ctx.viewer)
+    resource = await get_resource_or_404(resource_id)
+    if resource.enabled == form.enabled:
         return False
     async with in_transaction():
-        await CrisisResource.filter(id=resource.id).update(enabled=enabled, edited_by_admin=True)
-        await record_admin_action(actor, "resource_enable" if enabled else "resource_disable",
+        await CrisisResource.filter(id=resource.id).update(enabled=form.enabled,
+                                                           edited_by_admin=True)
+        await record_admin_action(actor,
+                                  "resource_enable" if form.enabled else "resource_disable",
                                   "resource", resource.id, resource.name)
-    resource.enabled = enabled
     return True

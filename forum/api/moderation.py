@@ -7,39 +7,28 @@ from typing import Any
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
-from forum import permissions
-from forum.actions.moderation import add_watched_word, remove_watched_word, set_role
-from forum.actions.reports import REPORT_LIMITED, report_post
+from forum.actions import moderate_people as people
+from forum.actions import words as watched_words
+from forum.actions.moderate_posts import Done
+from forum.actions.reports import report_post
 from forum.api.serialize import post_json
+from forum.clock import iso_time
 from forum.errors import problem
 from forum.models.moderation import AuditEntry, Report, WatchedWord
-from forum.moderation_commands import (
-    reveal_with_checks,
-    run_author_action,
-    run_member_action,
-    run_post_action,
-)
-from forum.moderation_forms import (
-    parse_audit_filter,
-    parse_reason,
-    parse_report,
-    parse_role,
-    parse_watched_word,
-)
-from forum.queries.content import get_post_or_404
+from forum.moderation_commands import run_author_action, run_member_action, run_post_action
+from forum.moderation_forms import parse_audit_filter
 from forum.queries.moderation import (
     AUDIT_PER_PAGE,
     QUEUE_PER_PAGE,
     QueueTab,
     audit_page,
-    get_any_post_or_404,
-    get_member_or_404,
-    get_watched_word_or_404,
     list_watched_words,
     queue_page,
 )
-from forum.templating import iso_time
-from forum.web import enforce_form_rate_limit, int_param, page_param, read_json, viewer_of
+from forum.request_context import context_of
+from forum.schemas.base import parse_input
+from forum.schemas.moderation import ReportInput, RevealInput, RoleInput, WatchedWordInput
+from forum.web import int_param, page_param, read_json, viewer_of
 
 
 def report_json(report: Report) -> dict[str, Any]:
@@ -60,14 +49,8 @@ def word_json(word: WatchedWord) -> dict[str, Any]:
 
 
 async def new_report(request: Request) -> Response:
-    viewer = viewer_of(request)
-    post = await get_post_or_404(int_param(request, "post_id"), viewer)
-    permissions.ensure_can_report(viewer, post)
-    assert viewer is not None
-    data = await read_json(request)
-    form = parse_report(data)
-    await enforce_form_rate_limit(request, "report", str(viewer.id), data, REPORT_LIMITED)
-    report = await report_post(viewer, post, form)
+    form = parse_input(ReportInput, await read_json(request))
+    report = await report_post(context_of(request), int_param(request, "post_id"), form)
     return JSONResponse(report_json(report), status_code=201)
 
 
@@ -90,23 +73,22 @@ async def queue(request: Request) -> Response:
     })
 
 
+def done_json(done: Done) -> dict[str, Any]:
+    return {"changed": done.changed, "message": done.message}
+
+
 async def post_action(request: Request) -> Response:
-    actor = viewer_of(request)
-    assert actor is not None  # the mount's guard let only moderators in
-    post = await get_any_post_or_404(int_param(request, "post_id"))
-    done = await run_post_action(request.path_params["action"], actor, post,
-                                 await read_json(request))
-    return JSONResponse({"changed": done.changed, "message": done.message,
-                         "post": post_json(post, actor)})
+    ctx = context_of(request)
+    done = await run_post_action(ctx, request.path_params["action"],
+                                 int_param(request, "post_id"), await read_json(request))
+    assert done.post is not None  # every post action answers with the post
+    return JSONResponse({**done_json(done), "post": post_json(done.post, ctx.viewer)})
 
 
 async def member_action(request: Request) -> Response:
-    actor = viewer_of(request)
-    assert actor is not None
-    member = await get_member_or_404(request.path_params["username"])
-    done = await run_member_action(request.path_params["action"], actor, member,
-                                   await read_json(request))
-    return JSONResponse({"changed": done.changed, "message": done.message})
+    done = await run_member_action(context_of(request), request.path_params["action"],
+                                   request.path_params["username"], await read_json(request))
+    return JSONResponse(done_json(done))
 
 
 async def audit(request: Request) -> Response:
@@ -121,47 +103,33 @@ async def words(request: Request) -> Response:
 
 
 async def new_word(request: Request) -> Response:
-    actor = viewer_of(request)
-    assert actor is not None
-    form = parse_watched_word(await read_json(request))
-    word = await add_watched_word(actor, form.pattern, form.action.value)
-    if word is None:
-        return problem(409, "That word or phrase is already watched.")
+    form = parse_input(WatchedWordInput, await read_json(request))
+    word = await watched_words.add_word(context_of(request), form)
     return JSONResponse(word_json(word), status_code=201)
 
 
 async def delete_word(request: Request) -> Response:
-    actor = viewer_of(request)
-    assert actor is not None
-    await remove_watched_word(actor, await get_watched_word_or_404(int_param(request, "word_id")))
+    await watched_words.remove_word(context_of(request), int_param(request, "word_id"))
     return Response(status_code=204)
 
 
 async def role(request: Request) -> Response:
-    actor = viewer_of(request)
-    assert actor is not None  # the /admin mount's guard let only admins in
-    member = await get_member_or_404(request.path_params["username"])
-    data = await read_json(request)
-    new_role = parse_role(data)
-    if member.id == actor.id:
-        return problem(403, "You can't change your own role.")
-    changed = await set_role(actor, member, new_role, parse_reason(data, required=False))
-    return JSONResponse({"changed": changed, "username": member.username,
+    form = parse_input(RoleInput, await read_json(request))
+    done, member = await people.change_role(context_of(request),
+                                            request.path_params["username"], form)
+    return JSONResponse({"changed": done.changed, "username": member.username,
                          "role": member.role.value})
 
 
 async def author_action(request: Request) -> Response:
-    actor = viewer_of(request)
-    assert actor is not None
-    post = await get_any_post_or_404(int_param(request, "post_id"))
-    done = await run_author_action(request.path_params["action"], actor, post,
-                                   await read_json(request))
-    return JSONResponse({"changed": done.changed, "message": done.message})
+    done = await run_author_action(context_of(request), request.path_params["action"],
+                                   int_param(request, "post_id"), await read_json(request))
+    return JSONResponse(done_json(done))
 
 
 async def reveal(request: Request) -> Response:
-    actor = viewer_of(request)
-    assert actor is not None  # the /admin mount's guard let only admins in
-    post = await get_any_post_or_404(int_param(request, "post_id"))
-    reason, author = await reveal_with_checks(actor, post, await read_json(request))
-    return JSONResponse({"post_id": post.id, "username": author.username, "reason": reason})
+    form = parse_input(RevealInput, await read_json(request))
+    post, author = await people.reveal_author(context_of(request),
+                                              int_param(request, "post_id"), form)
+    return JSONResponse({"post_id": post.id, "username": author.username,
+                         "reason": form.reason})

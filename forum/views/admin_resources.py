@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
@@ -13,10 +15,12 @@ from forum.queries.resources import (
     recent_alerts,
     stale_resources,
 )
-from forum.resource_forms import parse_resource
+from forum.request_context import context_of
 from forum.safety.resources import SHIPPED
+from forum.schemas.base import parse_input
+from forum.schemas.resources import EnableInput, ResourceInput
 from forum.templating import render
-from forum.web import int_param, read_form, viewer_of
+from forum.web import int_param, read_form
 
 
 async def resource_list(request: Request) -> Response:
@@ -26,11 +30,10 @@ async def resource_list(request: Request) -> Response:
     })
 
 
-async def resource_form(request: Request, errors: dict | None = None,
-                        values: dict | None = None, status_code: int = 200) -> Response:
-    resource = None
-    if "resource_id" in request.path_params:
-        resource = await get_resource_or_404(int_param(request, "resource_id"))
+async def resource_form(request: Request, errors: dict[str, str] | None = None,
+                        values: dict[str, Any] | None = None, status_code: int = 200) -> Response:
+    resource_id = _resource_id(request)
+    resource = await get_resource_or_404(resource_id) if resource_id is not None else None
     if values is None and resource is not None:
         values = {name: getattr(resource, name) for name in (
             "name", "country", "topics", "description", "phone", "phone_display",
@@ -43,32 +46,25 @@ async def resource_form(request: Request, errors: dict | None = None,
     }, status_code=status_code)
 
 
+def _resource_id(request: Request) -> int | None:
+    return int_param(request, "resource_id") if "resource_id" in request.path_params else None
+
+
 async def save(request: Request) -> Response:
-    actor = viewer_of(request)
-    assert actor is not None  # the /admin mount's guard let only admins in
-    resource = None
-    if "resource_id" in request.path_params:
-        resource = await get_resource_or_404(int_param(request, "resource_id"))
-    data = await read_form(request)
     try:
-        values = parse_resource(data)
+        form = parse_input(ResourceInput, await read_form(request))
+        await save_resource(context_of(request), _resource_id(request), form)
     except FormInvalid as invalid:
         return await resource_form(request, invalid.errors, invalid.values, status_code=422)
-    await save_resource(actor, resource, values)
     return RedirectResponse("/admin/resources", status_code=303)
 
 
 async def verify(request: Request) -> Response:
-    actor = viewer_of(request)
-    assert actor is not None
-    await verify_resource(actor, await get_resource_or_404(int_param(request, "resource_id")))
+    await verify_resource(context_of(request), int_param(request, "resource_id"))
     return RedirectResponse("/admin/resources", status_code=303)
 
 
 async def enable(request: Request) -> Response:
-    actor = viewer_of(request)
-    assert actor is not None
-    resource = await get_resource_or_404(int_param(request, "resource_id"))
-    data = await read_form(request)
-    await set_resource_enabled(actor, resource, str(data.get("enabled")) == "1")
+    form = parse_input(EnableInput, await read_form(request))
+    await set_resource_enabled(context_of(request), int_param(request, "resource_id"), form)
     return RedirectResponse("/admin/resources", status_code=303)

@@ -2,25 +2,28 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
+from forum.actions.moderate_posts import CHANGED, UNCHANGED
 from forum.actions.moderation import CARE_MESSAGE_TEMPLATE
 from forum.anonymity import author_view
 from forum.forms import CONTENT_WARNINGS, FormInvalid
-from forum.moderation_commands import PostCommand, run_author_action, run_post_action
+from forum.moderation_commands import PostRunner, run_author_action, run_post_action
 from forum.moderation_forms import REPORT_REASONS
 from forum.queries.content import list_categories
 from forum.queries.moderation import (
     QueueTab,
-    get_any_post_or_404,
     post_under_review,
     queue_page,
 )
+from forum.request_context import context_of
 from forum.templating import render
 from forum.web import int_param, page_param, read_form, viewer_of
 
-DONE_NOTICES = {"changed": "Done.", "unchanged": "Nothing to change: it was already so."}
+DONE_NOTICES = {"changed": CHANGED, "unchanged": UNCHANGED}
 
 
 async def queue(request: Request) -> Response:
@@ -31,8 +34,8 @@ async def queue(request: Request) -> Response:
     return render(request, "mod/queue.html", {"queue": found, "reasons": REPORT_REASONS})
 
 
-async def post_page(request: Request, errors: dict | None = None, values: dict | None = None,
-                    status_code: int = 200) -> Response:
+async def post_page(request: Request, errors: dict[str, str] | None = None,
+                    values: dict[str, Any] | None = None, status_code: int = 200) -> Response:
     review = await post_under_review(int_param(request, "post_id"))
     return render(request, "mod/post.html", {
         "post": review.post, "thread": review.post.thread, "revisions": review.revisions,
@@ -45,18 +48,17 @@ async def post_page(request: Request, errors: dict | None = None, values: dict |
     }, status_code=status_code)
 
 
-async def _act_on_post(request: Request, run: PostCommand) -> Response:
-    """Load the post, run the moderator's command, come back to the post with the outcome."""
-    actor = viewer_of(request)
-    assert actor is not None  # the mount's guard let only moderators in
-    post = await get_any_post_or_404(int_param(request, "post_id"))
-    data = await read_form(request)
+async def _act_on_post(request: Request, run: PostRunner) -> Response:
+    """Run the moderator's command on the post, come back to it with the outcome."""
+    post_id = int_param(request, "post_id")
     try:
-        done = await run(request.path_params["action"], actor, post, data)
+        done = await run(context_of(request), request.path_params["action"], post_id,
+                         await read_form(request))
     except FormInvalid as invalid:
-        return await post_page(request, invalid.errors, invalid.values, status_code=422)
+        return await post_page(request, invalid.errors, invalid.values,
+                               status_code=invalid.status_code)
     outcome = "changed" if done.changed else "unchanged"
-    return RedirectResponse(f"/mod/posts/{post.id}?done={outcome}", status_code=303)
+    return RedirectResponse(f"/mod/posts/{post_id}?done={outcome}", status_code=303)
 
 
 async def post_action(request: Request) -> Response:

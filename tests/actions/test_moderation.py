@@ -9,12 +9,11 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from forum.actions import moderation as mod
-from forum.actions.reports import report_post
+from forum.actions.reports import file_report
 from forum.models.accounts import Role, Session
 from forum.models.content import Category, Post, PostStatus, Thread
 from forum.models.moderation import AuditEntry, ModeratorNote, Report, ReportReason, Sanction
 from forum.models.notifications import Notification
-from forum.moderation_forms import ReportForm
 from forum.queries.moderation import get_any_post_or_404
 
 from ..factories import make_reply, make_story, make_user, sign_in_directly
@@ -78,7 +77,7 @@ async def test_reject_keeps_it_out_of_view_and_sends_the_reason_privately(people
 async def test_hide_and_restore_change_the_count_and_resolve_reports(people):
     story = await make_story(people["author"])
     reply = await get_any_post_or_404((await make_reply(people["author"], story)).id)
-    await report_post(people["reader"], reply, ReportForm(ReportReason.SPAM, "ads"))
+    await file_report(people["reader"], reply, ReportReason.SPAM, "ads")
     assert await mod.hide_post(people["mod"], reply, "Advertising") is True
     assert (await Thread.get(id=story.thread_id)).reply_count == 0
     report = await Report.get(post_id=reply.id)
@@ -94,13 +93,13 @@ async def test_hide_and_restore_change_the_count_and_resolve_reports(people):
 
 async def test_dismissing_reports_tells_the_reporter_it_was_within_guidelines(people):
     story = await get_any_post_or_404((await make_story(people["author"])).id)
-    await report_post(people["reader"], story, ReportForm(ReportReason.OTHER, ""))
+    await file_report(people["reader"], story, ReportReason.OTHER, "")
     assert await mod.dismiss_reports(people["mod"], story) is True
     assert any("within our guidelines" in m for m in await messages_for(people["reader"]))
     assert await mod.dismiss_reports(people["mod"], story) is False
     assert [r.action for r in await audit_rows()] == ["dismiss_reports"]
     # Resolved, the member may report the post again.
-    await report_post(people["reader"], story, ReportForm(ReportReason.SPAM, ""))
+    await file_report(people["reader"], story, ReportReason.SPAM, "")
 
 
 async def test_thread_verbs_change_once_and_log_once(people):

@@ -134,7 +134,8 @@ async def test_watched_words_block_hold_flag_and_censor(member, moderator):
 async def test_removing_a_watched_word_is_logged_and_a_duplicate_is_refused(moderator):
     await moderator.post_form("/mod/words", {"pattern": "spamword", "action": "flag"})
     again = await moderator.post_form("/mod/words", {"pattern": "SpamWord", "action": "block"})
-    assert again.status_code == 422 and "already watched" in again.text
+    # The same refusal as the API's: a conflict, the form kept, nothing logged.
+    assert again.status_code == 409 and "already watched" in again.text
     word = await WatchedWord.get(pattern="spamword")
     await moderator.post_form(f"/mod/words/{word.id}/delete", {})
     assert not await WatchedWord.exists(id=word.id)

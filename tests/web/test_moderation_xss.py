@@ -3,10 +3,9 @@ and the audit log."""
 
 from __future__ import annotations
 
-from forum.actions.reports import report_post
+from forum.actions.reports import file_report
 from forum.models.content import Post
 from forum.models.moderation import ReportReason, WatchedWord
-from forum.moderation_forms import ReportForm
 from forum.queries.moderation import get_any_post_or_404
 
 from ..factories import make_reply, make_story, make_user
@@ -21,8 +20,8 @@ async def test_corpus_is_inert_through_every_moderation_surface(member, moderato
     for n, payload in enumerate(CORPUS):
         reporter = await make_user(f"reporter{n}")
         reply = await make_reply(member.user, story, f"reply {n}")
-        await report_post(reporter, await get_any_post_or_404(reply.id),
-                          ReportForm(ReportReason.OTHER, payload[:1000]))
+        await file_report(reporter, await get_any_post_or_404(reply.id), ReportReason.OTHER,
+                          payload[:1000])
         await moderator.post_form(f"/mod/posts/{reply.id}/hide", {"reason": payload[:500]})
         await moderator.post_form(f"/mod/users/{member.user.username}/note",
                                   {"body": payload})
