@@ -12,11 +12,12 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
-from tortoise.expressions import F, Q
+from tortoise.expressions import Q
 from tortoise.transactions import in_transaction
 
 from forum.actions.community import announce_reply
 from forum.actions.notify import send
+from forum.actions.status import move_status
 from forum.anonymity import author_id_of, sealed_author_id
 from forum.models.accounts import Role, User
 from forum.models.content import Category, Post, PostStatus, Thread
@@ -105,15 +106,9 @@ async def _resolve_reports(post_id: int, outcome: ReportOutcome) -> int:
 async def _move_post(actor: User, post: Post, *, action: str, to: PostStatus,
                      from_: tuple[PostStatus, ...], reason: str = "") -> bool:
     async with in_transaction():
-        changed = await Post.filter(id=post.id, status__in=from_).update(
-            status=to, moderation_reason=reason)
-        if not changed:
+        # The status the database really had decides the reply count, not our copy of it.
+        if await move_status(post, to, from_, moderation_reason=reason) is None:
             return False
-        was_counted = post.status == PostStatus.PUBLISHED
-        now_counted = to == PostStatus.PUBLISHED
-        if not post.is_story and was_counted != now_counted:
-            step = 1 if now_counted else -1
-            await Thread.filter(id=post.thread_id).update(reply_count=F("reply_count") + step)
         await _audit(actor, action, "post", post.id, _post_label(post), reason)
         await _resolve_reports(post.id, ReportOutcome.ACTIONED)
         post.status, post.moderation_reason = to, reason

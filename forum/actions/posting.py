@@ -1,13 +1,18 @@
-"""Writing, editing and deleting stories and replies."""
+"""The changes behind writing, editing and deleting stories and replies.
+
+The use-cases in `forum.actions.stories` and `forum.actions.guests` call these after the
+permission and rate-limit steps; the forms' dataclasses and the input schemas both fit the
+`*Fields` protocols below.
+"""
 
 from __future__ import annotations
 
-import dataclasses
 import hashlib
 import secrets
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Any, Protocol
 
 from tortoise.exceptions import IntegrityError
 from tortoise.expressions import F
@@ -16,8 +21,9 @@ from tortoise.transactions import in_transaction
 from forum import sealing
 from forum.actions.anonymous import pseudonym_in_thread, remember_anonymous_post
 from forum.actions.community import announce_mentions, announce_reply, follow
+from forum.actions.status import move_status
 from forum.anonymity import seal_author, sealed_author_id, thread_author_tag
-from forum.forms import EditForm, FormInvalid, ReplyForm, StoryForm
+from forum.forms import FormInvalid
 from forum.guest_forms import manage_token_hash
 from forum.markup import render_markdown
 from forum.models.accounts import User
@@ -27,6 +33,44 @@ from forum.queries.content import post_by_submission
 from forum.queries.moderation import ApprovalRules, needs_approval, watched_words_matcher
 from forum.safety.crisis import CrisisLevel, Detection, detect_many
 from forum.safety.words import WordAction, WordMatch
+
+
+class StoryFields(Protocol):
+    @property
+    def title(self) -> str: ...
+    @property
+    def body(self) -> str: ...
+    @property
+    def content_warnings(self) -> list[str]: ...
+    @property
+    def content_warning_note(self) -> str: ...
+    @property
+    def submission_id(self) -> str | None: ...
+    @property
+    def anonymous(self) -> bool: ...
+
+
+class ReplyFields(Protocol):
+    @property
+    def body(self) -> str: ...
+    @property
+    def reply_to(self) -> int | None: ...
+    @property
+    def submission_id(self) -> str | None: ...
+    @property
+    def anonymous(self) -> bool: ...
+
+
+class EditFields(Protocol):
+    @property
+    def body(self) -> str: ...
+    @property
+    def show_my_name(self) -> bool: ...
+
+
+def _edit_title(form: EditFields) -> str | None:
+    title = getattr(form, "title", None)
+    return title if isinstance(title, str) else None
 
 
 @dataclass(frozen=True)
@@ -44,7 +88,7 @@ def blocked_message(matches: list[WordMatch]) -> str:
             f"includes {words}. Please reword that part — everything you wrote is kept below.")
 
 
-async def screen(texts: list[str], values: dict) -> Screening:
+async def screen(texts: list[str], values: dict[str, Any]) -> Screening:
     """Apply the watched words to what someone wrote; a `block` word refuses it kindly."""
     matcher = await watched_words_matcher()
     matches = [m for text in texts for m in matcher.find(text)]
@@ -77,12 +121,13 @@ ANONYMITY_NOT_ALLOWED = ("This category doesn't take anonymous posts. You can po
                          "your name, or choose a category that allows anonymous posts.")
 
 
-def _check_anonymity_allowed(anonymous: bool, category: Category, values: dict) -> None:
+def _check_anonymity_allowed(anonymous: bool, category: Category,
+                             values: dict[str, Any]) -> None:
     if anonymous and not category.allow_anonymous:
         raise FormInvalid({"anonymous": ANONYMITY_NOT_ALLOWED}, values)
 
 
-async def _authorship(author: User, thread_id: int, anonymous: bool) -> dict:
+async def _authorship(author: User, thread_id: int, anonymous: bool) -> dict[str, Any]:
     """The author columns of a new post. Anonymous: no author_id, the author sealed, the
     thread's pseudonym, and OP when the (anonymous) story is theirs too."""
     if not anonymous:
@@ -112,44 +157,120 @@ async def bring_to_a_human(post: Post, crisis: Detection) -> None:
     )
 
 
-def _form_values(form: object) -> dict:
-    return {k: v for k, v in dataclasses.asdict(form).items() if v is not None}  # type: ignore[call-overload]
+_FORM_FIELDS = ("category", "title", "body", "content_warnings", "content_warning_note",
+                "reply_to", "submission_id", "anonymous", "show_my_name")
 
 
-def submission_key(author: User, submission_id: str | None) -> str | None:
+def _form_values(form: object) -> dict[str, Any]:
+    """What to put back in the form when the change is refused."""
+    return {name: value for name in _FORM_FIELDS
+            if (value := getattr(form, name, None)) is not None}
+
+
+SUBMITTED_WITH_OTHER_WORDS = (
+    "This form (or Idempotency-Key) was already used to send a different post. To send "
+    "something new, reload the page or use a new key — what you wrote is kept.")
+
+
+def submission_key(author: User | None, submission_id: str | None) -> str | None:
+    """The stored hash of a form's one-time id: per member, or in the guests' own space."""
     if not submission_id:
         return None
-    return hashlib.sha256(f"{author.id}:{submission_id}".encode()).hexdigest()
+    owner = "guest" if author is None else str(author.id)
+    return hashlib.sha256(f"{owner}:{submission_id}".encode()).hexdigest()
 
 
-async def _write_once(key: str | None,
+@dataclass(frozen=True)
+class Sent:
+    """What a person sent, to recognise the same submission arriving again."""
+
+    body: str
+    title: str | None = None  # stories
+    category_id: int | None = None  # stories
+    reply_to: int | None = None  # replies
+    anonymous: bool = False
+
+
+async def _as_first_sent(post: Post) -> Sent:
+    """What the post said when it was written: its first revision keeps that after edits."""
+    first = await PostRevision.filter(post_id=post.id).order_by("id").first()
+    thread = await Thread.get(id=post.thread_id)
+    return Sent(
+        body=first.body_md if first else post.body_md,
+        title=((first.title if first else None) or thread.title) if post.is_story else None,
+        category_id=thread.category_id if post.is_story else None,
+        reply_to=post.reply_to_id,
+        anonymous=post.is_anonymous or bool(post.sealed_author),
+    )
+
+
+async def _ensure_same_submission(existing: Post, sent: Sent, values: dict[str, Any]) -> None:
+    """The same submission id with other words is a mistake, not a replay: say so (422)
+    rather than answer with a post that isn't what was sent."""
+    first = await _as_first_sent(existing)
+    title_matches = sent.title is None or first.title in (
+        sent.title, (await watched_words_matcher()).censor(sent.title))
+    if (first.body, first.category_id, first.reply_to, first.anonymous) != (
+            sent.body, sent.category_id, sent.reply_to, sent.anonymous) or not title_matches:
+        raise FormInvalid({"form": SUBMITTED_WITH_OTHER_WORDS}, values)
+
+
+async def _already_sent(key: str | None, sent: Sent, values: dict[str, Any]) -> Post | None:
+    if key and (existing := await post_by_submission(key)):
+        await _ensure_same_submission(existing, sent, values)
+        return existing
+    return None
+
+
+async def _write_once(key: str | None, sent: Sent, values: dict[str, Any],
                       write: Callable[[], Awaitable[Post]]) -> tuple[Post, bool]:
     """Run `write` unless this submission already made a post; returns (post, is_new).
 
     Two copies of one form racing each other meet at the unique submission key: the second
     gets the first one's post back.
     """
-    if key and (existing := await post_by_submission(key)):
+    if existing := await _already_sent(key, sent, values):
         return existing, False
     try:
         return await write(), True
     except IntegrityError:
-        if key and (existing := await post_by_submission(key)):
+        if existing := await _already_sent(key, sent, values):
             return existing, False
         raise
 
 
-async def create_story(author: User, category: Category, form: StoryForm,
+def _story_sent(form: StoryFields, category: Category) -> Sent:
+    return Sent(body=form.body, title=form.title, category_id=category.id,
+                anonymous=form.anonymous)
+
+
+def _reply_sent(form: ReplyFields) -> Sent:
+    return Sent(body=form.body, reply_to=form.reply_to, anonymous=form.anonymous)
+
+
+REPLY_TARGET_GONE = "The post you answered is no longer here."
+
+
+async def _check_reply_target(thread: Thread, reply_to: int | None, body: str) -> None:
+    """`reply_to` must be a published post in this same thread."""
+    if reply_to is not None and not await Post.filter(
+        id=reply_to, thread_id=thread.id, status=PostStatus.PUBLISHED
+    ).exists():
+        raise FormInvalid({"reply_to": REPLY_TARGET_GONE}, {"body": body})
+
+
+async def create_story(author: User, category: Category, form: StoryFields,
                        rules: ApprovalRules | None) -> tuple[Post, bool]:
     """Returns the story and whether it is new (False: this form was already submitted).
 
     ``rules`` decide whether a new member's story waits for a moderator (None: never).
     """
     key = submission_key(author, form.submission_id)
-    if key and (existing := await post_by_submission(key)):
+    values = _form_values(form)
+    if existing := await _already_sent(key, _story_sent(form, category), values):
         return existing, False
-    _check_anonymity_allowed(form.anonymous, category, _form_values(form))
-    screening = await screen([form.title, form.body], _form_values(form))
+    _check_anonymity_allowed(form.anonymous, category, values)
+    screening = await screen([form.title, form.body], values)
     held = screening.hold or await needs_approval(author, category, rules)
     crisis = detect_many(form.title, form.body)
     body_html = render_markdown(screening.censor(form.body))
@@ -179,7 +300,7 @@ async def create_story(author: User, category: Category, form: StoryForm,
         story.thread = thread
         return story
 
-    story, created = await _write_once(key, write)
+    story, created = await _write_once(key, _story_sent(form, category), values, write)
     if created:
         if not story.is_anonymous:
             await follow(author, story.thread)
@@ -188,18 +309,15 @@ async def create_story(author: User, category: Category, form: StoryForm,
     return story, created
 
 
-async def create_reply(author: User, thread: Thread, form: ReplyForm,
+async def create_reply(author: User, thread: Thread, form: ReplyFields,
                        rules: ApprovalRules | None) -> tuple[Post, bool]:
     key = submission_key(author, form.submission_id)
-    if key and (existing := await post_by_submission(key)):
+    values = _form_values(form)
+    if existing := await _already_sent(key, _reply_sent(form), values):
         return existing, False
-    if form.reply_to is not None and not await Post.filter(
-        id=form.reply_to, thread_id=thread.id, status=PostStatus.PUBLISHED
-    ).exists():
-        raise FormInvalid({"reply_to": "The post you answered is no longer here."},
-                          {"body": form.body})
-    _check_anonymity_allowed(form.anonymous, thread.category, _form_values(form))
-    screening = await screen([form.body], _form_values(form))
+    await _check_reply_target(thread, form.reply_to, form.body)
+    _check_anonymity_allowed(form.anonymous, thread.category, values)
+    screening = await screen([form.body], values)
     held = screening.hold or await needs_approval(author, thread.category, rules)
     crisis = detect_many(form.body)
     body_html = render_markdown(screening.censor(form.body))
@@ -227,16 +345,17 @@ async def create_reply(author: User, thread: Thread, form: ReplyForm,
         reply.thread = thread
         return reply
 
-    reply, created = await _write_once(key, write)
+    reply, created = await _write_once(key, _reply_sent(form), values, write)
     if created:
         await announce_reply(reply, thread, author.id)
     return reply, created
 
 
-async def edit_post(post: Post, form: EditForm) -> bool:
+async def edit_post(post: Post, form: EditFields) -> bool:
     """Keep what the post said before as a revision; returns False when nothing changed."""
     thread: Thread = post.thread
-    title_changed = form.title is not None and form.title != thread.title
+    title = _edit_title(form) if post.is_story else None
+    title_changed = title is not None and title != thread.title
     naming = form.show_my_name and post.is_anonymous
     if form.body == post.body_md and not title_changed and not naming:
         return False
@@ -244,7 +363,7 @@ async def edit_post(post: Post, form: EditForm) -> bool:
         await _show_author_name(post)
         if form.body == post.body_md and not title_changed:
             return True
-    texts = [form.body] + ([form.title] if title_changed and form.title else [])
+    texts = [form.body] + ([title] if title_changed and title else [])
     screening = await screen(texts, _form_values(form))
     crisis = detect_many(*texts)
     now = datetime.now(UTC)
@@ -256,15 +375,11 @@ async def edit_post(post: Post, form: EditForm) -> bool:
         post.body_html = render_markdown(screening.censor(form.body))
         post.edited_at = now
         post.crisis_level = crisis.level.value
-        fields = ["body_md", "body_html", "edited_at", "crisis_level"]
-        if screening.hold and post.status == PostStatus.PUBLISHED:
-            post.status = PostStatus.PENDING
-            fields.append("status")
-            if not post.is_story:
-                await Thread.filter(id=post.thread_id).update(reply_count=F("reply_count") - 1)
-        await post.save(update_fields=fields)
-        if title_changed and form.title is not None:
-            thread.title = screening.censor(form.title)
+        await post.save(update_fields=["body_md", "body_html", "edited_at", "crisis_level"])
+        if screening.hold:
+            await move_status(post, PostStatus.PENDING, (PostStatus.PUBLISHED,))
+        if title_changed and title is not None:
+            thread.title = screening.censor(title)
             await thread.save(update_fields=["title"])
         await flag_for_moderators(post, screening.flagged)
         await bring_to_a_human(post, crisis)
@@ -283,17 +398,15 @@ async def _show_author_name(post: Post) -> None:
     post.pseudonym, post.is_op = "", False
 
 
+DELETABLE_FROM: Sequence[PostStatus] = (PostStatus.PUBLISHED, PostStatus.PENDING,
+                                        PostStatus.HIDDEN, PostStatus.REJECTED)
+
+
 async def delete_post(post: Post) -> bool:
-    """The author takes their post down. A deleted story takes its thread out of view."""
-    if post.status == PostStatus.DELETED:
-        return False
+    """The author takes their post down. A deleted story takes its thread out of view.
+    Deleting twice (a double-click) changes nothing the second time."""
     async with in_transaction():
-        was_published = post.status == PostStatus.PUBLISHED
-        post.status = PostStatus.DELETED
-        await post.save(update_fields=["status"])
-        if was_published and not post.is_story:
-            await Thread.filter(id=post.thread_id).update(reply_count=F("reply_count") - 1)
-    return True
+        return await move_status(post, PostStatus.DELETED, DELETABLE_FROM) is not None
 
 
 # --- guests -------------------------------------------------------------------------------
@@ -301,10 +414,11 @@ async def delete_post(post: Post) -> bool:
 @dataclass(frozen=True)
 class GuestPost:
     post: Post
-    manage_token: str  # shown once; only its hash is stored
+    manage_token: str | None  # shown once; only its hash is stored. None: a resent form
+    created: bool = True
 
 
-async def _guest_authorship(thread_id: int) -> tuple[dict, str]:
+async def _guest_authorship(thread_id: int) -> tuple[dict[str, Any], str]:
     token = secrets.token_urlsafe(MANAGE_TOKEN_BYTES)
     one_post_tag = sealing.tag("guest", secrets.token_hex(16))
     return {
@@ -316,53 +430,70 @@ async def _guest_authorship(thread_id: int) -> tuple[dict, str]:
     }, token
 
 
-async def create_guest_story(category: Category, form: StoryForm) -> GuestPost:
+async def create_guest_story(category: Category, form: StoryFields) -> GuestPost:
     values = _form_values(form)
     if not category.allow_guests:
         raise FormInvalid({"category": GUESTS_NOT_ALLOWED}, values)
+    key = submission_key(None, form.submission_id)
+    if existing := await _already_sent(key, _story_sent(form, category), values):
+        return GuestPost(existing, None, created=False)
     screening = await screen([form.title, form.body], values)
     body_html = render_markdown(screening.censor(form.body))
-    async with in_transaction():
-        thread = await Thread.create(category=category, title=screening.censor(form.title),
-                                     content_warnings=form.content_warnings,
-                                     content_warning_note=form.content_warning_note)
-        authorship, token = await _guest_authorship(thread.id)
-        crisis = detect_many(form.title, form.body)
-        story = await Post.create(thread=thread, is_story=True, body_md=form.body,
-                                  body_html=body_html, crisis_level=crisis.level.value,
-                                  **authorship)
-        await flag_for_moderators(story, screening.flagged)
-        await bring_to_a_human(story, crisis)
-    story.thread = thread
-    return GuestPost(story, token)
+    crisis = detect_many(form.title, form.body)
+    token = ""
+
+    async def write() -> Post:
+        nonlocal token
+        async with in_transaction():
+            thread = await Thread.create(category=category, title=screening.censor(form.title),
+                                         content_warnings=form.content_warnings,
+                                         content_warning_note=form.content_warning_note)
+            authorship, token = await _guest_authorship(thread.id)
+            story = await Post.create(thread=thread, is_story=True, body_md=form.body,
+                                      body_html=body_html, crisis_level=crisis.level.value,
+                                      submission_key=key, **authorship)
+            await flag_for_moderators(story, screening.flagged)
+            await bring_to_a_human(story, crisis)
+        story.thread = thread
+        return story
+
+    story, created = await _write_once(key, _story_sent(form, category), values, write)
+    return GuestPost(story, token if created else None, created=created)
 
 
-async def create_guest_reply(thread: Thread, form: ReplyForm) -> GuestPost:
+async def create_guest_reply(thread: Thread, form: ReplyFields) -> GuestPost:
     values = _form_values(form)
     if not thread.category.allow_guests:
         raise FormInvalid({"body": GUESTS_NOT_ALLOWED}, values)
+    key = submission_key(None, form.submission_id)
+    if existing := await _already_sent(key, _reply_sent(form), values):
+        return GuestPost(existing, None, created=False)
+    await _check_reply_target(thread, form.reply_to, form.body)
     screening = await screen([form.body], values)
     body_html = render_markdown(screening.censor(form.body))
-    async with in_transaction():
-        authorship, token = await _guest_authorship(thread.id)
-        crisis = detect_many(form.body)
-        reply = await Post.create(thread=thread, body_md=form.body, body_html=body_html,
-                                  reply_to_id=form.reply_to, crisis_level=crisis.level.value,
-                                  **authorship)
-        await flag_for_moderators(reply, screening.flagged)
-        await bring_to_a_human(reply, crisis)
-    reply.thread = thread
-    return GuestPost(reply, token)
+    crisis = detect_many(form.body)
+    token = ""
+
+    async def write() -> Post:
+        nonlocal token
+        async with in_transaction():
+            authorship, token = await _guest_authorship(thread.id)
+            reply = await Post.create(thread=thread, body_md=form.body, body_html=body_html,
+                                      reply_to_id=form.reply_to, crisis_level=crisis.level.value,
+                                      submission_key=key, **authorship)
+            await flag_for_moderators(reply, screening.flagged)
+            await bring_to_a_human(reply, crisis)
+        reply.thread = thread
+        return reply
+
+    reply, created = await _write_once(key, _reply_sent(form), values, write)
+    return GuestPost(reply, token if created else None, created=created)
 
 
-async def guest_edit(post: Post, form: EditForm) -> bool:
+async def guest_edit(post: Post, form: EditFields) -> bool:
     """A guest's edit goes back to the moderators, like the first version did."""
     changed = await edit_post(post, form)
-    if changed and post.status == PostStatus.PUBLISHED:
+    if changed:
         async with in_transaction():
-            moved = await Post.filter(id=post.id, status=PostStatus.PUBLISHED).update(
-                status=PostStatus.PENDING)
-            if moved and not post.is_story:
-                await Thread.filter(id=post.thread_id).update(reply_count=F("reply_count") - 1)
-        post.status = PostStatus.PENDING
+            await move_status(post, PostStatus.PENDING, (PostStatus.PUBLISHED,))
     return changed

@@ -2,54 +2,64 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
-from forum import permissions
-from forum.actions.posting import (
-    create_guest_reply,
-    create_guest_story,
-    create_reply,
-    create_story,
-    delete_post,
-    edit_post,
-    guest_edit,
-)
+from forum.actions import guests, stories
+from forum.actions.stories import Written
 from forum.api.safety import crisis_json
 from forum.api.serialize import category_json, post_json, story_json
-from forum.forms import parse_edit, parse_reply, parse_story
-from forum.guest_forms import check_guest_extras
-from forum.models.content import PostStatus, Thread
+from forum.models.content import Post
 from forum.queries.content import (
     REPLIES_PER_PAGE,
     category_stories,
     get_category_or_404,
-    get_post_or_404,
-    get_story_or_404,
-    get_thread_for_post,
     get_thread_page,
     guest_post_by_token,
     list_categories,
     not_found,
 )
-from forum.safety.followup import follow_up
-from forum.web import (
-    approval_rules_of,
-    client_address,
-    enforce_form_rate_limit,
-    enforce_posting_limit,
-    int_param,
-    page_param,
-    per_page_param,
-    read_json,
-    settings_of,
-    viewer_of,
+from forum.request_context import context_of
+from forum.schemas.base import parse_input
+from forum.schemas.posting import (
+    GuestReplyIn,
+    GuestStoryIn,
+    ReplyIn,
+    StoryIn,
+    edit_schema,
+    guest_edit_schema,
 )
+from forum.web import int_param, page_param, per_page_param, read_json, viewer_of
+
+ALREADY_RECEIVED = ("This post was already received. Its manage token was given when it was "
+                    "first sent and can't be shown again (only a hash of it is kept).")
 
 
-def _with_idempotency_key(request: Request, data: dict) -> dict:
+def _with_idempotency_key(request: Request, data: dict[str, Any]) -> dict[str, Any]:
     key = request.headers.get("idempotency-key")
     return {**data, "submission_id": key} if key else data
+
+
+def _as_guest(request: Request) -> bool:
+    """No account and no (bad) bearer token: a guest, who gets a manage token."""
+    return viewer_of(request) is None and not request.scope["state"].get("bad_bearer")
+
+
+async def _written_json(request: Request, written: Written) -> JSONResponse:
+    """201 published, 202 held, 200 when this submission was already received."""
+    post, viewer = written.post, viewer_of(request)
+    body = story_json(post, viewer) if post.is_story else post_json(post, viewer)
+    body["crisis"] = await crisis_json(request, post.crisis_level)
+    location = f"/api/v1/stories/{post.thread_id}" if post.is_story and viewer else (
+        f"/api/v1/posts/{post.id}")
+    if viewer is None:  # a guest's post is always held
+        body.update({"manage_token": written.manage_token} if written.manage_token
+                    else {"notice": ALREADY_RECEIVED})
+        return JSONResponse(body, status_code=202, headers={"Location": location})
+    status = 202 if written.pending else 201 if written.created else 200
+    return JSONResponse(body, status_code=status, headers={"Location": location})
 
 
 async def categories(request: Request) -> Response:
@@ -71,23 +81,13 @@ async def category_story_list(request: Request) -> Response:
 
 
 async def new_story(request: Request) -> Response:
-    viewer = viewer_of(request)
-    if viewer is None and not request.scope["state"].get("bad_bearer"):
-        return await _guest_story(request)
-    permissions.ensure_can_write_story(viewer)
-    assert viewer is not None
+    ctx = context_of(request)
     data = _with_idempotency_key(request, await read_json(request))
-    form = parse_story(data)
-    await enforce_posting_limit(request, viewer, data)
-    category = await get_category_or_404(form.category)
-    story, created = await create_story(viewer, category, form, approval_rules_of(request))
-    if created:
-        await follow_up(story, settings_of(request))
-    story = await get_story_or_404(story.thread_id, viewer)
-    status = 202 if story.status == PostStatus.PENDING else 201 if created else 200
-    body = {**story_json(story, viewer), "crisis": await crisis_json(request, story.crisis_level)}
-    return JSONResponse(body, status_code=status,
-                        headers={"Location": f"/api/v1/stories/{story.thread_id}"})
+    if _as_guest(request):
+        written = await guests.write_guest_story(ctx, parse_input(GuestStoryIn, data))
+    else:
+        written = await stories.write_story(ctx, parse_input(StoryIn, data))
+    return await _written_json(request, written)
 
 
 async def story(request: Request) -> Response:
@@ -105,105 +105,45 @@ async def story(request: Request) -> Response:
 
 
 async def new_reply(request: Request) -> Response:
-    viewer = viewer_of(request)
-    found = await get_story_or_404(int_param(request, "thread_id"), viewer)
-    if viewer is None and not request.scope["state"].get("bad_bearer"):
-        return await _guest_reply(request, found.thread)
-    permissions.ensure_can_reply(viewer, found.thread)
-    assert viewer is not None
+    ctx, thread_id = context_of(request), int_param(request, "thread_id")
     data = _with_idempotency_key(request, await read_json(request))
-    form = parse_reply(data)
-    await enforce_posting_limit(request, viewer, data)
-    reply, created = await create_reply(viewer, found.thread, form, approval_rules_of(request))
-    if created:
-        await follow_up(reply, settings_of(request))
-    reply = await get_post_or_404(reply.id, viewer)
-    status = 202 if reply.status == PostStatus.PENDING else 201 if created else 200
-    body = {**post_json(reply, viewer), "crisis": await crisis_json(request, reply.crisis_level)}
-    return JSONResponse(body, status_code=status,
-                        headers={"Location": f"/api/v1/posts/{reply.id}"})
+    if _as_guest(request):
+        written = await guests.write_guest_reply(ctx, thread_id, parse_input(GuestReplyIn, data))
+    else:
+        written = await stories.write_reply(ctx, thread_id, parse_input(ReplyIn, data))
+    return await _written_json(request, written)
 
 
 async def update_post(request: Request) -> Response:
-    viewer = viewer_of(request)
-    if (token := _manage_token(request)) is not None:
-        return await _guest_update(request, token)
-    post = await get_post_or_404(int_param(request, "post_id"), viewer)
-    permissions.ensure_can_edit_post(viewer, post)
+    ctx, post_id = context_of(request), int_param(request, "post_id")
     data = await read_json(request)
-    if post.is_story and "title" not in data:
-        data["title"] = post.thread.title
-    await edit_post(post, parse_edit(data, is_story=post.is_story))
-    return JSONResponse(post_json(post, viewer))
+    if (token := _manage_token(request)) is not None:
+        guest_post = await _guest_post(token, post_id)
+        edited = await guests.edit_as_guest(
+            ctx, guest_post, parse_input(guest_edit_schema(guest_post.is_story), data))
+    else:
+        post = await stories.post_to_edit(ctx, post_id)
+        edited = await stories.edit(ctx, post, parse_input(edit_schema(post.is_story), data))
+    return JSONResponse(post_json(edited.post, ctx.viewer))
 
 
 async def remove_post(request: Request) -> Response:
-    viewer = viewer_of(request)
+    ctx, post_id = context_of(request), int_param(request, "post_id")
     if (token := _manage_token(request)) is not None:
-        post = await guest_post_by_token(token)
-        if post.id != int_param(request, "post_id"):
-            raise not_found()
-        await delete_post(post)
-        return Response(status_code=204)
-    post = await get_post_or_404(int_param(request, "post_id"), viewer)
-    permissions.ensure_can_delete_post(viewer, post)
-    await delete_post(post)
+        await guests.delete_as_guest(ctx, await _guest_post(token, post_id))
+    else:
+        await stories.delete(ctx, post_id)
     return Response(status_code=204)
 
 
 # --- guests (no account; a manage token instead) -------------------------------------------
 
-GUEST_LIMITED = ("Several posts came from this connection in a short time. Please wait about "
-                 "{wait} and try again.")
-
-
 def _manage_token(request: Request) -> str | None:
     return request.headers.get("x-manage-token") or None
 
 
-async def _guest_checks(request: Request, data: dict, texts: list[str]) -> None:
-    check_guest_extras(data, texts, data)
-    await enforce_form_rate_limit(request, "guest", client_address(request), data,
-                                  GUEST_LIMITED)
-
-
-def _guest_created(post_json_body: dict, token: str, location: str) -> JSONResponse:
-    return JSONResponse({**post_json_body, "manage_token": token}, status_code=202,
-                        headers={"Location": location})
-
-
-async def _guest_story(request: Request) -> Response:
-    data = await read_json(request)
-    form = parse_story(data)
-    await _guest_checks(request, data, [form.title, form.body])
-    written = await create_guest_story(await get_category_or_404(form.category), form)
-    story = written.post
-    await follow_up(story, settings_of(request))
-    story.thread = await get_thread_for_post(story)
-    return _guest_created({**story_json(story, None),
-                           "crisis": await crisis_json(request, story.crisis_level)},
-                          written.manage_token, f"/api/v1/posts/{story.id}")
-
-
-async def _guest_reply(request: Request, thread: Thread) -> Response:
-    data = await read_json(request)
-    form = parse_reply(data)
-    await _guest_checks(request, data, [form.body])
-    written = await create_guest_reply(thread, form)
-    await follow_up(written.post, settings_of(request))
-    return _guest_created({**post_json(written.post, None),
-                           "crisis": await crisis_json(request, written.post.crisis_level)},
-                          written.manage_token, f"/api/v1/posts/{written.post.id}")
-
-
-async def _guest_update(request: Request, token: str) -> Response:
+async def _guest_post(token: str, post_id: int) -> Post:
     post = await guest_post_by_token(token)
-    if post.id != int_param(request, "post_id"):
+    if post.id != post_id:
         raise not_found()
-    data = await read_json(request)
-    if post.is_story and "title" not in data:
-        data["title"] = post.thread.title
-    form = parse_edit(data, is_story=post.is_story)
-    check_guest_extras(data, [form.body, form.title or ""], data)
-    await guest_edit(post, form)
-    return JSONResponse(post_json(post, None))
+    return post

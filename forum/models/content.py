@@ -51,6 +51,7 @@ class Thread(Model):
     category: fields.ForeignKeyRelation[Category] = fields.ForeignKeyField(
         "models.Category", related_name="threads", on_delete=fields.RESTRICT
     )
+    category_id: int
     title = fields.CharField(max_length=150)
     content_warnings: fields.JSONField[list[str]] = fields.JSONField(default=list)
     content_warning_note = fields.CharField(max_length=60, default="")
@@ -70,6 +71,7 @@ class Post(Model):
     thread: fields.ForeignKeyRelation[Thread] = fields.ForeignKeyField(
         "models.Thread", related_name="posts", on_delete=fields.CASCADE
     )
+    thread_id: int
     author: fields.ForeignKeyNullableRelation[User] = fields.ForeignKeyField(
         "models.User", related_name="posts", null=True, on_delete=fields.SET_NULL
     )

@@ -2,18 +2,19 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
 from forum import permissions
-from forum.actions.posting import create_reply, create_story, delete_post, edit_post
+from forum.actions import stories as use
 from forum.anonymity import author_view
-from forum.forms import CONTENT_WARNINGS, FormInvalid, parse_edit, parse_reply, parse_story
+from forum.forms import CONTENT_WARNINGS, FormInvalid
 from forum.models.accounts import User
 from forum.models.content import Post, Thread
 from forum.queries.community import ReactionSummary, reactions_for
 from forum.queries.content import (
-    get_category_or_404,
     get_post_or_404,
     get_story_or_404,
     get_thread_page,
@@ -22,18 +23,11 @@ from forum.queries.content import (
     page_of_post,
 )
 from forum.reader import muted_word_in, warning_choice
-from forum.safety.followup import follow_up
+from forum.request_context import context_of
+from forum.schemas.base import parse_input, whole_number
+from forum.schemas.posting import ReplyIn, StoryIn, edit_schema
 from forum.templating import render
-from forum.web import (
-    approval_rules_of,
-    enforce_posting_limit,
-    int_param,
-    new_submission_id,
-    page_param,
-    read_form,
-    settings_of,
-    viewer_of,
-)
+from forum.web import int_param, new_submission_id, page_param, read_form, viewer_of
 
 
 def with_headers(response: Response, invalid: FormInvalid) -> Response:
@@ -61,7 +55,7 @@ def warning_text(thread: Thread) -> str:
 
 
 def _post_card(post: Post, viewer: User | None,
-               reactions: dict[int, ReactionSummary] | None = None) -> dict:
+               reactions: dict[int, ReactionSummary] | None = None) -> dict[str, Any]:
     warned = post.is_story and warning_choice(viewer, post.thread) != "show"
     return {
         "post": post,
@@ -78,8 +72,8 @@ def _post_card(post: Post, viewer: User | None,
     }
 
 
-async def story_detail(request: Request, form_errors: dict | None = None,
-                       form_values: dict | None = None, status_code: int = 200) -> Response:
+async def story_detail(request: Request, form_errors: dict[str, Any] | None = None,
+                       form_values: dict[str, Any] | None = None, status_code: int = 200) -> Response:
     viewer = viewer_of(request)
     thread_page = await get_thread_page(int_param(request, "thread_id"), viewer,
                                         page_param(request))
@@ -102,8 +96,8 @@ async def story_detail(request: Request, form_errors: dict | None = None,
     }, status_code=status_code)
 
 
-async def new_story_form(request: Request, errors: dict | None = None,
-                         values: dict | None = None, status_code: int = 200) -> Response:
+async def new_story_form(request: Request, errors: dict[str, Any] | None = None,
+                         values: dict[str, Any] | None = None, status_code: int = 200) -> Response:
     permissions.ensure_can_write_story(viewer_of(request))
     values = values or {"category": request.query_params.get("category", "")}
     return render(request, "stories/new.html", {
@@ -116,24 +110,17 @@ async def new_story_form(request: Request, errors: dict | None = None,
 
 
 async def new_story(request: Request) -> Response:
-    viewer = viewer_of(request)
-    permissions.ensure_can_write_story(viewer)
-    assert viewer is not None
-    data = await read_form(request)
+    permissions.ensure_can_write_story(viewer_of(request))  # before reading the form
     try:
-        form = parse_story(data)
-        await enforce_posting_limit(request, viewer, data)
-        category = await get_category_or_404(form.category)
-        story, created = await create_story(viewer, category, form, approval_rules_of(request))
+        data = parse_input(StoryIn, await read_form(request))
+        written = await use.write_story(context_of(request), data)
     except FormInvalid as invalid:
         return with_headers(await new_story_form(request, invalid.errors, invalid.values,
                                                  status_code=invalid.status_code), invalid)
-    if created:
-        await follow_up(story, settings_of(request))
-    return after_writing(story, f"/stories/{story.thread_id}")
+    return after_writing(written.post, f"/stories/{written.post.thread_id}")
 
 
-async def reply_form(request: Request, errors: dict | None = None, values: dict | None = None,
+async def reply_form(request: Request, errors: dict[str, Any] | None = None, values: dict[str, Any] | None = None,
                      status_code: int = 200) -> Response:
     """A page to answer one post in particular (the story page has the general reply form)."""
     viewer = viewer_of(request)
@@ -154,31 +141,25 @@ async def reply_form(request: Request, errors: dict | None = None, values: dict 
 
 
 def _positive_int(value: object) -> int:
-    text = str(value)
-    if not text.isdigit() or not 0 < int(text) < 2**31:
+    number = whole_number(value)
+    if number is None:
         raise not_found()
-    return int(text)
+    return number
 
 
 async def new_reply(request: Request) -> Response:
-    viewer = viewer_of(request)
-    story = await get_story_or_404(int_param(request, "thread_id"), viewer)
-    permissions.ensure_can_reply(viewer, story.thread)
-    assert viewer is not None
-    data = await read_form(request)
+    ctx = context_of(request)
     try:
-        await enforce_posting_limit(request, viewer, data)
-        reply, created = await create_reply(viewer, story.thread, parse_reply(data),
-                                           approval_rules_of(request))
+        data = parse_input(ReplyIn, await read_form(request))
+        written = await use.write_reply(ctx, int_param(request, "thread_id"), data)
     except FormInvalid as invalid:
-        if data.get("reply_to"):
+        if invalid.values.get("reply_to") and "reply_to" not in invalid.errors:
             return with_headers(await reply_form(request, invalid.errors, invalid.values,
                                                  status_code=invalid.status_code), invalid)
         return with_headers(await story_detail(request, invalid.errors, invalid.values,
                                                status_code=invalid.status_code), invalid)
-    if created:
-        await follow_up(reply, settings_of(request))
-    return after_writing(reply, post_link(reply, await page_of_post(reply, viewer)))
+    reply = written.post
+    return after_writing(reply, post_link(reply, await page_of_post(reply, ctx.viewer)))
 
 
 async def permalink(request: Request) -> Response:
@@ -188,7 +169,7 @@ async def permalink(request: Request) -> Response:
     return RedirectResponse(post_link(post, page), status_code=303)
 
 
-async def edit_form(request: Request, errors: dict | None = None, values: dict | None = None,
+async def edit_form(request: Request, errors: dict[str, Any] | None = None, values: dict[str, Any] | None = None,
                     status_code: int = 200) -> Response:
     viewer = viewer_of(request)
     post = await get_post_or_404(int_param(request, "post_id"), viewer)
@@ -200,17 +181,13 @@ async def edit_form(request: Request, errors: dict | None = None, values: dict |
 
 
 async def edit(request: Request) -> Response:
-    viewer = viewer_of(request)
-    post = await get_post_or_404(int_param(request, "post_id"), viewer)
-    permissions.ensure_can_edit_post(viewer, post)
-    data = await read_form(request)
-    was_urgent = post.crisis_level == "urgent"
+    ctx = context_of(request)
+    post = await use.post_to_edit(ctx, int_param(request, "post_id"))
     try:
-        await edit_post(post, parse_edit(data, is_story=post.is_story))
+        await use.edit(ctx, post, parse_input(edit_schema(post.is_story), await read_form(request)))
     except FormInvalid as invalid:
         return await edit_form(request, invalid.errors, invalid.values, status_code=422)
-    await follow_up(post, settings_of(request), newly_urgent=not was_urgent)
-    return after_writing(post, post_link(post, await page_of_post(post, viewer)))
+    return after_writing(post, post_link(post, await page_of_post(post, ctx.viewer)))
 
 
 async def delete_form(request: Request) -> Response:
@@ -221,11 +198,8 @@ async def delete_form(request: Request) -> Response:
 
 
 async def delete(request: Request) -> Response:
-    viewer = viewer_of(request)
-    post = await get_post_or_404(int_param(request, "post_id"), viewer)
-    permissions.ensure_can_delete_post(viewer, post)
-    await delete_post(post)
+    deleted = await use.delete(context_of(request), int_param(request, "post_id"))
+    post = deleted.post
     if post.is_story:
         return RedirectResponse(f"/c/{post.thread.category.slug}", status_code=303)
     return RedirectResponse(f"/stories/{post.thread_id}", status_code=303)
-
