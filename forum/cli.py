@@ -40,7 +40,7 @@ def cmd_seed_demo(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def cmd_createuser(settings: Settings, args: argparse.Namespace) -> int:
-    from forum.actions.accounts import sign_up
+    from forum.actions.accounts import create_account
     from forum.forms import FormInvalid, parse_signup
     from forum.models.accounts import Role
     from forum.passwords import use_fast_hashing
@@ -57,7 +57,7 @@ def cmd_createuser(settings: Settings, args: argparse.Namespace) -> int:
     try:
         form = parse_signup({"username": args.username, "password": password,
                              "email": args.email or ""})
-        user = asyncio.run(_with_orm(settings, lambda: sign_up(form, role)))
+        user = asyncio.run(_with_orm(settings, lambda: create_account(form, role)))
     except FormInvalid as invalid:
         for message in invalid.errors.values():
             print(message, file=sys.stderr)

@@ -1,39 +1,20 @@
-"""A member's preferences form -> validated values."""
+"""A member's preferences: the notes they can switch off, the choices a warned theme can
+have, and muted words.
+
+The preferences form itself is `forum.schemas.community.PreferencesForm`.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass
-from typing import Any
-
-from forum.actions.community import NOTIFICATION_KINDS
-from forum.forms import CONTENT_WARNINGS, Checker
-
+# Kinds a member can switch off in their settings (moderators' messages always arrive).
+NOTIFICATION_KINDS = {
+    "reply_to_story": "Replies to my stories",
+    "reply_to_post": "Replies to my posts",
+    "mention": "When someone mentions me with @",
+    "followed_thread": "Replies in threads I follow",
+}
 WARNING_CHOICES = ("show", "collapse", "hide")
-MUTED_WORDS_MAX = 1000
-
-
-@dataclass(frozen=True)
-class PreferencesForm:
-    notification_prefs: dict[str, bool]
-    hide_activity: bool
-    warning_prefs: dict[str, str]
-    muted_words: str
-
-
-def parse_preferences(data: Mapping[str, Any]) -> PreferencesForm:
-    check = Checker(data)
-    notify = {kind: check.flag(f"notify_{kind}") for kind in NOTIFICATION_KINDS}
-    warnings: dict[str, str] = {}
-    for theme in CONTENT_WARNINGS:
-        choice = str(data.get(f"cw_{theme}", "collapse"))
-        if choice not in WARNING_CHOICES:
-            check.errors[f"cw_{theme}"] = "Choose show, collapse or hide."
-        warnings[theme] = choice
-    muted = check.text("muted_words", label="Muted words", max_len=MUTED_WORDS_MAX,
-                       multiline=True)
-    check.fail_if_errors()
-    return PreferencesForm(notify, check.flag("hide_activity"), warnings, muted)
+MUTED_WORDS_MAX = 1000  # characters
 
 
 def muted_list(text: str) -> list[str]:

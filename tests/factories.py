@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import itertools
 
-from forum.actions.accounts import sign_up
+from forum.actions.accounts import create_account
 from forum.actions.posting import create_reply, create_story
 from forum.forms import ReplyForm, SignUpForm, StoryForm
 from forum.models.accounts import Role, SessionKind, User
@@ -18,7 +18,8 @@ _numbers = itertools.count(1)
 async def make_user(username: str | None = None, *, password: str = PASSWORD,
                     role: Role = Role.MEMBER, email: str | None = None) -> User:
     username = username or f"member{next(_numbers)}"
-    return await sign_up(SignUpForm(username=username, password=password, email=email), role)
+    return await create_account(
+        SignUpForm(username=username, password=password, email=email), role)
 
 
 async def sign_in_directly(user: User, *, api: bool = False) -> str:

@@ -1,34 +1,85 @@
-"""Signing up, signing in and looking after an account."""
+"""Signing up, signing in and out, and looking after an account.
+
+Each use-case does the whole sequence for the page and the API alike: the rate limits, the
+check, the change and the session rows. Setting the cookie is left to the page.
+"""
 
 from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Protocol
 
 from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
-from forum.forms import FormInvalid, PasswordChangeForm, SettingsForm, SignInForm, SignUpForm
-from forum.models.accounts import Role, User
-from forum.passwords import burn_verification_time, hash_password, needs_rehash, verify_password
+from forum import permissions
+from forum.actions.context import Context, enforce_limit
+from forum.forms import FormInvalid
+from forum.models.accounts import Role, SessionKind, User
+from forum.passwords import (
+    burn_verification_time,
+    hash_password,
+    needs_rehash,
+    password_problem,
+    verify_password,
+)
 from forum.queries.accounts import find_user_by_username, username_taken
 from forum.restrictions import NONE as NO_RESTRICTIONS
 from forum.restrictions import seal_restrictions
-from forum.sessions import end_all_sessions
+from forum.schemas.accounts import PasswordChangeIn, SettingsIn, SignInIn, SignUpIn
+from forum.sessions import end_all_sessions, end_session, start_session
 from forum.usernames import skeleton, username_key
 
 NAME_TAKEN = "That name, or one that looks just like it, is already taken. Please choose another."
+SIGNIN_FAILED = "That username and password don't match an account. Please check and try again."
+WRONG_CURRENT_PASSWORD = "That isn't your current password."
+TOO_MANY_ATTEMPTS = ("There were too many attempts in a short time. Please try again in about "
+                     "{wait}.")
 
 
-async def sign_up(form: SignUpForm, role: Role = Role.MEMBER) -> User:
-    values = {"username": form.username, "email": form.email or ""}
-    if await username_taken(form.username):
+class AccountDetails(Protocol):
+    @property
+    def username(self) -> str: ...
+    @property
+    def password(self) -> str: ...
+    @property
+    def email(self) -> str | None: ...
+
+
+@dataclass(frozen=True)
+class SignedIn:
+    user: User
+    token: str | None  # the new session's token (None when none was asked for)
+
+
+def password_guess_key(username: str) -> str:
+    """Guesses at one account's password share one limit, whichever door they come through."""
+    return username.casefold()
+
+
+async def sign_up(ctx: Context, data: SignUpIn, *,
+                  session: SessionKind | None = None) -> SignedIn:
+    """A new member account (limited per address); signed in at once when `session` says."""
+    await enforce_limit(ctx, "signup", ctx.client,
+                        {"username": data.username, "email": data.email or ""},
+                        TOO_MANY_ATTEMPTS)
+    user = await create_account(data)
+    return SignedIn(user, await start_session(user, session) if session else None)
+
+
+async def create_account(details: AccountDetails, role: Role = Role.MEMBER) -> User:
+    """The account row itself (the command line makes moderators and admins with it)."""
+    values = {"username": details.username, "email": details.email or ""}
+    if await username_taken(details.username):
         raise FormInvalid({"username": NAME_TAKEN}, values)
-    password_hash = await hash_password(form.password)
+    password_hash = await hash_password(details.password)
     try:
         async with in_transaction():
             user = await User.create(
-                username=form.username,
-                username_key=username_key(form.username),
-                skeleton=skeleton(form.username),
-                email=form.email,
+                username=details.username,
+                username_key=username_key(details.username),
+                skeleton=skeleton(details.username),
+                email=details.email,
                 password_hash=password_hash,
                 role=role,
             )
@@ -46,43 +97,101 @@ async def give_sealed_restrictions(users: list[User]) -> None:
             await User.filter(id=user.id).update(sealed_restrictions=user.sealed_restrictions)
 
 
-async def authenticate(form: SignInForm) -> User | None:
-    """The account these credentials open, or None — with no hint of which part was wrong."""
-    user = await find_user_by_username(form.username)
+async def sign_in(ctx: Context, data: SignInIn, session: SessionKind, *,
+                  replacing: str | None = None) -> SignedIn:
+    """A new session (a browser's or an API token) for these credentials.
+
+    Guesses are limited per address and per account — the same account limit for the page
+    and the API, so neither door adds guesses to the other's. A wrong name or password is
+    one 401 with no hint of which; a suspended or banned member is told why (403).
+    `replacing` is the session this browser had, ended so a sign-in always rotates it."""
+    values = {"username": data.username}
+    await enforce_limit(ctx, "signin_ip", ctx.client, values, TOO_MANY_ATTEMPTS)
+    await enforce_limit(ctx, "signin", password_guess_key(data.username), values,
+                        TOO_MANY_ATTEMPTS)
+    if session is SessionKind.API:
+        await enforce_limit(ctx, "token", password_guess_key(data.username), values,
+                            TOO_MANY_ATTEMPTS)
+    user = await authenticate(data)
     if user is None:
-        await burn_verification_time(form.password)
+        raise FormInvalid({"form": SIGNIN_FAILED}, values, status_code=401)
+    if permissions.is_locked_out(user):
+        raise FormInvalid({"form": permissions.locked_out_message(user)}, values,
+                          status_code=403)
+    if replacing:
+        await end_session(replacing)
+    return SignedIn(user, await start_session(user, session))
+
+
+async def authenticate(data: SignInIn) -> User | None:
+    """The account these credentials open, or None — with no hint of which part was wrong.
+    A hash made with older settings is made again with today's."""
+    user = await find_user_by_username(data.username)
+    if user is None:
+        await burn_verification_time(data.password)
         return None
-    if not await verify_password(user.password_hash, form.password):
+    if not await verify_password(user.password_hash, data.password):
         return None
     if needs_rehash(user.password_hash):
-        user.password_hash = await hash_password(form.password)
+        user.password_hash = await hash_password(data.password)
         await user.save(update_fields=["password_hash"])
     return user
 
 
-async def change_password(user: User, form: PasswordChangeForm) -> None:
-    """Change the password and end every session and API token at once."""
-    if not await verify_password(user.password_hash, form.current_password):
-        raise FormInvalid({"current_password": "That isn't your current password."}, {})
-    new_hash = await hash_password(form.new_password)
+async def sign_out(ctx: Context, token: str | None) -> bool:
+    """End this session (a browser's or the API token in use); whether one was ended."""
+    if not token:
+        return False
+    await end_session(token)
+    return True
+
+
+async def sign_out_token(ctx: Context, token: str | None) -> bool:
+    """The API's sign-out: only for someone signed in with the token."""
+    permissions.ensure_signed_in(ctx.viewer)
+    return await sign_out(ctx, token)
+
+
+async def sign_out_everywhere(ctx: Context) -> int:
+    """End every session and API token of the signed-in member; how many ended."""
+    viewer = permissions.ensure_signed_in(ctx.viewer)
+    return await end_all_sessions(viewer.id)
+
+
+async def change_password(ctx: Context, data: PasswordChangeIn, session: SessionKind) -> str:
+    """Change the password and end every session and API token at once; the door it came
+    through gets a new one (its token returned). Current-password guesses count against
+    the account's sign-in limit."""
+    viewer = permissions.ensure_signed_in(ctx.viewer)
+    await enforce_limit(ctx, "signin", password_guess_key(viewer.username), {},
+                        TOO_MANY_ATTEMPTS)
+    problem = password_problem(data.new_password, username=viewer.username)
+    if problem:
+        raise FormInvalid({"new_password": problem}, {})
+    if not await verify_password(viewer.password_hash, data.current_password):
+        raise FormInvalid({"current_password": WRONG_CURRENT_PASSWORD}, {})
+    new_hash = await hash_password(data.new_password)
     async with in_transaction():
-        await User.filter(id=user.id).update(password_hash=new_hash)
-        await end_all_sessions(user.id)
-    user.password_hash = new_hash
+        await User.filter(id=viewer.id).update(password_hash=new_hash)
+        await end_all_sessions(viewer.id)
+    viewer.password_hash = new_hash
+    return await start_session(viewer, session)
 
 
-async def update_settings(user: User, form: SettingsForm) -> bool:
+async def update_settings(ctx: Context, data: SettingsIn) -> bool:
+    """Name, about, email, country and the warnings default; whether anything changed."""
+    viewer = permissions.ensure_signed_in(ctx.viewer)
     changes = {
-        "display_name": form.display_name,
-        "bio": form.bio,
-        "email": form.email,
-        "country": form.country,
-        "expand_warnings": form.expand_warnings,
+        "display_name": data.display_name,
+        "bio": data.bio,
+        "email": data.email,
+        "country": data.country,
+        "expand_warnings": data.expand_warnings,
     }
-    changed = {k: v for k, v in changes.items() if getattr(user, k) != v}
+    changed = {k: v for k, v in changes.items() if getattr(viewer, k) != v}
     if not changed:
         return False
-    await User.filter(id=user.id).update(**changed)
+    await User.filter(id=viewer.id).update(**changed)
     for name, value in changed.items():
-        setattr(user, name, value)
+        setattr(viewer, name, value)
     return True

@@ -8,26 +8,54 @@ them (`author_view`).
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 from tortoise.exceptions import IntegrityError
 
+from forum import permissions
+from forum.actions.context import Context
 from forum.actions.notify import send
 from forum.anonymity import author_view, sealed_author_id
 from forum.models.accounts import User
 from forum.models.community import Follow, Reaction, ReactionKind
 from forum.models.content import Post, PostStatus, Thread
+from forum.queries.content import get_post_or_404, get_story_or_404, not_found
+from forum.schemas.community import FollowIn, ReactionIn
 from forum.usernames import username_key
 
 MENTION = re.compile(r"(?<![\w@])@([A-Za-z0-9_-]{3,30})\b")
 MAX_MENTIONS = 10
 
-# Kinds a member can switch off in their settings (moderators' messages always arrive).
-NOTIFICATION_KINDS = {
-    "reply_to_story": "Replies to my stories",
-    "reply_to_post": "Replies to my posts",
-    "mention": "When someone mentions me with @",
-    "followed_thread": "Replies in threads I follow",
-}
+@dataclass(frozen=True)
+class Reacted:
+    post: Post
+    changed: bool
+
+
+@dataclass(frozen=True)
+class Following:
+    story: Post
+    following: bool
+    changed: bool
+
+
+async def react(ctx: Context, data: ReactionIn) -> Reacted:
+    """Add (`on`) or take back one supportive reaction to a post the member can see."""
+    post = await get_post_or_404(data.post_id, ctx.viewer)
+    if data.kind not in {k.value for k in ReactionKind}:
+        raise not_found()
+    permissions.ensure_can_react(ctx.viewer, post)
+    assert ctx.viewer is not None
+    return Reacted(post, await set_reaction(ctx.viewer, post, ReactionKind(data.kind), data.on))
+
+
+async def set_following(ctx: Context, data: FollowIn) -> Following:
+    """Follow (`on`) or stop following a story the member can see."""
+    story = await get_story_or_404(data.thread_id, ctx.viewer)
+    permissions.ensure_can_follow(ctx.viewer, story)
+    assert ctx.viewer is not None
+    changed = await (follow if data.on else unfollow)(ctx.viewer, story.thread)
+    return Following(story, data.on, changed)
 
 
 async def set_reaction(user: User, post: Post, kind: ReactionKind, on: bool) -> bool:

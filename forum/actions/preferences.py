@@ -4,26 +4,37 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+from forum import permissions
+from forum.actions.context import Context
 from forum.models.accounts import User
 from forum.models.notifications import Notification, SealedNotification
-from forum.preference_forms import PreferencesForm
 from forum.queries.community import own_sealed_notes
+from forum.schemas.community import PreferencesIn
 
 
-async def save_preferences(user: User, form: PreferencesForm) -> None:
-    await User.filter(id=user.id).update(
-        notification_prefs=form.notification_prefs, hide_activity=form.hide_activity,
-        warning_prefs=form.warning_prefs, muted_words=form.muted_words)
-    user.notification_prefs = form.notification_prefs
-    user.hide_activity = form.hide_activity
-    user.warning_prefs = form.warning_prefs
-    user.muted_words = form.muted_words
+async def save_preferences(ctx: Context, data: PreferencesIn) -> bool:
+    """Notification choices, warned themes, muted words, activity on the profile; whether
+    anything changed."""
+    viewer = permissions.ensure_signed_in(ctx.viewer)
+    changes = {"notification_prefs": data.notification_prefs,
+               "hide_activity": data.hide_activity,
+               "warning_prefs": data.warning_prefs, "muted_words": data.muted_words}
+    changed = {k: v for k, v in changes.items() if getattr(viewer, k) != v}
+    if not changed:
+        return False
+    await User.filter(id=viewer.id).update(**changed)
+    for name, value in changed.items():
+        setattr(viewer, name, value)
+    return True
 
 
-async def mark_all_read(user: User) -> int:
+async def mark_all_read(ctx: Context) -> int:
+    """Every notification of the signed-in member read (sealed ones too); how many."""
+    viewer = permissions.ensure_signed_in(ctx.viewer)
     now = datetime.now(UTC)
-    count = await Notification.filter(user_id=user.id, read_at__isnull=True).update(read_at=now)
-    sealed = [note.id for note in await own_sealed_notes(user, unread_only=True)]
+    count = await Notification.filter(user_id=viewer.id, read_at__isnull=True).update(
+        read_at=now)
+    sealed = [note.id for note in await own_sealed_notes(viewer, unread_only=True)]
     if sealed:
         count += await SealedNotification.filter(id__in=sealed).update(read_at=now)
     return count

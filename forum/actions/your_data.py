@@ -13,17 +13,51 @@ from typing import Any
 from tortoise.expressions import F
 from tortoise.transactions import in_transaction
 
+from forum import permissions
+from forum.actions.accounts import password_guess_key
+from forum.actions.context import Context, enforce_limit
 from forum.clock import iso_time
+from forum.forms import FormInvalid
 from forum.models.accounts import User
 from forum.models.community import Follow, Reaction, ReleasedUsername
 from forum.models.content import Post, PostRevision, PostStatus, Thread
 from forum.models.moderation import Report
 from forum.models.notifications import Notification, SealedNotification
+from forum.passwords import confirms_password
 from forum.queries.community import own_sealed_notes
 from forum.queries.content import my_posts
+from forum.schemas.accounts import AccountDeletionIn, PasswordConfirmIn
 
 USERNAME_COOL_DOWN_DAYS = 30
 REMOVED_TITLE = "(removed by its author)"
+WRONG_PASSWORD = "That isn't your password. Nothing was changed."
+NO_PASSWORD = "Please enter your password again: it keeps your data safe from others."
+TOO_MANY_ATTEMPTS = ("There were too many password attempts in a short time. Please try again "
+                     "in about {wait}.")
+
+
+async def confirm_password(ctx: Context, password: str) -> User:
+    """The signed-in member, having typed their password again. Wrong guesses count against
+    the account's sign-in limit, so a borrowed session cannot try passwords here for free."""
+    viewer = permissions.ensure_signed_in(ctx.viewer)
+    if not password:
+        raise FormInvalid({"password": NO_PASSWORD}, {}, status_code=403)
+    await enforce_limit(ctx, "signin", password_guess_key(viewer.username), {},
+                        TOO_MANY_ATTEMPTS)
+    if not await confirms_password(viewer.password_hash, password):
+        raise FormInvalid({"password": WRONG_PASSWORD}, {}, status_code=403)
+    return viewer
+
+
+async def export_my_data(ctx: Context, data: PasswordConfirmIn) -> dict[str, Any]:
+    """Everything the member wrote and chose, once they confirm their password."""
+    return await export(await confirm_password(ctx, data.password))
+
+
+async def delete_my_account(ctx: Context, data: AccountDeletionIn) -> Deletion:
+    """The account gone at once, once the member confirms their password."""
+    viewer = await confirm_password(ctx, data.password)
+    return await delete_account(viewer, keep_posts=data.keep_posts)
 
 
 def _when(moment: datetime | None) -> str | None:
@@ -32,6 +66,9 @@ def _when(moment: datetime | None) -> str | None:
 
 async def export(user: User) -> dict[str, Any]:
     posts = list(reversed(await my_posts(user, limit=None)))
+    notes: list[Notification | SealedNotification] = [
+        *await Notification.filter(user_id=user.id).order_by("id"),
+        *await own_sealed_notes(user)]
     return {
         "format": "hearth-export-1",
         "exported_at": iso_time(datetime.now(UTC)),
@@ -57,8 +94,7 @@ async def export(user: User) -> dict[str, Any]:
                     for f in await Follow.filter(user_id=user.id).order_by("id")],
         "notifications": [{"message": n.message, "link": n.link,
                            "created_at": _when(n.created_at), "read": n.read_at is not None}
-                          for n in [*await Notification.filter(user_id=user.id).order_by("id"),
-                                    *await own_sealed_notes(user)]],
+                          for n in notes],
     }
 
 

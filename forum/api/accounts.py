@@ -6,41 +6,35 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
 from forum import permissions
-from forum.actions.accounts import authenticate, change_password, sign_up, update_settings
+from forum.actions.accounts import (
+    change_password,
+    sign_in,
+    sign_out_everywhere,
+    sign_out_token,
+    sign_up,
+    update_settings,
+)
 from forum.api.serialize import account_json
-from forum.errors import problem
-from forum.forms import parse_password_change, parse_settings, parse_signin, parse_signup
 from forum.models.accounts import SessionKind
-from forum.sessions import end_all_sessions, end_session, start_session
-from forum.views.accounts import SIGNIN_FAILED
-from forum.web import client_address, enforce_rate_limit, read_json, session_token_of, viewer_of
+from forum.request_context import context_of
+from forum.schemas.accounts import PasswordChangeIn, SettingsIn, SignInIn, SignUpIn, patched
+from forum.schemas.base import parse_input
+from forum.web import read_json, session_token_of, viewer_of
 
 
 async def create_account(request: Request) -> Response:
-    data = await read_json(request)
-    await enforce_rate_limit(request, "signup", client_address(request))
-    user = await sign_up(parse_signup(data))
-    return JSONResponse(account_json(user), status_code=201)
+    joined = await sign_up(context_of(request), parse_input(SignUpIn, await read_json(request)))
+    return JSONResponse(account_json(joined.user), status_code=201)
 
 
 async def create_token(request: Request) -> Response:
-    form = parse_signin(await read_json(request))
-    await enforce_rate_limit(request, "signin_ip", client_address(request))
-    await enforce_rate_limit(request, "token", form.username.casefold())
-    user = await authenticate(form)
-    if user is None:
-        return problem(401, SIGNIN_FAILED)
-    if permissions.is_locked_out(user):
-        return problem(403, permissions.locked_out_message(user))
-    token = await start_session(user, SessionKind.API)
-    return JSONResponse({"token": token, "token_type": "Bearer"}, status_code=201)
+    signed_in = await sign_in(context_of(request),
+                              parse_input(SignInIn, await read_json(request)), SessionKind.API)
+    return JSONResponse({"token": signed_in.token, "token_type": "Bearer"}, status_code=201)
 
 
 async def delete_current_token(request: Request) -> Response:
-    permissions.ensure_signed_in(viewer_of(request))
-    token = session_token_of(request)
-    if token:
-        await end_session(token)
+    await sign_out_token(context_of(request), session_token_of(request))
     return Response(status_code=204)
 
 
@@ -50,26 +44,20 @@ async def me(request: Request) -> Response:
 
 
 async def update_me(request: Request) -> Response:
-    viewer = permissions.ensure_signed_in(viewer_of(request))
-    current = account_json(viewer)
-    changes = await read_json(request)
-    merged = {k: current[k] for k in ("display_name", "bio", "email", "country",
-                                      "expand_warnings")}
-    merged.update({k: v for k, v in changes.items() if k in merged})
-    merged = {k: ("" if v is None and k != "expand_warnings" else v) for k, v in merged.items()}
-    await update_settings(viewer, parse_settings(merged))
+    ctx = context_of(request)
+    viewer = permissions.ensure_signed_in(ctx.viewer)  # a visitor's body is not read
+    await update_settings(ctx, parse_input(SettingsIn, patched(viewer, await read_json(request))))
     return JSONResponse(account_json(viewer))
 
 
 async def change_my_password(request: Request) -> Response:
-    viewer = permissions.ensure_signed_in(viewer_of(request))
-    form = parse_password_change(await read_json(request), viewer.username)
-    await change_password(viewer, form)
-    token = await start_session(viewer, SessionKind.API)
+    ctx = context_of(request)
+    permissions.ensure_signed_in(ctx.viewer)  # a visitor's body is not read
+    token = await change_password(ctx, parse_input(PasswordChangeIn, await read_json(request)),
+                                  SessionKind.API)
     return JSONResponse({"token": token, "token_type": "Bearer"})
 
 
 async def end_my_sessions(request: Request) -> Response:
-    viewer = permissions.ensure_signed_in(viewer_of(request))
-    await end_all_sessions(viewer.id)
+    await sign_out_everywhere(context_of(request))
     return Response(status_code=204)

@@ -9,45 +9,37 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
 from forum import permissions
-from forum.actions.community import follow, set_reaction, unfollow
+from forum.actions.community import react, set_following
 from forum.actions.preferences import mark_all_read
-from forum.actions.your_data import delete_account, export
-from forum.errors import problem
+from forum.actions.your_data import delete_my_account, export_my_data
+from forum.clock import iso_time
 from forum.forms import parse_page
 from forum.models.accounts import User
-from forum.models.community import ReactionKind
 from forum.numbers import whole_number
-from forum.passwords import confirms_password
 from forum.queries.community import notifications_for, profile, reactions_for, unread_count
-from forum.queries.content import get_post_or_404, get_story_or_404, not_found
-from forum.templating import iso_time
+from forum.request_context import context_of
+from forum.schemas.accounts import AccountDeletionIn, PasswordConfirmIn
+from forum.schemas.base import parse_input
+from forum.schemas.community import FollowIn, ReactionIn
 from forum.web import int_param, read_json, viewer_of
 
 PER_PAGE_MAX = 50
 
 
 async def reaction(request: Request) -> Response:
-    viewer = viewer_of(request)
-    post = await get_post_or_404(int_param(request, "post_id"), viewer)
-    kind = request.path_params["kind"]
-    if kind not in {k.value for k in ReactionKind}:
-        raise not_found()
-    permissions.ensure_can_react(viewer, post)
-    assert viewer is not None
-    changed = await set_reaction(viewer, post, ReactionKind(kind), request.method == "PUT")
-    summary = (await reactions_for([post.id], viewer))[post.id]
-    return JSONResponse({"changed": changed, "counts": summary.counts,
+    ctx = context_of(request)
+    done = await react(ctx, ReactionIn(post_id=int_param(request, "post_id"),
+                                       kind=request.path_params["kind"],
+                                       on=request.method == "PUT"))
+    summary = (await reactions_for([done.post.id], ctx.viewer))[done.post.id]
+    return JSONResponse({"changed": done.changed, "counts": summary.counts,
                          "mine": sorted(summary.mine)})
 
 
 async def follow_story(request: Request) -> Response:
-    viewer = viewer_of(request)
-    story = await get_story_or_404(int_param(request, "thread_id"), viewer)
-    permissions.ensure_can_follow(viewer, story)
-    assert viewer is not None
-    on = request.method == "PUT"
-    changed = await (follow if on else unfollow)(viewer, story.thread)
-    return JSONResponse({"following": on, "changed": changed})
+    done = await set_following(context_of(request), FollowIn(
+        thread_id=int_param(request, "thread_id"), on=request.method == "PUT"))
+    return JSONResponse({"following": done.following, "changed": done.changed})
 
 
 def _page_params(request: Request) -> tuple[int, int]:
@@ -75,8 +67,7 @@ async def notifications(request: Request) -> Response:
 
 
 async def read_notifications(request: Request) -> Response:
-    viewer: User = permissions.ensure_signed_in(viewer_of(request))
-    return JSONResponse({"marked_read": await mark_all_read(viewer)})
+    return JSONResponse({"marked_read": await mark_all_read(context_of(request))})
 
 
 async def user_profile(request: Request) -> Response:
@@ -94,21 +85,16 @@ async def user_profile(request: Request) -> Response:
 
 
 async def export_me(request: Request) -> Response:
-    viewer: User = permissions.ensure_signed_in(viewer_of(request))
-    if not await confirms_password(viewer.password_hash,
-                                   request.headers.get("x-confirm-password")):
-        return problem(403, "Send your password in the X-Confirm-Password header to export.")
-    return JSONResponse(await export(viewer))
+    """The password comes in the X-Confirm-Password header (a GET has no body)."""
+    confirmation = {"password": request.headers.get("x-confirm-password")}
+    return JSONResponse(await export_my_data(context_of(request),
+                                             parse_input(PasswordConfirmIn, confirmation)))
 
 
 async def delete_me(request: Request) -> Response:
-    viewer: User = permissions.ensure_signed_in(viewer_of(request))
-    data = await read_json(request)
-    if not await confirms_password(viewer.password_hash, data.get("password")):
-        return problem(403, "That isn't your password. Nothing was changed.")
-    if not isinstance(data.get("keep_posts"), bool):
-        return problem(422, "Say whether to keep your posts as a former member: "
-                            "keep_posts true or false.", errors={"keep_posts": "required"})
-    result = await delete_account(viewer, keep_posts=data["keep_posts"])
+    ctx = context_of(request)
+    permissions.ensure_signed_in(ctx.viewer)  # a visitor's body is not read
+    result = await delete_my_account(ctx, parse_input(AccountDeletionIn,
+                                                      await read_json(request)))
     return JSONResponse({"deleted": True, "posts_removed": result.posts_removed,
                          "posts_kept": result.posts_kept})

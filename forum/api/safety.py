@@ -7,25 +7,18 @@ from typing import Any
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
+from forum.actions.safety import check_draft
 from forum.api.serialize import story_json
 from forum.errors import problem
-from forum.forms import Checker
 from forum.models.safety import CrisisResource
 from forum.queries.content import needs_reply_page
 from forum.queries.resources import resources_for
-from forum.safety.crisis import CrisisLevel, detect
+from forum.request_context import context_of
+from forum.safety.crisis import CrisisLevel
 from forum.safety.resources import INTL, SHIPPED, emergency_number, known_region
-from forum.web import (
-    client_address,
-    enforce_rate_limit,
-    page_param,
-    per_page_param,
-    read_json,
-    region_of,
-    viewer_of,
-)
-
-DRAFT_MAX = 40_000
+from forum.schemas.base import parse_input
+from forum.schemas.community import DraftCheckIn
+from forum.web import page_param, per_page_param, read_json, region_of, viewer_of
 
 
 def resource_json(r: CrisisResource) -> dict[str, Any]:
@@ -70,9 +63,6 @@ async def needs_reply(request: Request) -> Response:
 
 async def check(request: Request) -> Response:
     """The composer's live check of a draft. Nothing is stored or logged."""
-    await enforce_rate_limit(request, "safety_check", client_address(request))
-    data = await read_json(request)
-    checker = Checker(data)
-    text = checker.text("text", label="The text", max_len=DRAFT_MAX, multiline=True)
-    checker.fail_if_errors()
-    return JSONResponse(await crisis_json(request, detect(text).level.value))
+    level = await check_draft(context_of(request),
+                              parse_input(DraftCheckIn, await read_json(request)))
+    return JSONResponse(await crisis_json(request, level.value))

@@ -2,42 +2,39 @@
 
 from __future__ import annotations
 
+from typing import Any
 from urllib.parse import urlsplit
 
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
 from forum import permissions
-from forum.actions.accounts import authenticate, change_password, sign_up, update_settings
-from forum.forms import (
-    FormInvalid,
-    parse_password_change,
-    parse_settings,
-    parse_signin,
-    parse_signup,
+from forum.actions.accounts import (
+    change_password,
+    sign_in,
+    sign_out,
+    sign_out_everywhere,
+    sign_up,
+    update_settings,
 )
-from forum.models.accounts import User
+from forum.forms import FormInvalid
+from forum.models.accounts import SessionKind, User
 from forum.queries.community import notifications_for
 from forum.queries.content import my_posts
-from forum.sessions import (
-    SESSION_COOKIE,
-    WEB_SESSION_DAYS,
-    end_all_sessions,
-    end_session,
-    start_session,
+from forum.request_context import context_of
+from forum.schemas.accounts import (
+    PasswordChangeIn,
+    SettingsIn,
+    SignInIn,
+    SignUpIn,
+    current_settings,
 )
+from forum.schemas.base import parse_input
+from forum.sessions import SESSION_COOKIE, WEB_SESSION_DAYS
 from forum.templating import render
-from forum.web import (
-    client_address,
-    enforce_rate_limit,
-    read_form,
-    session_token_of,
-    settings_of,
-    viewer_of,
-)
+from forum.web import read_form, session_token_of, settings_of, viewer_of
 
 RECENT_ON_ACCOUNT_PAGE = 10
-SIGNIN_FAILED = "That username and password don't match an account. Please check and try again."
 
 
 def safe_next(target: str | None) -> str:
@@ -57,84 +54,85 @@ def _signed_in(request: Request, token: str, target: str) -> Response:
     return response
 
 
-async def signup_form(request: Request, errors: dict | None = None, values: dict | None = None,
-                      status_code: int = 200) -> Response:
-    return render(request, "accounts/signup.html",
-                  {"errors": errors or {}, "values": values or {},
-                   "next": safe_next(request.query_params.get("next"))},
-                  status_code=status_code)
+async def signup_form(request: Request, errors: dict[str, str] | None = None,
+                      values: dict[str, Any] | None = None, status_code: int = 200,
+                      headers: dict[str, str] | None = None) -> Response:
+    response = render(request, "accounts/signup.html",
+                      {"errors": errors or {}, "values": values or {},
+                       "next": safe_next(request.query_params.get("next"))},
+                      status_code=status_code)
+    response.headers.update(headers or {})
+    return response
 
 
 async def signup(request: Request) -> Response:
     data = await read_form(request)
-    await enforce_rate_limit(request, "signup", client_address(request))
     try:
-        user = await sign_up(parse_signup(data))
+        joined = await sign_up(context_of(request), parse_input(SignUpIn, data),
+                               session=SessionKind.WEB)
     except FormInvalid as invalid:
-        return await signup_form(request, invalid.errors, invalid.values, status_code=422)
-    token = await start_session(user)
-    return _signed_in(request, token, safe_next(str(data.get("next", "/"))))
+        return await signup_form(request, invalid.errors, invalid.values,
+                                 status_code=invalid.status_code, headers=invalid.headers)
+    assert joined.token is not None
+    return _signed_in(request, joined.token, safe_next(str(data.get("next", "/"))))
 
 
-async def signin_form(request: Request, errors: dict | None = None, values: dict | None = None,
-                      status_code: int = 200) -> Response:
-    return render(request, "accounts/signin.html",
-                  {"errors": errors or {}, "values": values or {},
-                   "next": safe_next(request.query_params.get("next"))},
-                  status_code=status_code)
+async def signin_form(request: Request, errors: dict[str, str] | None = None,
+                      values: dict[str, Any] | None = None, status_code: int = 200,
+                      headers: dict[str, str] | None = None) -> Response:
+    response = render(request, "accounts/signin.html",
+                      {"errors": errors or {}, "values": values or {},
+                       "next": safe_next(request.query_params.get("next"))},
+                      status_code=status_code)
+    response.headers.update(headers or {})
+    return response
 
 
 async def signin(request: Request) -> Response:
     data = await read_form(request)
     try:
-        form = parse_signin(data)
+        signed_in = await sign_in(context_of(request), parse_input(SignInIn, data),
+                                  SessionKind.WEB, replacing=session_token_of(request))
     except FormInvalid as invalid:
-        return await signin_form(request, invalid.errors, invalid.values, status_code=422)
-    await enforce_rate_limit(request, "signin_ip", client_address(request))
-    await enforce_rate_limit(request, "signin", form.username.casefold())
-    user = await authenticate(form)
-    if user is None:
-        return await signin_form(request, {"form": SIGNIN_FAILED},
-                                 {"username": form.username}, status_code=422)
-    if permissions.is_locked_out(user):
-        return await signin_form(request, {"form": permissions.locked_out_message(user)},
-                                 {"username": form.username}, status_code=403)
-    old_token = session_token_of(request)
-    if old_token:
-        await end_session(old_token)
-    token = await start_session(user)
-    return _signed_in(request, token, safe_next(str(data.get("next", "/"))))
+        return await signin_form(request, invalid.errors, invalid.values,
+                                 status_code=_page_status(invalid), headers=invalid.headers)
+    assert signed_in.token is not None
+    return _signed_in(request, signed_in.token, safe_next(str(data.get("next", "/"))))
+
+
+def _page_status(invalid: FormInvalid) -> int:
+    # Wrong credentials are the API's 401; to a browser, a 401 means "go and sign in", and
+    # the page is already the sign-in form shown again with the problem.
+    return 422 if invalid.status_code == 401 else invalid.status_code
 
 
 async def signout(request: Request) -> Response:
-    token = session_token_of(request)
-    if token:
-        await end_session(token)
+    await sign_out(context_of(request), session_token_of(request))
     response = RedirectResponse("/", status_code=303)
     response.delete_cookie(SESSION_COOKIE)
     return response
 
 
 async def signout_everywhere(request: Request) -> Response:
-    viewer = permissions.ensure_signed_in(viewer_of(request))
-    await end_all_sessions(viewer.id)
+    await sign_out_everywhere(context_of(request))
     response = RedirectResponse("/signin?ended=all", status_code=303)
     response.delete_cookie(SESSION_COOKIE)
     return response
 
 
-async def account_page(request: Request, errors: dict | None = None, values: dict | None = None,
-                       status_code: int = 200, notice: str | None = None) -> Response:
+async def account_page(request: Request, errors: dict[str, str] | None = None,
+                       values: dict[str, Any] | None = None, status_code: int = 200,
+                       notice: str | None = None,
+                       headers: dict[str, str] | None = None) -> Response:
     viewer: User = permissions.ensure_signed_in(viewer_of(request))
-    values = values or {
-        "display_name": viewer.display_name, "bio": viewer.bio, "email": viewer.email or "",
-        "country": viewer.country or "", "expand_warnings": viewer.expand_warnings,
-    }
-    return render(request, "accounts/settings.html",
-                  {"errors": errors or {}, "values": values,
-                   "notifications": (await notifications_for(viewer))[:RECENT_ON_ACCOUNT_PAGE],
-                   "notice": notice or _notice(request.query_params.get("done"))},
-                  status_code=status_code)
+    response = render(request, "accounts/settings.html",
+                      {"errors": errors or {}, "values": values or current_settings(viewer),
+                       "notifications":
+                           (await notifications_for(viewer))[:RECENT_ON_ACCOUNT_PAGE],
+                       "notice": notice or _notice(request.query_params.get("done"))},
+                      status_code=status_code)
+    response.headers.update(headers or {})
+    return response
 
 
 def _notice(done: str | None) -> str | None:
@@ -144,24 +142,25 @@ def _notice(done: str | None) -> str | None:
 
 
 async def save_settings(request: Request) -> Response:
-    viewer = permissions.ensure_signed_in(viewer_of(request))
-    data = await read_form(request)
+    ctx = context_of(request)
     try:
-        await update_settings(viewer, parse_settings(data))
+        await update_settings(ctx, parse_input(SettingsIn, await read_form(request)))
     except FormInvalid as invalid:
-        return await account_page(request, invalid.errors, invalid.values, status_code=422)
+        return await account_page(request, invalid.errors, invalid.values,
+                                  status_code=invalid.status_code, headers=invalid.headers)
     return RedirectResponse("/account?done=settings", status_code=303)
 
 
 async def password(request: Request) -> Response:
-    viewer = permissions.ensure_signed_in(viewer_of(request))
-    data = await read_form(request)
+    ctx = context_of(request)
     try:
-        await change_password(viewer, parse_password_change(data, viewer.username))
+        # Every session ends with the change; this browser gets a new one.
+        token = await change_password(ctx, parse_input(PasswordChangeIn,
+                                                       await read_form(request)),
+                                      SessionKind.WEB)
     except FormInvalid as invalid:
-        return await account_page(request, invalid.errors, None, status_code=422)
-    # Every session ended with the change; this browser gets a new one.
-    token = await start_session(viewer)
+        return await account_page(request, invalid.errors, None,
+                                  status_code=invalid.status_code, headers=invalid.headers)
     return _signed_in(request, token, "/account?done=password")
 
 

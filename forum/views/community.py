@@ -2,51 +2,48 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
 from forum import permissions
-from forum.actions.community import NOTIFICATION_KINDS, follow, set_reaction, unfollow
+from forum.actions.community import react as react_to_post
+from forum.actions.community import set_following
 from forum.actions.preferences import mark_all_read, save_preferences
 from forum.forms import CONTENT_WARNINGS, FormInvalid
 from forum.models.accounts import User
-from forum.models.community import REACTION_LABELS, ReactionKind
-from forum.preference_forms import parse_preferences
+from forum.models.community import REACTION_LABELS
+from forum.preference_forms import NOTIFICATION_KINDS
 from forum.queries.community import notifications_for, profile
-from forum.queries.content import get_post_or_404, get_story_or_404, not_found, page_of_post
+from forum.queries.content import page_of_post
+from forum.request_context import context_of
+from forum.schemas.community import FollowIn, ReactionIn, preferences_from_form
 from forum.templating import render
 from forum.views.stories import post_link
 from forum.web import int_param, read_form, viewer_of
 
 
-def _kind(request: Request) -> ReactionKind:
-    kind = request.path_params["kind"]
-    if kind not in {k.value for k in ReactionKind}:
-        raise not_found()
-    return ReactionKind(kind)
+def _switched_on(data: dict[str, Any]) -> bool:
+    """The page's buttons send `on=1` to add and `on=0` to take back."""
+    return str(data.get("on", "1")) == "1"
 
 
 async def react(request: Request) -> Response:
-    viewer = viewer_of(request)
-    post = await get_post_or_404(int_param(request, "post_id"), viewer)
-    permissions.ensure_can_react(viewer, post)
-    assert viewer is not None
+    ctx = context_of(request)
     data = await read_form(request)
-    await set_reaction(viewer, post, _kind(request), str(data.get("on", "1")) == "1")
-    return RedirectResponse(post_link(post, await page_of_post(post, viewer)), status_code=303)
+    done = await react_to_post(ctx, ReactionIn(post_id=int_param(request, "post_id"),
+                                               kind=request.path_params["kind"],
+                                               on=_switched_on(data)))
+    return RedirectResponse(post_link(done.post, await page_of_post(done.post, ctx.viewer)),
+                            status_code=303)
 
 
 async def follow_thread(request: Request) -> Response:
-    viewer = viewer_of(request)
-    story = await get_story_or_404(int_param(request, "thread_id"), viewer)
-    permissions.ensure_can_follow(viewer, story)
-    assert viewer is not None
     data = await read_form(request)
-    if str(data.get("on", "1")) == "1":
-        await follow(viewer, story.thread)
-    else:
-        await unfollow(viewer, story.thread)
-    return RedirectResponse(f"/stories/{story.thread_id}", status_code=303)
+    done = await set_following(context_of(request), FollowIn(
+        thread_id=int_param(request, "thread_id"), on=_switched_on(data)))
+    return RedirectResponse(f"/stories/{done.story.thread_id}", status_code=303)
 
 
 async def notifications(request: Request) -> Response:
@@ -56,8 +53,7 @@ async def notifications(request: Request) -> Response:
 
 
 async def mark_read(request: Request) -> Response:
-    viewer: User = permissions.ensure_signed_in(viewer_of(request))
-    await mark_all_read(viewer)
+    await mark_all_read(context_of(request))
     return RedirectResponse("/notifications", status_code=303)
 
 
@@ -67,7 +63,7 @@ async def profile_page(request: Request) -> Response:
                   {"profile": found, "labels": REACTION_LABELS})
 
 
-async def preferences(request: Request, errors: dict | None = None,
+async def preferences(request: Request, errors: dict[str, str] | None = None,
                       status_code: int = 200) -> Response:
     viewer: User = permissions.ensure_signed_in(viewer_of(request))
     return render(request, "accounts/preferences.html", {
@@ -78,10 +74,9 @@ async def preferences(request: Request, errors: dict | None = None,
 
 
 async def save(request: Request) -> Response:
-    viewer: User = permissions.ensure_signed_in(viewer_of(request))
-    data = await read_form(request)
+    ctx = context_of(request)
     try:
-        await save_preferences(viewer, parse_preferences(data))
+        await save_preferences(ctx, preferences_from_form(await read_form(request)))
     except FormInvalid as invalid:
-        return await preferences(request, invalid.errors, status_code=422)
+        return await preferences(request, invalid.errors, status_code=invalid.status_code)
     return RedirectResponse("/account/preferences?done=1", status_code=303)
