@@ -8,7 +8,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from forum.numbers import whole_number
+from forum.numbers import ID_MAX, whole_number
+from forum.passwords import password_problem
+from forum.usernames import normalise, username_problem
 
 TITLE_MAX = 150
 STORY_BODY_MAX = 40_000
@@ -33,6 +35,7 @@ CONTENT_WARNINGS: dict[str, str] = {
 # Bidirectional overrides can disguise text ("invoice\u202egpj.exe"); they never belong in a
 # title or a name.
 _BIDI_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069\u200e\u200f]")
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
 class FormInvalid(Exception):
@@ -97,9 +100,19 @@ def _unsafe_characters(text: str, *, multiline: bool) -> str | None:
             return "contains broken characters (an unpaired surrogate). Please retype it."
         if unicodedata.category(ch) == "Cc" and ch not in ("\n", "\r", "\t"):
             return "contains invisible control characters. Please remove them."
+        if _is_noncharacter(ch):
+            return (f"contains a character that is not meant for text (U+{ord(ch):04X}). "
+                    "Please remove it.")
         if not multiline and ch in "\n\r":
             return "must be on one line."
     return None
+
+
+def _is_noncharacter(ch: str) -> bool:
+    """Unicode's 66 noncharacters (U+FDD0..U+FDEF and the last two of every plane): never
+    text, and U+FFFE/U+FFFF make any XML document that holds them ill-formed."""
+    code = ord(ch)
+    return 0xFDD0 <= code <= 0xFDEF or (code & 0xFFFE) == 0xFFFE
 
 
 def _displayable(data: Mapping[str, Any]) -> dict[str, Any]:
@@ -125,12 +138,87 @@ class SignUpForm:
 
 
 def parse_signup(data: Mapping[str, Any]) -> SignUpForm:
-    """The sign-up rules live in `forum.schemas.accounts.SignUpIn`; this reads a form by them."""
-    from forum.schemas.accounts import SignUpIn
-    from forum.schemas.base import parse_input
+    check = Checker(data)
+    username = normalise(check.text("username", label="Username", max_len=200, min_len=1))
+    if "username" not in check.errors:
+        problem = username_problem(username)
+        if problem:
+            check.errors["username"] = problem
+    password = _password(check, "password", username)
+    email = check.text("email", label="Email", max_len=EMAIL_MAX) or None
+    if email and "email" not in check.errors and not _EMAIL.match(email):
+        check.errors["email"] = "That doesn't look like an email address. It's optional."
+    check.fail_if_errors()
+    return SignUpForm(username=username, password=password, email=email)
 
-    joined = parse_input(SignUpIn, data)
-    return SignUpForm(username=joined.username, password=joined.password, email=joined.email)
+
+def _password(check: Checker, name: str, username: str = "") -> str:
+    raw = check.data.get(name, "")
+    if not isinstance(raw, str):
+        check.errors[name] = "Password must be text."
+        return ""
+    if "\x00" in raw or any("\ud800" <= ch <= "\udfff" for ch in raw):
+        check.errors[name] = "Password contains characters that can't be used."
+        return ""
+    problem = password_problem(raw, username=username)
+    if problem:
+        check.errors[name] = problem
+    return raw
+
+
+@dataclass(frozen=True)
+class SignInForm:
+    username: str
+    password: str
+
+
+def parse_signin(data: Mapping[str, Any]) -> SignInForm:
+    check = Checker(data)
+    username = check.text("username", label="Username", max_len=200, min_len=1)
+    password = data.get("password", "")
+    if not isinstance(password, str) or not password:
+        check.errors["password"] = "Please enter your password."
+    check.fail_if_errors()
+    return SignInForm(username=normalise(username), password=str(password))
+
+
+@dataclass(frozen=True)
+class PasswordChangeForm:
+    current_password: str
+    new_password: str
+
+
+def parse_password_change(data: Mapping[str, Any], username: str) -> PasswordChangeForm:
+    check = Checker(data)
+    current = data.get("current_password", "")
+    if not isinstance(current, str) or not current:
+        check.errors["current_password"] = "Please enter your current password."
+    new = _password(check, "new_password", username)
+    check.fail_if_errors()
+    return PasswordChangeForm(current_password=str(current), new_password=new)
+
+
+@dataclass(frozen=True)
+class SettingsForm:
+    display_name: str
+    bio: str
+    email: str | None
+    country: str | None
+    expand_warnings: bool
+
+
+def parse_settings(data: Mapping[str, Any]) -> SettingsForm:
+    check = Checker(data)
+    display_name = check.text("display_name", label="Display name", max_len=DISPLAY_NAME_MAX)
+    bio = check.text("bio", label="About you", max_len=BIO_MAX, multiline=True)
+    email = check.text("email", label="Email", max_len=EMAIL_MAX) or None
+    if email and "email" not in check.errors and not _EMAIL.match(email):
+        check.errors["email"] = "That doesn't look like an email address. It's optional."
+    country = check.text("country", label="Country", max_len=2).upper() or None
+    if country and not re.fullmatch("[A-Z]{2}", country):
+        check.errors["country"] = "Choose a country from the list."
+    check.fail_if_errors()
+    return SettingsForm(display_name, bio, email, country, check.flag("expand_warnings"))
 
 
 @dataclass(frozen=True)
@@ -202,20 +290,20 @@ def parse_reply(data: Mapping[str, Any]) -> ReplyForm:
 
 
 def _optional_id(check: Checker, name: str) -> int | None:
+    """An id from a form (text) or JSON (a number): whole, 1 to ID_MAX. Never a bool, a
+    fraction, infinity or NaN (JSON's `1e400` arrives as infinity, which int() refuses)."""
     value = check.data.get(name)
-    if value in (None, ""):
+    if value is None or value == "":
         return None
-    if isinstance(value, bool):
-        check.errors[name] = "That post could not be found."
-        return None
-    try:
+    number: int | None = None
+    if isinstance(value, str):
+        number = whole_number(value.strip(), low=1, high=ID_MAX)
+    elif isinstance(value, int) and not isinstance(value, bool):
+        number = value if 1 <= value <= ID_MAX else None
+    elif isinstance(value, float) and value.is_integer() and 1 <= value <= ID_MAX:
         number = int(value)
-    except (TypeError, ValueError):
+    if number is None:
         check.errors[name] = "That post could not be found."
-        return None
-    if not 0 < number < 2**31:
-        check.errors[name] = "That post could not be found."
-        return None
     return number
 
 

@@ -7,6 +7,7 @@ import unicodedata
 
 USERNAME_MIN = 3
 USERNAME_MAX = 30
+SKELETON_MAX = 60  # the look-alike form's column
 _ALLOWED = re.compile(r"^[\w-]+$")
 
 RESERVED_WORDS = (
@@ -60,6 +61,9 @@ def username_problem(username: str) -> str | None:
         return f"Choose a username of at least {USERNAME_MIN} characters."
     if len(name) > USERNAME_MAX:
         return f"Usernames can be at most {USERNAME_MAX} characters long."
+    if len(username_key(name)) > USERNAME_MAX or len(skeleton(name)) > SKELETON_MAX:
+        return (f"Usernames can be at most {USERNAME_MAX} characters long, counting a letter "
+                "such as ß as the letters it stands for (ss). Please shorten it a little.")
     if not _ALLOWED.fullmatch(name) or any(not ch.isprintable() for ch in name):
         return "Use letters, digits, underscores (_) and hyphens (-) only."
     if skeleton(name) in _RESERVED_SKELETONS:

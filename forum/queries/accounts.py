@@ -8,11 +8,17 @@ from tortoise.expressions import Q
 
 from forum.models.accounts import User
 from forum.models.community import ReleasedUsername
+from forum.queries.lookup import could_match
 from forum.usernames import skeleton, username_key
 
 
 async def find_user_by_username(username: str) -> User | None:
-    return await User.get_or_none(username_key=username_key(username))
+    """The account with this name; None also for names no account could have (too long
+    once folded, 'ß' -> 'ss', or holding NUL), so sign-in answers them like any other."""
+    key = username_key(username)
+    if not could_match(key, User, "username_key"):
+        return None
+    return await User.get_or_none(username_key=key)
 
 
 async def username_taken(username: str) -> bool:

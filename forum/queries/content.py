@@ -13,6 +13,7 @@ from forum.guest_forms import manage_token_hash
 from forum.models.accounts import User
 from forum.models.content import Category, Post, PostStatus, Thread
 from forum.permissions import is_moderator
+from forum.queries.lookup import could_match
 
 REPLIES_PER_PAGE = 50
 STORIES_PER_PAGE = 20
@@ -47,6 +48,8 @@ async def list_categories() -> list[Category]:
 
 
 async def get_category_or_404(slug: str) -> Category:
+    if not could_match(slug, Category, "slug"):
+        raise not_found()
     category = await Category.get_or_none(slug=slug)
     if category is None:
         raise not_found()

@@ -6,6 +6,7 @@ pseudonym); a story with content warnings carries only the warning, never its wo
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime
 
 from starlette.requests import Request
@@ -39,7 +40,16 @@ def _feed(request: Request, title: str, alternate: str, stories: list[Post]) -> 
     body = templates.get_template("feeds/atom.xml").render(
         title=title, base_url=settings_of(request).base_url, path=request.url.path,
         alternate=alternate, updated=updated, entries=entries, site_name=SITE_NAME)
-    return Response(body, media_type=ATOM)
+    return Response(xml_text(body), media_type=ATOM)
+
+
+# What XML 1.0 allows (its `Char` production); anything else makes the feed unreadable.
+_NOT_XML = re.compile("[^\t\n\r\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+def xml_text(text: str) -> str:
+    """`text` without the characters XML 1.0 forbids (older rows may hold them)."""
+    return _NOT_XML.sub("", text)
 
 
 async def latest(request: Request) -> Response:

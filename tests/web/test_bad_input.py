@@ -295,3 +295,116 @@ async def test_a_nul_in_a_signin_password_is_refused_without_touching_the_accoun
     response = await visitor.api("POST", "/api/v1/tokens",
                                  json={"username": member.user.username, "password": "\x00"})
     assert response.status_code == 422
+
+
+# --- names and slugs that grow when folded, or can't be in a column -----------------------
+
+@pytest.mark.parametrize("username", ["Großmutter_aus_Weißenfels_123", "ß" * 16, "ﬀ" * 16])
+async def test_a_username_too_long_once_folded_keeps_the_signup_form(visitor, username):
+    response = await visitor.post_form("/signup", {"username": username,
+                                                   "password": "kettle orchard lantern",
+                                                   "email": "gm@example.org"})
+    assert response.status_code == 422
+    assert "at most 30 characters" in response.text
+    assert "gm@example.org" in response.text
+    assert not await User.exists()
+
+
+async def test_a_username_too_long_once_folded_is_a_422_from_the_api(visitor):
+    response = await visitor.api("POST", "/api/v1/accounts",
+                                 json={"username": "ß" * 16, "password": "kettle orchard lantern"})
+    assert response.status_code == 422
+    assert "at most 30 characters" in response.json()["errors"]["username"]
+
+
+@pytest.mark.parametrize("name", ["u" * 31, "ß" * 16, "a" * 300, "a\x00b", "%00", "ﬀ" * 20])
+async def test_a_profile_address_no_account_could_have_is_a_404(visitor, moderator, name):
+    from urllib.parse import quote
+
+    for url in (f"/u/{quote(name)}", f"/api/v1/users/{quote(name)}"):
+        response = await visitor.get(url)
+        assert response.status_code == 404, url
+    response = await moderator.get(f"/mod/users/{quote(name)}")
+    assert response.status_code == 404
+
+
+@pytest.mark.parametrize("slug", ["c" * 61, "a\x00b", "\x00", "ß" * 61])
+async def test_a_category_address_no_category_could_have_is_a_404(visitor, slug):
+    from urllib.parse import quote
+
+    for url in (f"/c/{quote(slug)}", f"/c/{quote(slug)}/feed.atom",
+                f"/api/v1/categories/{quote(slug)}/stories"):
+        response = await visitor.get(url)
+        assert response.status_code == 404, url
+
+
+@pytest.mark.parametrize("name", ["u" * 31, "ß" * 16, "Großmutter_aus_Weißenfels_123",
+                                  "a\x00b"])
+async def test_signing_in_with_a_name_no_account_could_have_is_wrong_username_or_password(
+        visitor, name):
+    page = await visitor.post_form("/signin", {"username": name, "password": "whatever it is"})
+    assert page.status_code == 422
+    if "\x00" not in name:
+        assert "match an account" in page.text
+    token = await visitor.api("POST", "/api/v1/tokens",
+                              json={"username": name, "password": "whatever it is"})
+    assert token.status_code in (401, 422)
+    if "\x00" not in name:
+        assert token.status_code == 401
+        assert "match an account" in token.json()["detail"]
+
+
+@pytest.mark.parametrize("reply_to", [b"Infinity", b"-Infinity", b"NaN", b"1e400", b"1.5",
+                                      b"true", b"99999999999999999999", b"[1]"])
+async def test_a_reply_to_that_is_not_a_post_id_is_a_422(api_member, reply_to):
+    story = await make_story(api_member.user)
+    response = await api_member.api(
+        "POST", f"/api/v1/stories/{story.thread_id}/replies",
+        content=b'{"body": "Thinking of you.", "reply_to": ' + reply_to + b"}",
+        headers={"content-type": "application/json"})
+    assert response.status_code == 422
+    assert response.json()["errors"]["reply_to"] == "That post could not be found."
+    assert not await Post.filter(is_story=False).exists()
+
+
+# --- what goes out: headers and feeds -------------------------------------------------------
+
+@pytest.mark.parametrize("username", ["Zoë_żuraw", "Ольга", "李小龍", "ğüş_name"])
+async def test_anyone_can_export_their_data_whatever_script_their_name_is_in(client_factory,
+                                                                            username):
+    from urllib.parse import quote
+
+    from tests.factories import PASSWORD, make_user
+
+    client = await client_factory(await make_user(username))
+    response = await client.post_form("/account/export", {"password": PASSWORD})
+    assert response.status_code == 200
+    disposition = response.headers["content-disposition"]
+    assert disposition.startswith('attachment; filename="hearth-')
+    assert f"filename*=UTF-8''{quote(f'hearth-{username}.json')}" in disposition
+    assert response.json()["account"]["username"] == username
+
+
+@pytest.mark.parametrize("character", ["\uffff", "\ufffe", "\ufdd0", "\U0001fffe"])
+async def test_a_title_with_a_noncharacter_is_refused_and_the_form_kept(member, character):
+    response = await member.post_form("/stories/new", {
+        "category": "small-wins", "title": f"Odd{character}title", "body": "My words."})
+    assert response.status_code == 422
+    assert "not meant for text" in response.text
+    assert "My words." in response.text
+    assert not await Post.exists()
+
+
+async def test_feeds_stay_well_formed_xml_when_old_rows_hold_forbidden_characters(visitor,
+                                                                                  member):
+    from xml.etree import ElementTree
+
+    story = await make_story(member.user, title="Before")
+    await Thread.filter(id=story.thread_id).update(title="T\uffff\ufffe\x01\x1fitle")
+    await Post.filter(id=story.id).update(body_html="<p>b\uffffody\x0b</p>")
+    for url in ("/feeds/latest.atom", "/c/small-wins/feed.atom"):
+        response = await visitor.get(url)
+        assert response.status_code == 200
+        feed = ElementTree.fromstring(response.content)  # noqa: S314 (our own feed)
+        titles = [e.text for e in feed.iter("{http://www.w3.org/2005/Atom}title")]
+        assert "Title" in titles, url
