@@ -15,14 +15,17 @@ from pydantic_core import PydanticCustomError
 from forum.forms import WARNING_NOTE_MAX
 from forum.models.accounts import Role
 from forum.models.moderation import ReportReason
-from forum.moderation_forms import REPORT_REASONS, WORD_ACTIONS
+from forum.moderation_forms import (
+    MAX_SANCTION_DAYS,
+    MOD_NOTE_MAX,
+    REASON_MAX,
+    REPORT_NOTE_MAX,
+    REPORT_REASONS,
+    WORD_ACTIONS,
+)
 from forum.safety.words import WordAction, normalize_pattern
 from forum.schemas.base import ContentWarnings, Input, TextRule, whole_number
 
-REPORT_NOTE_MAX = 1000
-REASON_MAX = 500
-MOD_NOTE_MAX = 2000
-MAX_SANCTION_DAYS = 3650
 CATEGORY_SLUG_MAX = 60
 WORD_PATTERN_MAX = 100
 TEST_TEXT_MAX = 20_000
