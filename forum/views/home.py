@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from starlette.requests import Request
 from starlette.responses import Response
 
@@ -20,7 +22,7 @@ from forum.templating import render
 from forum.web import page_param, viewer_of
 
 
-def story_cards(stories: list[Post], request: Request) -> list[dict]:
+def story_cards(stories: list[Post], request: Request) -> list[dict[str, Any]]:
     """Cards for a list, leaving out stories whose warnings the member chose to hide."""
     viewer = viewer_of(request)
     return [{"post": s, "thread": s.thread, "author": author_view(s, viewer)} for s in stories
