@@ -4,13 +4,25 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
+# Every package the venv holds, pinned (`make lock` rewrites it from the venv).
+LOCK := constraints.txt
+PIP := $(BIN)/python -m pip --disable-pip-version-check
 
-.PHONY: run test bench lint migrate demo clean
+.PHONY: run test bench lint migrate demo clean lock
 
-$(STAMP): pyproject.toml
+# The build backend comes from the lock too, so the editable install needs no build isolation.
+$(STAMP): pyproject.toml $(LOCK)
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade "pip>=25.1"
-	$(BIN)/python -m pip install --quiet -e . --group dev
+	$(PIP) install --quiet --constraint $(LOCK) --upgrade "pip>=25.1" hatchling
+	$(PIP) install --quiet --constraint $(LOCK) --no-build-isolation -e . --group dev
+	touch $(STAMP)
+
+# After changing the dependencies in pyproject.toml (and installing them): pin what the venv has.
+lock:
+	test -x $(BIN)/python || { echo "no $(VENV) yet: run make $(STAMP) first"; exit 1; }
+	{ echo "# Pinned versions of everything the venv installs (regenerate with make lock)."; \
+	  $(PIP) freeze --all --exclude-editable --exclude hearth-forum --exclude setuptools; \
+	} > $(LOCK)
 	touch $(STAMP)
 
 migrate: $(STAMP)
@@ -32,4 +44,4 @@ bench: $(STAMP)
 	bash bench/run.sh $(BENCH_ARGS)
 
 clean:
-	rm -rf $(VENV) var .pytest_cache .ruff_cache
+	rm -rf $(VENV) var .pytest_cache .ruff_cache dist

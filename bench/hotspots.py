@@ -16,6 +16,8 @@ import sys
 from collections import Counter
 from pathlib import Path
 
+REPO = Path(__file__).resolve().parents[1]
+
 FRAME = re.compile(r"^(?P<name>.*?) \((?P<file>[^()]*?)(?::(?P<line>\d+))?\)$")
 
 # Leaves that mean "this thread is waiting": aiosqlite's worker blocked on its queue,
@@ -74,7 +76,7 @@ def parse(path: Path) -> list[tuple[list[tuple[str, str]], int]]:
 
 
 def short(name: str, file: str) -> str:
-    for marker in ("site-packages/", "/work/main/", "lib/python3"):
+    for marker in ("site-packages/", f"{REPO}/", "lib/python3"):
         if marker in file:
             file = file.split(marker, 1)[1]
             break

@@ -55,7 +55,7 @@ def create_app(settings: Settings, *, manage_database: bool = True,
 
     use_fast_hashing(settings.password_hashing == "fast")
     sealing.configure(settings.anonymity_secret)
-    secret = str(settings.secret_key)
+    secret = settings.secret_key.get_secret_value()
     app = Starlette(
         debug=settings.debug,
         routes=routes,
@@ -80,6 +80,7 @@ def create_app(settings: Settings, *, manage_database: bool = True,
         PageCache(ttl=settings.page_cache_seconds) if settings.page_cache_seconds else None
     )
     app.state.rate_limiter = RateLimiter(
-        settings.rate_limits, str(settings.redis_url) if settings.redis_url else None
+        settings.rate_limits,
+        settings.redis_url.get_secret_value() if settings.redis_url else None,
     )
     return app

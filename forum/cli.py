@@ -10,7 +10,7 @@ from collections.abc import Sequence
 
 from tortoise import Tortoise, connections
 
-from forum.settings import Settings, load_settings
+from forum.settings import Settings, SettingsError, load_settings
 
 
 async def _with_orm(settings: Settings, work):  # type: ignore[no-untyped-def]
@@ -206,6 +206,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     from forum import sealing
 
     args = build_parser().parse_args(argv)
-    settings = load_settings()
+    try:
+        settings = load_settings()
+    except SettingsError as exc:
+        print(f"forum: {exc}", file=sys.stderr)
+        return 2
     sealing.configure(settings.anonymity_secret)
     return COMMANDS[args.command](settings, args)

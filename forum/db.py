@@ -7,6 +7,7 @@ from urllib.parse import parse_qsl, urlsplit
 
 from tortoise import Tortoise, connections
 
+from forum.paths import migrations_module
 from forum.settings import Settings, load_settings
 
 MODEL_MODULES = [
@@ -52,7 +53,7 @@ def tortoise_config(url: str, *, foreign_keys: bool = True) -> dict[str, Any]:
             "models": {
                 "models": MODEL_MODULES,
                 "default_connection": "default",
-                "migrations": "migrations",
+                "migrations": migrations_module(),
             }
         },
         "use_tz": True,

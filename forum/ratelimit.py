@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
+import importlib.util
 import logging
 import time
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from limits import RateLimitItem, parse_many
 from limits.aio.storage import MemoryStorage, RedisStorage, Storage
 from limits.aio.strategies import MovingWindowRateLimiter
-from redis.asyncio import ConnectionPool
+
+if TYPE_CHECKING:
+    from redis.asyncio import ConnectionPool
+
+REDIS_EXTRA = "pip install 'hearth-forum[redis]'"
 
 # Every limit by name, in `limits` notation; FORUM_RATE_LIMITS overrides any of them.
 DEFAULT_LIMITS: dict[str, str] = {
@@ -28,6 +34,14 @@ DEFAULT_LIMITS: dict[str, str] = {
 
 class RateLimitConfigError(ValueError):
     pass
+
+
+def require_redis() -> None:
+    """Redis is optional: a shared limit store needs the `redis` extra installed."""
+    if importlib.util.find_spec("redis") is None:
+        raise RateLimitConfigError(
+            f"FORUM_REDIS_URL is set but the redis package is not installed: {REDIS_EXTRA}"
+        )
 
 
 def parse_overrides(text: str) -> dict[str, list[RateLimitItem]] | None:
@@ -60,6 +74,13 @@ def parse_overrides(text: str) -> dict[str, list[RateLimitItem]] | None:
 log = logging.getLogger("forum.ratelimit")
 
 
+def _redis_pool(url: str) -> ConnectionPool:
+    require_redis()
+    from redis.asyncio import ConnectionPool
+
+    return ConnectionPool.from_url(url)
+
+
 @dataclass(frozen=True)
 class Refusal:
     retry_after: int  # seconds
@@ -68,10 +89,10 @@ class Refusal:
 class RateLimiter:
     def __init__(self, overrides: str = "", redis_url: str | None = None) -> None:
         self.limits = parse_overrides(overrides)
-        self._pool = ConnectionPool.from_url(redis_url) if redis_url else None
+        self._pool = _redis_pool(redis_url) if redis_url else None
         self.storage: Storage = (
             RedisStorage(f"async+{redis_url}", implementation="redispy",
-                         connection_pool=self._pool)
+                         connection_pool=self._pool)  # type: ignore[arg-type]  # stubs: str only
             if redis_url
             else MemoryStorage()
         )

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from starlette.middleware import Middleware
 from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
@@ -18,6 +16,7 @@ from forum.api.openapi import openapi_document
 from forum.guards import RequireRole
 from forum.models.accounts import Role
 from forum.pagecache import shared_page
+from forum.paths import STATIC_DIR
 from forum.views import (
     accounts,
     admin_resources,
@@ -34,8 +33,6 @@ from forum.views import (
     stories,
     your_data,
 )
-
-STATIC_DIR = Path(__file__).resolve().parent.parent / "static"
 
 html_routes: list[BaseRoute] = [
     Route("/", shared_page(home.home), name="home"),

@@ -1,59 +1,150 @@
-"""Settings read from the environment (``FORUM_*``), typed, with secrets kept out of reprs."""
+"""Settings read from the environment (``FORUM_*``), typed and validated, secrets never printed.
+
+Each default is written once, here: the README's configuration table and `forum check` are
+read from this class (a test keeps the README in step). Values that follow from another
+setting (the database file and the generated key live in ``FORUM_VAR_DIR``) say so in
+``default_doc``.
+"""
 
 from __future__ import annotations
 
+import os
+import re
 import secrets
-from dataclasses import dataclass, field, fields
+from collections.abc import Iterator, Mapping
+from contextvars import ContextVar
 from pathlib import Path
+from typing import Annotated, Any, Literal
 
-from starlette.config import Config, Environ, environ
-from starlette.datastructures import Secret
+from pydantic import (
+    BeforeValidator,
+    Field,
+    SecretStr,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
+from pydantic.config import JsonDict
+from pydantic_settings import (
+    BaseSettings,
+    EnvSettingsSource,
+    NoDecode,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+)
 
 BODY_LIMIT_BYTES = 256 * 1024
+ENV_PREFIX = "FORUM_"
 SECRET_KEY_FILE = "secret_key"
-
-# Every setting, its default and what it does. The README table is checked against this.
-DOCUMENTED_SETTINGS: dict[str, str] = {
-    "FORUM_DATABASE_URL": "sqlite file under FORUM_VAR_DIR",
-    "FORUM_SECRET_KEY": "generated into FORUM_VAR_DIR/secret_key",
-    "FORUM_ANONYMITY_KEY": "FORUM_SECRET_KEY",
-    "FORUM_REDIS_URL": "(unset)",
-    "FORUM_CRISIS_WEBHOOK_URL": "(unset)",
-    "FORUM_BASE_URL": "http://127.0.0.1:8000",
-    "FORUM_QUICK_EXIT_URL": "https://www.google.com/search?q=weather",
-    "FORUM_TRUSTED_PROXIES": "(none)",
-    "FORUM_RATE_LIMITS": "(built-in defaults)",
-    "FORUM_VAR_DIR": "./var",
-    "FORUM_PASSWORD_HASHING": "standard",
-    "FORUM_DEBUG": "false",
-    "FORUM_PAGE_CACHE_SECONDS": "30",
-    "FORUM_NEW_MEMBER_DAYS": "3",
-    "FORUM_NEW_MEMBER_POSTS": "2",
-}
+DATABASE_FILE = "hearth.sqlite3"
+SECRET_KEY_BYTES = 48
+MASK = "********"
+UNSET = "(unset)"
+WHOLE_NUMBER = re.compile(r"[0-9]+")
 
 
-@dataclass(frozen=True)
-class Settings:
-    database_url: str
-    secret_key: Secret
-    anonymity_key: Secret | None = None
-    redis_url: Secret | None = None
-    crisis_webhook_url: str | None = None
+class SettingsError(ValueError):
+    """A setting has a value Hearth cannot use; the message is one line naming it."""
+
+
+def _whole_number(value: Any) -> Any:
+    if isinstance(value, str):
+        if not WHOLE_NUMBER.fullmatch(value.strip()):
+            raise ValueError("must be a whole number (0 or more)")
+        return int(value.strip())
+    return value
+
+
+def _comma_list(value: Any) -> Any:
+    if isinstance(value, str):
+        return tuple(part.strip() for part in value.split(",") if part.strip())
+    return value
+
+
+WholeNumber = Annotated[int, BeforeValidator(_whole_number), Field(ge=0)]
+
+
+def documented(default: Any, default_doc: str) -> Any:
+    """A field whose default the README describes in words (it follows from another)."""
+    extra: JsonDict = {"default_doc": default_doc}
+    return Field(default=default, json_schema_extra=extra)
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix=ENV_PREFIX, env_ignore_empty=True,
+                                      extra="ignore", frozen=True)
+
+    database_url: str = documented(
+        "", f"`sqlite://` file `{DATABASE_FILE}` in `FORUM_VAR_DIR`")
+    secret_key: SecretStr = documented(
+        SecretStr(""), f"generated into `FORUM_VAR_DIR/{SECRET_KEY_FILE}`")
+    anonymity_key: SecretStr | None = documented(None, "`FORUM_SECRET_KEY`")
+    redis_url: SecretStr | None = documented(None, "unset")
+    crisis_webhook_url: str | None = documented(None, "unset")
     base_url: str = "http://127.0.0.1:8000"
     quick_exit_url: str = "https://www.google.com/search?q=weather"
-    trusted_proxies: tuple[str, ...] = ()
-    rate_limits: str = ""
-    var_dir: Path = field(default_factory=lambda: Path("var"))
-    password_hashing: str = "standard"
+    trusted_proxies: Annotated[tuple[str, ...], NoDecode, BeforeValidator(_comma_list)] = (
+        documented((), "none"))
+    rate_limits: str = documented("", "built-in defaults")
+    var_dir: Path = Path("var")
+    password_hashing: Literal["standard", "fast"] = "standard"
     debug: bool = False
-    page_cache_seconds: int = 30
-    new_member_days: int = 3
-    new_member_posts: int = 2
+    page_cache_seconds: WholeNumber = 30
+    new_member_days: WholeNumber = 3
+    new_member_posts: WholeNumber = 2
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        """Arguments first, then the environment load_settings was given (or os.environ)."""
+        return init_settings, _MappingSource(settings_cls, _ENVIRON.get() or os.environ)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _defaults_inside_var_dir(cls, data: Any) -> Any:
+        """The database file and the secret key default to files in FORUM_VAR_DIR."""
+        if not isinstance(data, dict):
+            return data
+        var_dir = Path(data.get("var_dir") or cls.model_fields["var_dir"].default)
+        filled = dict(data)
+        if not filled.get("database_url"):
+            filled["database_url"] = f"sqlite://{var_dir / DATABASE_FILE}"
+        if not filled.get("secret_key"):
+            filled["secret_key"] = _stored_secret_key(var_dir)
+        return filled
+
+    @field_validator("base_url")
+    @classmethod
+    def _without_trailing_slash(cls, value: str) -> str:
+        return value.rstrip("/")
+
+    @field_validator("rate_limits")
+    @classmethod
+    def _rate_limits_parse(cls, value: str) -> str:
+        from forum.ratelimit import parse_overrides
+
+        parse_overrides(value)
+        return value
+
+    @field_validator("redis_url")
+    @classmethod
+    def _redis_is_installed(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None:
+            from forum.ratelimit import require_redis
+
+            require_redis()
+        return value
 
     @property
     def anonymity_secret(self) -> str:
         """What the key sealing anonymous authorship is derived from."""
-        return str(self.anonymity_key or self.secret_key)
+        return (self.anonymity_key or self.secret_key).get_secret_value()
 
     @property
     def secure_cookies(self) -> bool:
@@ -63,19 +154,49 @@ class Settings:
     def is_sqlite(self) -> bool:
         return self.database_url.startswith("sqlite")
 
+    def __repr_args__(self) -> Iterator[tuple[str | None, Any]]:
+        for name, value in super().__repr_args__():
+            yield name, mask_url_password(value) if name == "database_url" else value
+
     def describe(self) -> dict[str, str]:
         """The effective configuration with secrets masked, for `forum check`."""
         shown: dict[str, str] = {}
-        for f in fields(self):
-            value = getattr(self, f.name)
-            if isinstance(value, Secret):
-                value = "********"
-            elif f.name == "database_url":
-                value = mask_url_password(value)
-            elif isinstance(value, tuple):
-                value = ",".join(value) or "(none)"
-            shown[f"FORUM_{f.name.upper()}"] = str(value) if value not in (None, "") else "(unset)"
+        defaults = documented_defaults()
+        for name in type(self).model_fields:
+            value = getattr(self, name)
+            if isinstance(value, SecretStr):
+                text = MASK
+            elif name == "database_url":
+                text = mask_url_password(value)
+            else:
+                text = _plain(value)
+            default = defaults[env_name(name)].replace("`", "")
+            shown[env_name(name)] = text or (UNSET if default == "unset" else f"(unset: {default})")
         return shown
+
+
+def env_name(field_name: str) -> str:
+    return f"{ENV_PREFIX}{field_name.upper()}"
+
+
+def _plain(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return str(value).lower()
+    if isinstance(value, tuple):
+        return ",".join(value)
+    return str(value)
+
+
+def documented_defaults() -> dict[str, str]:
+    """Every setting and its default as the README's table shows it."""
+    documented: dict[str, str] = {}
+    for name, info in Settings.model_fields.items():
+        extra = info.json_schema_extra
+        doc = extra.get("default_doc") if isinstance(extra, dict) else None
+        documented[env_name(name)] = str(doc) if doc else f"`{_plain(info.default)}`"
+    return documented
 
 
 def mask_url_password(url: str) -> str:
@@ -84,56 +205,54 @@ def mask_url_password(url: str) -> str:
     scheme, rest = url.split("://", 1)
     creds, host = rest.rsplit("@", 1)
     user = creds.split(":", 1)[0]
-    return f"{scheme}://{user}:********@{host}" if ":" in creds else url
+    return f"{scheme}://{user}:{MASK}@{host}" if ":" in creds else url
 
 
-def _secret_key(config: Config, var_dir: Path) -> Secret:
-    configured = config("FORUM_SECRET_KEY", cast=Secret, default=None)
-    if configured is not None and str(configured):
-        return configured
+def _stored_secret_key(var_dir: Path) -> str:
     key_file = var_dir / SECRET_KEY_FILE
     if not key_file.exists():
         var_dir.mkdir(parents=True, exist_ok=True)
         key_file.touch(mode=0o600)
-        key_file.write_text(secrets.token_urlsafe(48))
-    return Secret(key_file.read_text().strip())
+        key_file.write_text(secrets.token_urlsafe(SECRET_KEY_BYTES))
+    return key_file.read_text().strip()
 
 
-def load_settings(env: Environ | dict[str, str] | None = None) -> Settings:
-    config = Config(environ=env if env is not None else environ)
-    var_dir = Path(config("FORUM_VAR_DIR", default="var"))
-    default_db = f"sqlite://{var_dir / 'hearth.sqlite3'}"
-    proxies = config("FORUM_TRUSTED_PROXIES", default="")
-    hashing = config("FORUM_PASSWORD_HASHING", default="standard")
-    if hashing not in ("standard", "fast"):
-        raise ValueError("FORUM_PASSWORD_HASHING must be 'standard' or 'fast'")
-    redis_url = config("FORUM_REDIS_URL", default="")
-    anonymity_key = config("FORUM_ANONYMITY_KEY", default="")
-    return Settings(
-        database_url=config("FORUM_DATABASE_URL", default=default_db),
-        secret_key=_secret_key(config, var_dir),
-        anonymity_key=Secret(anonymity_key) if anonymity_key else None,
-        redis_url=Secret(redis_url) if redis_url else None,
-        crisis_webhook_url=config("FORUM_CRISIS_WEBHOOK_URL", default="") or None,
-        base_url=config("FORUM_BASE_URL", default="http://127.0.0.1:8000").rstrip("/"),
-        quick_exit_url=config(
-            "FORUM_QUICK_EXIT_URL", default="https://www.google.com/search?q=weather"
-        ),
-        trusted_proxies=tuple(p.strip() for p in proxies.split(",") if p.strip()),
-        rate_limits=config("FORUM_RATE_LIMITS", default=""),
-        var_dir=var_dir,
-        password_hashing=hashing,
-        debug=config("FORUM_DEBUG", cast=bool, default=False),
-        page_cache_seconds=_non_negative(config("FORUM_PAGE_CACHE_SECONDS", default="30"),
-                                         "FORUM_PAGE_CACHE_SECONDS"),
-        new_member_days=_non_negative(config("FORUM_NEW_MEMBER_DAYS", default="3"),
-                                      "FORUM_NEW_MEMBER_DAYS"),
-        new_member_posts=_non_negative(config("FORUM_NEW_MEMBER_POSTS", default="2"),
-                                       "FORUM_NEW_MEMBER_POSTS"),
-    )
+_ENVIRON: ContextVar[Mapping[str, str] | None] = ContextVar("forum_settings_environ",
+                                                             default=None)
 
 
-def _non_negative(value: str, name: str) -> int:
-    if not value.strip().isdigit():
-        raise ValueError(f"{name} must be a whole number (0 or more)")
-    return int(value)
+class _MappingSource(EnvSettingsSource):
+    """The environment source, reading a given mapping instead of ``os.environ``."""
+
+    def __init__(self, settings_cls: type[BaseSettings], environ: Mapping[str, str]) -> None:
+        self._environ = environ
+        super().__init__(settings_cls)
+
+    def _load_env_vars(self) -> Mapping[str, str | None]:
+        return {name.lower(): value for name, value in self._environ.items()
+                if not (self.env_ignore_empty and value == "")}
+
+
+def load_settings(env: Mapping[str, str] | None = None) -> Settings:
+    """The settings from ``env`` (default: the process environment); SettingsError if invalid."""
+    token = _ENVIRON.set(os.environ if env is None else env)
+    try:
+        return Settings()
+    except ValidationError as exc:
+        raise SettingsError(_one_line(exc)) from None
+    finally:
+        _ENVIRON.reset(token)
+
+
+def _one_line(exc: ValidationError) -> str:
+    problems = []
+    for error in exc.errors(include_url=False):
+        field = str(error["loc"][0]) if error["loc"] else ""
+        message = str(error["msg"]).removeprefix("Value error, ")
+        given = error.get("input")
+        shown = "" if field in ("secret_key", "anonymity_key", "redis_url") or isinstance(
+            given, dict) else f" (got {given!r})"
+        if field and not message.startswith(env_name(field)):
+            message = f"{env_name(field)}: {message}"
+        problems.append(message + shown)
+    return "; ".join(problems)
