@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
+from typing import Any, cast
 
 from tortoise.expressions import Q
 from tortoise.transactions import in_transaction
@@ -91,8 +92,8 @@ def _post_link(post: Post) -> str:
 
 async def _resolve_reports(post_id: int, outcome: ReportOutcome) -> int:
     """Close the open reports on a post and tell each reporter, privately, how it ended."""
-    reporter_ids = await Report.filter(post_id=post_id, resolved_at__isnull=True).values_list(
-        "reporter_id", flat=True)
+    reporter_ids = cast(list[int | None], await Report.filter(
+        post_id=post_id, resolved_at__isnull=True).values_list("reporter_id", flat=True))
     if not reporter_ids:
         return 0
     await Report.filter(post_id=post_id, resolved_at__isnull=True).update(
@@ -164,7 +165,7 @@ async def dismiss_reports(actor: User, post: Post, reason: str = "") -> bool:
 
 
 async def _update_thread(actor: User, thread: Thread, action: str, reason: str = "",
-                         **changes: object) -> bool:
+                         **changes: Any) -> bool:
     if all(getattr(thread, name) == value for name, value in changes.items()):
         return False
     query = Thread.filter(id=thread.id)
@@ -175,8 +176,8 @@ async def _update_thread(actor: User, thread: Thread, action: str, reason: str =
         if not await query.update(**changes):
             return False
         await _audit(actor, action, "thread", thread.id, f"“{thread.title}”", reason)
-        story_id = await Post.filter(thread_id=thread.id, is_story=True).values_list(
-            "id", flat=True)
+        story_id = cast(list[int], await Post.filter(
+            thread_id=thread.id, is_story=True).values_list("id", flat=True))
         for post_id in story_id:
             await _resolve_reports(post_id, ReportOutcome.ACTIONED)
     for name, value in changes.items():
@@ -220,7 +221,7 @@ async def set_content_warnings(actor: User, thread: Thread, warnings: list[str],
 
 
 async def _sanction(actor: User, user: User, kind: SanctionKind, reason: str,
-                    ends_at: datetime | None, via: Post | None, **changes: object) -> None:
+                    ends_at: datetime | None, via: Post | None, **changes: Any) -> None:
     """Plain limits go on the member's row with a dated history entry; limits through an
     anonymous post go into the member's sealed restrictions, with no history entry."""
     if _sealed(via):
@@ -238,7 +239,7 @@ async def _sanction(actor: User, user: User, kind: SanctionKind, reason: str,
     await _audit_person(actor, action, user, via, reason, ends_at)
 
 
-def _restriction_fields(changes: dict[str, object]) -> dict[str, object]:
+def _restriction_fields(changes: dict[str, Any]) -> dict[str, Any]:
     fields = {k: v for k, v in changes.items() if k in ("silenced_until", "suspended_until")}
     if "banned_at" in changes:
         fields["banned"] = True
