@@ -9,14 +9,15 @@ in forum/api/openapi.py; what is declared here is each operation's own.
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import reduce
 from typing import Any, Literal
 
-from forum.api import bodies
 from forum.forms import PAGE_MAX
 from forum.models.community import ReactionKind
-from forum.moderation_commands import AUTHOR_ACTIONS, MEMBER_ACTIONS, POST_ACTIONS
+from forum.moderation_commands import AUTHOR_COMMANDS, MEMBER_COMMANDS, POST_COMMANDS, Command
 from forum.moderation_forms import AUDIT_TARGETS
 from forum.queries.moderation import QueueTab
 from forum.queries.search import MAX_PER_PAGE as SEARCH_PER_PAGE_MAX
@@ -29,7 +30,8 @@ from forum.schemas.accounts import (
     SignUpIn,
 )
 from forum.schemas.community import DraftCheckIn
-from forum.schemas.posting import EditIn, ReplyIn, StoryIn
+from forum.schemas.moderation import ReportInput, RevealInput, RoleInput, WatchedWordInput
+from forum.schemas.posting import CATEGORY_SLUG_MAX, EditIn, ReplyIn, StoryIn
 from forum.web import PER_PAGE_MAX
 
 Auth = Literal["none", "optional", "required"]
@@ -81,11 +83,19 @@ MANAGE_TOKEN = Param(
     "a guest's manage token (from the 202 that took the post): acts on that post, no account")
 RETRY_AFTER = {"Retry-After": "seconds to wait before trying again"}
 LOCATION = {"Location": "where the new post can be read"}
-ONE_OF = "One of: "
 
 
 def _enum(values: tuple[str, ...]) -> dict[str, Any]:
     return {"type": "string", "enum": list(values)}
+
+
+def _commands(table: Mapping[str, Command[Any]]) -> dict[str, Any]:
+    """A moderator's action in the path, and the body each one takes (its input schema)."""
+    schemas = tuple(dict.fromkeys(command.schema for command in table.values()))
+    by_action = "; ".join(f"`{action}`: {command.schema.__name__}"
+                          for action, command in table.items())
+    return {"path": {"action": _enum(tuple(table))}, "description": f"The body by action: "
+            f"{by_action}.", "body": reduce(operator.or_, schemas)}
 
 
 RATE_LIMITED = "too many attempts in a short time (Retry-After says how long to wait)"
@@ -99,14 +109,14 @@ _STORY_WRITTEN = {
     200: Answer("Already posted with this Idempotency-Key: the first result", out.PostedStory,
                 LOCATION),
     202: Answer("Taken, waiting for a moderator (new members' and every guest's posts)",
-                out.PostedStory | out.GuestPostedStory, LOCATION),
+                out.PostedStory | out.GuestPostedStory | out.GuestRepeatedStory, LOCATION),
 }
 _REPLY_WRITTEN = {
     201: Answer("Published", out.PostedReply, LOCATION),
     200: Answer("Already posted with this Idempotency-Key: the first result", out.PostedReply,
                 LOCATION),
-    202: Answer("Taken, waiting for a moderator", out.PostedReply | out.GuestPostedReply,
-                LOCATION),
+    202: Answer("Taken, waiting for a moderator",
+                out.PostedReply | out.GuestPostedReply | out.GuestRepeatedReply, LOCATION),
 }
 
 OPERATIONS: dict[str, Operation | dict[str, Operation]] = {
@@ -171,7 +181,7 @@ OPERATIONS: dict[str, Operation | dict[str, Operation]] = {
         "Stories in a category, pinned first, then by latest activity",
         {200: Answer("A page of stories", out.StoryList)}, params=(PAGE, PER_PAGE),
         errors={400: "page or per_page out of bounds", 404: "no such category or page"},
-        path={"slug": {"type": "string", "minLength": 1, "maxLength": bodies.SLUG_MAX}}),
+        path={"slug": {"type": "string", "minLength": 1, "maxLength": CATEGORY_SLUG_MAX}}),
     "api_stories": Operation(
         "Write a story", _STORY_WRITTEN, body=StoryIn, auth="optional",
         params=(IDEMPOTENCY_KEY,), description=GUEST_NOTE,
@@ -198,7 +208,7 @@ OPERATIONS: dict[str, Operation | dict[str, Operation]] = {
         errors={401: "not signed in and no manage token", 403: "not yours"}),
     "api_post_reports": Operation(
         "Report a post to the moderators", {201: Answer("The report", out.Report)},
-        body=bodies.NewReport, auth="required",
+        body=ReportInput, auth="required",
         errors={403: "your own post, or you can't report", 429: RATE_LIMITED}),
     # --- care and search -------------------------------------------------------------------
     "api_resources": Operation(
@@ -232,21 +242,18 @@ OPERATIONS: dict[str, Operation | dict[str, Operation]] = {
                       "which tab (default urgent)"), PAGE),
         errors={400: "an unknown tab, or page out of bounds", 404: "no such page"}),
     "api_mod_post_action": Operation(
-        "Act on a post", {200: Answer("What happened", out.ModResult)}, body=bodies.ModAction,
-        path={"action": _enum(POST_ACTIONS)}, description=ONE_OF + ", ".join(POST_ACTIONS),
+        "Act on a post", {200: Answer("What happened", out.ModResult)},
+        **_commands(POST_COMMANDS),
         errors={400: "delete on a reply", 404: "no such post or action",
                 409: "care: the author can't receive messages (a guest, or gone)"}),
     "api_mod_post_author_action": Operation(
         "Act on a post's author without learning who it is",
-        {200: Answer("What happened", out.ActionResult)}, body=bodies.ModAction,
-        path={"action": _enum(AUTHOR_ACTIONS)}, description=ONE_OF + ", ".join(AUTHOR_ACTIONS),
+        {200: Answer("What happened", out.ActionResult)}, **_commands(AUTHOR_COMMANDS),
         errors={404: "no such post or action",
                 409: "the author can't be acted on (a guest, or gone)"}),
     "api_mod_user_action": Operation(
         "Act on a member", {200: Answer("What happened", out.ActionResult)},
-        body=bodies.ModAction, path={"action": _enum(MEMBER_ACTIONS),
-                                     "username": {"type": "string", "minLength": 1}},
-        description=ONE_OF + ", ".join(MEMBER_ACTIONS),
+        **_commands(MEMBER_COMMANDS),
         errors={404: "no such member or action"}),
     "api_mod_audit": Operation(
         "The audit log, newest first", {200: Answer("A page of the log", out.AuditPage)},
@@ -259,15 +266,15 @@ OPERATIONS: dict[str, Operation | dict[str, Operation]] = {
                                                              out.WatchedWordList)}),
     "api_mod_words_add": Operation(
         "Watch a word or phrase", {201: Answer("Added", out.WatchedWord)},
-        body=bodies.NewWatchedWord, errors={409: "already watched"}),
+        body=WatchedWordInput, errors={409: "already watched"}),
     "api_mod_words_remove": Operation("Stop watching a word", {204: Answer("Removed")}),
     "api_admin_user_role": Operation(
         "Set a member's role", {200: Answer("The result", out.RoleResult)},
-        body=bodies.RoleChange, path={"username": {"type": "string", "minLength": 1}},
+        body=RoleInput,
         errors={403: "your own role", 404: "no such member"}),
     "api_admin_post_reveal": Operation(
         "Reveal who wrote an anonymous post (reason and password required; audit-logged)",
-        {200: Answer("The author", out.Revealed)}, body=bodies.Reveal,
+        {200: Answer("The author", out.Revealed)}, body=RevealInput,
         errors={400: "the post isn't anonymous", 403: "wrong password",
                 409: "the author is unknown (a guest, or gone)"}),
 }

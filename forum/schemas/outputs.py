@@ -230,6 +230,13 @@ class GuestPostedStory(PostedStory):
                                           "delete this post")
 
 
+ALREADY_RECEIVED = "a repeat of a guest's post: its manage token was shown once, when first sent"
+
+
+class GuestRepeatedStory(PostedStory):
+    notice: str = Field(description=ALREADY_RECEIVED)
+
+
 class PostedReply(Post):
     crisis: Crisis
 
@@ -237,6 +244,10 @@ class PostedReply(Post):
 class GuestPostedReply(PostedReply):
     manage_token: str = Field(description="shown once: send it as X-Manage-Token to edit or "
                                           "delete this post")
+
+
+class GuestRepeatedReply(PostedReply):
+    notice: str = Field(description=ALREADY_RECEIVED)
 
 
 # --- community -----------------------------------------------------------------------------

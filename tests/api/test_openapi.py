@@ -108,7 +108,7 @@ def test_moderators_care_action_and_its_conflict_are_documented():
     operation = _operation("/api/v1/mod/posts/{post_id}/{action}", "post")
     action = next(p for p in operation["parameters"] if p["name"] == "action")
     assert "care" in action["schema"]["enum"]
-    assert "message" in build_document()["components"]["schemas"]["ModAction"]["properties"]
+    assert "message" in build_document()["components"]["schemas"]["CareInput"]["properties"]
     assert {"401", "403", "404", "409", "413", "422"} <= set(operation["responses"])
 
 
