@@ -45,9 +45,13 @@ def parse_audit_filter(params: Mapping[str, str]) -> AuditFilter:
     target_id = whole_number(raw_id, low=1, high=ID_MAX) if raw_id else None
     if raw_id and target_id is None:
         raise HTTPException(400, "The target number must be a whole number, like 42.")
+    action, actor = params.get("action", "")[:40], params.get("actor", "")[:30]
+    if "\x00" in action + actor:
+        raise HTTPException(400, "The filters can't hold a NUL character (%00). Please "
+                                 "remove it.")
     return AuditFilter(
-        action=params.get("action", "")[:40],
-        actor=params.get("actor", "")[:30],
+        action=action,
+        actor=actor,
         target_type=params.get("target_type", "") if params.get("target_type") in AUDIT_TARGETS
         else "",
         target_id=target_id,

@@ -408,3 +408,11 @@ async def test_feeds_stay_well_formed_xml_when_old_rows_hold_forbidden_character
         feed = ElementTree.fromstring(response.content)  # noqa: S314 (our own feed)
         titles = [e.text for e in feed.iter("{http://www.w3.org/2005/Atom}title")]
         assert "Title" in titles, url
+
+
+@pytest.mark.parametrize("query", [{"actor": "a\x00"}, {"action": "\x00lock"}])
+async def test_a_nul_in_an_audit_log_filter_is_a_kind_400(moderator, query):
+    for url in ("/mod/log", "/api/v1/mod/audit"):
+        response = await moderator.get(url, params=query)
+        assert response.status_code == 400, url
+        assert "NUL character" in response.text, url
