@@ -73,7 +73,8 @@ def _post_card(post: Post, viewer: User | None,
 
 
 async def story_detail(request: Request, form_errors: dict[str, Any] | None = None,
-                       form_values: dict[str, Any] | None = None, status_code: int = 200) -> Response:
+                       form_values: dict[str, Any] | None = None,
+                       status_code: int = 200) -> Response:
     viewer = viewer_of(request)
     thread_page = await get_thread_page(int_param(request, "thread_id"), viewer,
                                         page_param(request))
@@ -120,8 +121,8 @@ async def new_story(request: Request) -> Response:
     return after_writing(written.post, f"/stories/{written.post.thread_id}")
 
 
-async def reply_form(request: Request, errors: dict[str, Any] | None = None, values: dict[str, Any] | None = None,
-                     status_code: int = 200) -> Response:
+async def reply_form(request: Request, errors: dict[str, Any] | None = None,
+                     values: dict[str, Any] | None = None, status_code: int = 200) -> Response:
     """A page to answer one post in particular (the story page has the general reply form)."""
     viewer = viewer_of(request)
     story = await get_story_or_404(int_param(request, "thread_id"), viewer)
@@ -169,8 +170,8 @@ async def permalink(request: Request) -> Response:
     return RedirectResponse(post_link(post, page), status_code=303)
 
 
-async def edit_form(request: Request, errors: dict[str, Any] | None = None, values: dict[str, Any] | None = None,
-                    status_code: int = 200) -> Response:
+async def edit_form(request: Request, errors: dict[str, Any] | None = None,
+                    values: dict[str, Any] | None = None, status_code: int = 200) -> Response:
     viewer = viewer_of(request)
     post = await get_post_or_404(int_param(request, "post_id"), viewer)
     permissions.ensure_can_edit_post(viewer, post)
