@@ -4,7 +4,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
-# Every package the venv holds, pinned (`make lock` rewrites it from the venv).
+# Every package the project installs, pinned (`make lock` rewrites it from the venv).
 LOCK := constraints.txt
 PIP := $(BIN)/python -m pip --disable-pip-version-check
 
@@ -17,12 +17,11 @@ $(STAMP): pyproject.toml $(LOCK)
 	$(PIP) install --quiet --constraint $(LOCK) --no-build-isolation -e . --group dev
 	touch $(STAMP)
 
-# After changing the dependencies in pyproject.toml (and installing them): pin what the venv has.
+# After changing the dependencies in pyproject.toml (and installing them): pin what the venv
+# has of them (tools/lock.py follows the requirements; strays in the venv are left out).
 lock:
 	test -x $(BIN)/python || { echo "no $(VENV) yet: run make $(STAMP) first"; exit 1; }
-	{ echo "# Pinned versions of everything the venv installs (regenerate with make lock)."; \
-	  $(PIP) freeze --all --exclude-editable --exclude hearth-forum --exclude setuptools; \
-	} > $(LOCK)
+	$(BIN)/python tools/lock.py > $(LOCK).new && mv $(LOCK).new $(LOCK)
 	touch $(STAMP)
 
 migrate: $(STAMP)
@@ -38,7 +37,7 @@ test: $(STAMP)
 	bash tests/run-suites.sh
 
 lint: $(STAMP)
-	$(BIN)/ruff check forum tests bench
+	$(BIN)/ruff check forum tests bench tools
 
 bench: $(STAMP)
 	bash bench/run.sh $(BENCH_ARGS)
