@@ -7,14 +7,12 @@ permission and rate-limit steps; the forms' dataclasses and the input schemas bo
 
 from __future__ import annotations
 
-import hashlib
 import secrets
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Protocol
 
-from tortoise.exceptions import IntegrityError
 from tortoise.expressions import F
 from tortoise.transactions import in_transaction
 
@@ -22,6 +20,7 @@ from forum import sealing
 from forum.actions.anonymous import pseudonym_in_thread, remember_anonymous_post
 from forum.actions.community import announce_mentions, announce_reply, follow
 from forum.actions.status import move_status
+from forum.actions.submissions import Sent, already_sent, submission_key, write_once
 from forum.anonymity import seal_author, sealed_author_id, thread_author_tag
 from forum.forms import FormInvalid
 from forum.guest_forms import manage_token_hash
@@ -29,7 +28,6 @@ from forum.markup import render_markdown
 from forum.models.accounts import User
 from forum.models.content import Category, Post, PostRevision, PostStatus, Thread
 from forum.models.moderation import Report, ReportReason
-from forum.queries.content import post_by_submission
 from forum.queries.moderation import ApprovalRules, needs_approval, watched_words_matcher
 from forum.safety.crisis import CrisisLevel, Detection, detect_many
 from forum.safety.words import WordAction, WordMatch
@@ -167,78 +165,6 @@ def _form_values(form: object) -> dict[str, Any]:
             if (value := getattr(form, name, None)) is not None}
 
 
-SUBMITTED_WITH_OTHER_WORDS = (
-    "This form (or Idempotency-Key) was already used to send a different post. To send "
-    "something new, reload the page or use a new key — what you wrote is kept.")
-
-
-def submission_key(author: User | None, submission_id: str | None) -> str | None:
-    """The stored hash of a form's one-time id: per member, or in the guests' own space."""
-    if not submission_id:
-        return None
-    owner = "guest" if author is None else str(author.id)
-    return hashlib.sha256(f"{owner}:{submission_id}".encode()).hexdigest()
-
-
-@dataclass(frozen=True)
-class Sent:
-    """What a person sent, to recognise the same submission arriving again."""
-
-    body: str
-    title: str | None = None  # stories
-    category_id: int | None = None  # stories
-    reply_to: int | None = None  # replies
-    anonymous: bool = False
-
-
-async def _as_first_sent(post: Post) -> Sent:
-    """What the post said when it was written: its first revision keeps that after edits."""
-    first = await PostRevision.filter(post_id=post.id).order_by("id").first()
-    thread = await Thread.get(id=post.thread_id)
-    return Sent(
-        body=first.body_md if first else post.body_md,
-        title=((first.title if first else None) or thread.title) if post.is_story else None,
-        category_id=thread.category_id if post.is_story else None,
-        reply_to=post.reply_to_id,
-        anonymous=post.is_anonymous or bool(post.sealed_author),
-    )
-
-
-async def _ensure_same_submission(existing: Post, sent: Sent, values: dict[str, Any]) -> None:
-    """The same submission id with other words is a mistake, not a replay: say so (422)
-    rather than answer with a post that isn't what was sent."""
-    first = await _as_first_sent(existing)
-    title_matches = sent.title is None or first.title in (
-        sent.title, (await watched_words_matcher()).censor(sent.title))
-    if (first.body, first.category_id, first.reply_to, first.anonymous) != (
-            sent.body, sent.category_id, sent.reply_to, sent.anonymous) or not title_matches:
-        raise FormInvalid({"form": SUBMITTED_WITH_OTHER_WORDS}, values)
-
-
-async def _already_sent(key: str | None, sent: Sent, values: dict[str, Any]) -> Post | None:
-    if key and (existing := await post_by_submission(key)):
-        await _ensure_same_submission(existing, sent, values)
-        return existing
-    return None
-
-
-async def _write_once(key: str | None, sent: Sent, values: dict[str, Any],
-                      write: Callable[[], Awaitable[Post]]) -> tuple[Post, bool]:
-    """Run `write` unless this submission already made a post; returns (post, is_new).
-
-    Two copies of one form racing each other meet at the unique submission key: the second
-    gets the first one's post back.
-    """
-    if existing := await _already_sent(key, sent, values):
-        return existing, False
-    try:
-        return await write(), True
-    except IntegrityError:
-        if existing := await _already_sent(key, sent, values):
-            return existing, False
-        raise
-
-
 def _story_sent(form: StoryFields, category: Category) -> Sent:
     return Sent(body=form.body, title=form.title, category_id=category.id,
                 anonymous=form.anonymous)
@@ -267,7 +193,7 @@ async def create_story(author: User, category: Category, form: StoryFields,
     """
     key = submission_key(author, form.submission_id)
     values = _form_values(form)
-    if existing := await _already_sent(key, _story_sent(form, category), values):
+    if existing := await already_sent(key, _story_sent(form, category), values):
         return existing, False
     _check_anonymity_allowed(form.anonymous, category, values)
     screening = await screen([form.title, form.body], values)
@@ -300,7 +226,7 @@ async def create_story(author: User, category: Category, form: StoryFields,
         story.thread = thread
         return story
 
-    story, created = await _write_once(key, _story_sent(form, category), values, write)
+    story, created = await write_once(key, _story_sent(form, category), values, write)
     if created:
         if not story.is_anonymous:
             await follow(author, story.thread)
@@ -313,7 +239,7 @@ async def create_reply(author: User, thread: Thread, form: ReplyFields,
                        rules: ApprovalRules | None) -> tuple[Post, bool]:
     key = submission_key(author, form.submission_id)
     values = _form_values(form)
-    if existing := await _already_sent(key, _reply_sent(form), values):
+    if existing := await already_sent(key, _reply_sent(form), values):
         return existing, False
     await _check_reply_target(thread, form.reply_to, form.body)
     _check_anonymity_allowed(form.anonymous, thread.category, values)
@@ -345,7 +271,7 @@ async def create_reply(author: User, thread: Thread, form: ReplyFields,
         reply.thread = thread
         return reply
 
-    reply, created = await _write_once(key, _reply_sent(form), values, write)
+    reply, created = await write_once(key, _reply_sent(form), values, write)
     if created:
         await announce_reply(reply, thread, author.id)
     return reply, created
@@ -435,7 +361,7 @@ async def create_guest_story(category: Category, form: StoryFields) -> GuestPost
     if not category.allow_guests:
         raise FormInvalid({"category": GUESTS_NOT_ALLOWED}, values)
     key = submission_key(None, form.submission_id)
-    if existing := await _already_sent(key, _story_sent(form, category), values):
+    if existing := await already_sent(key, _story_sent(form, category), values):
         return GuestPost(existing, None, created=False)
     screening = await screen([form.title, form.body], values)
     body_html = render_markdown(screening.censor(form.body))
@@ -457,7 +383,7 @@ async def create_guest_story(category: Category, form: StoryFields) -> GuestPost
         story.thread = thread
         return story
 
-    story, created = await _write_once(key, _story_sent(form, category), values, write)
+    story, created = await write_once(key, _story_sent(form, category), values, write)
     return GuestPost(story, token if created else None, created=created)
 
 
@@ -466,7 +392,7 @@ async def create_guest_reply(thread: Thread, form: ReplyFields) -> GuestPost:
     if not thread.category.allow_guests:
         raise FormInvalid({"body": GUESTS_NOT_ALLOWED}, values)
     key = submission_key(None, form.submission_id)
-    if existing := await _already_sent(key, _reply_sent(form), values):
+    if existing := await already_sent(key, _reply_sent(form), values):
         return GuestPost(existing, None, created=False)
     await _check_reply_target(thread, form.reply_to, form.body)
     screening = await screen([form.body], values)
@@ -486,7 +412,7 @@ async def create_guest_reply(thread: Thread, form: ReplyFields) -> GuestPost:
         reply.thread = thread
         return reply
 
-    reply, created = await _write_once(key, _reply_sent(form), values, write)
+    reply, created = await write_once(key, _reply_sent(form), values, write)
     return GuestPost(reply, token if created else None, created=created)
 
 
