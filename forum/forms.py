@@ -9,8 +9,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from forum.numbers import ID_MAX, whole_number
-from forum.passwords import password_problem
-from forum.usernames import normalise, username_problem
 
 TITLE_MAX = 150
 STORY_BODY_MAX = 40_000
@@ -35,7 +33,6 @@ CONTENT_WARNINGS: dict[str, str] = {
 # Bidirectional overrides can disguise text ("invoice\u202egpj.exe"); they never belong in a
 # title or a name.
 _BIDI_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069\u200e\u200f]")
-_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
 class FormInvalid(Exception):
@@ -138,87 +135,12 @@ class SignUpForm:
 
 
 def parse_signup(data: Mapping[str, Any]) -> SignUpForm:
-    check = Checker(data)
-    username = normalise(check.text("username", label="Username", max_len=200, min_len=1))
-    if "username" not in check.errors:
-        problem = username_problem(username)
-        if problem:
-            check.errors["username"] = problem
-    password = _password(check, "password", username)
-    email = check.text("email", label="Email", max_len=EMAIL_MAX) or None
-    if email and "email" not in check.errors and not _EMAIL.match(email):
-        check.errors["email"] = "That doesn't look like an email address. It's optional."
-    check.fail_if_errors()
-    return SignUpForm(username=username, password=password, email=email)
+    """The sign-up rules live in `forum.schemas.accounts.SignUpIn`; this reads a form by them."""
+    from forum.schemas.accounts import SignUpIn
+    from forum.schemas.base import parse_input
 
-
-def _password(check: Checker, name: str, username: str = "") -> str:
-    raw = check.data.get(name, "")
-    if not isinstance(raw, str):
-        check.errors[name] = "Password must be text."
-        return ""
-    if "\x00" in raw or any("\ud800" <= ch <= "\udfff" for ch in raw):
-        check.errors[name] = "Password contains characters that can't be used."
-        return ""
-    problem = password_problem(raw, username=username)
-    if problem:
-        check.errors[name] = problem
-    return raw
-
-
-@dataclass(frozen=True)
-class SignInForm:
-    username: str
-    password: str
-
-
-def parse_signin(data: Mapping[str, Any]) -> SignInForm:
-    check = Checker(data)
-    username = check.text("username", label="Username", max_len=200, min_len=1)
-    password = data.get("password", "")
-    if not isinstance(password, str) or not password:
-        check.errors["password"] = "Please enter your password."
-    check.fail_if_errors()
-    return SignInForm(username=normalise(username), password=str(password))
-
-
-@dataclass(frozen=True)
-class PasswordChangeForm:
-    current_password: str
-    new_password: str
-
-
-def parse_password_change(data: Mapping[str, Any], username: str) -> PasswordChangeForm:
-    check = Checker(data)
-    current = data.get("current_password", "")
-    if not isinstance(current, str) or not current:
-        check.errors["current_password"] = "Please enter your current password."
-    new = _password(check, "new_password", username)
-    check.fail_if_errors()
-    return PasswordChangeForm(current_password=str(current), new_password=new)
-
-
-@dataclass(frozen=True)
-class SettingsForm:
-    display_name: str
-    bio: str
-    email: str | None
-    country: str | None
-    expand_warnings: bool
-
-
-def parse_settings(data: Mapping[str, Any]) -> SettingsForm:
-    check = Checker(data)
-    display_name = check.text("display_name", label="Display name", max_len=DISPLAY_NAME_MAX)
-    bio = check.text("bio", label="About you", max_len=BIO_MAX, multiline=True)
-    email = check.text("email", label="Email", max_len=EMAIL_MAX) or None
-    if email and "email" not in check.errors and not _EMAIL.match(email):
-        check.errors["email"] = "That doesn't look like an email address. It's optional."
-    country = check.text("country", label="Country", max_len=2).upper() or None
-    if country and not re.fullmatch("[A-Z]{2}", country):
-        check.errors["country"] = "Choose a country from the list."
-    check.fail_if_errors()
-    return SettingsForm(display_name, bio, email, country, check.flag("expand_warnings"))
+    joined = parse_input(SignUpIn, data)
+    return SignUpForm(username=joined.username, password=joined.password, email=joined.email)
 
 
 @dataclass(frozen=True)
