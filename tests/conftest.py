@@ -19,21 +19,19 @@ import httpx
 import pytest
 from starlette.applications import Starlette
 from tortoise import Tortoise, connections
+from tortoise.models import Model
 
 from forum import sealing
 from forum.actions.setup import ensure_reference_data
 from forum.app import create_app
 from forum.db import migrate_database, tortoise_config
 from forum.models.accounts import Role
+from forum.passwords import use_fast_hashing
 from forum.settings import Settings, load_settings
 
 from .factories import make_user, sign_in_directly
 
 BASE_URL = "http://127.0.0.1:8000"
-TABLES = ["reactions", "follows", "released_usernames", "crisis_alerts", "crisis_resources",
-          "audit_log", "notifications", "sealed_notifications", "thread_pseudonyms", "reports",
-          "sanctions", "moderator_notes", "watched_words", "post_revisions", "posts", "threads",
-          "sessions", "users", "categories"]
 
 
 @pytest.fixture(scope="session")
@@ -71,28 +69,97 @@ async def orm(settings: Settings) -> AsyncIterator[None]:
     sealing.configure(settings.anonymity_secret)
     await migrate_database(settings)
     await Tortoise.init(config=tortoise_config(settings.database_url))
+    await _cleaner.start()
     yield
     await Tortoise.close_connections()
 
 
-async def truncate_all() -> None:
-    conn = connections.get("default")
-    if conn.capabilities.dialect == "postgres":
-        await conn.execute_script(
-            f"TRUNCATE {', '.join(TABLES)} RESTART IDENTITY CASCADE"
-        )
-    else:
-        for table in TABLES:
-            await conn.execute_script(f"DELETE FROM {table}")
-        names = ",".join(f"'{t}'" for t in TABLES)
-        await conn.execute_script(f"DELETE FROM sqlite_sequence WHERE name IN ({names})")
-    await ensure_reference_data()
+def deletion_order(models: list[type[Model]]) -> list[type[Model]]:
+    """The models, each after every model whose table points at its table."""
+    def targets(model: type[Model]) -> set[type[Model]]:
+        meta = model._meta
+        return {meta.fields_map[name].related_model  # type: ignore[attr-defined]
+                for name in meta.fk_fields | meta.o2o_fields} - {model}
+
+    assert not any(m._meta.m2m_fields for m in models), "m2m through tables need cleaning too"
+    pointing = {m: targets(m) for m in models}
+    ordered: list[type[Model]] = []
+    while len(ordered) < len(models):
+        left = [m for m in models if m not in ordered]
+        ready = [m for m in left if not any(m in pointing[o] for o in left if o is not m)]
+        assert ready, f"foreign keys form a cycle among {left}"
+        ordered.extend(ready)
+    return ordered
+
+
+@dataclass
+class Cleaner:
+    """Gives each test a clean database: every table emptied, then the reference data.
+
+    The reference data (what `ensure_reference_data` writes into an empty forum) is loaded
+    once and kept while no test changes it; a test that does gets it reloaded from scratch.
+    Ids restart as in a fresh database: 1 for an emptied table, the next after the reference
+    rows otherwise. DELETE rather than TRUNCATE: on PostgreSQL a TRUNCATE of every table costs
+    far more than deleting the few rows a test wrote.
+    """
+
+    tables: list[tuple[str, str | None]] = field(default_factory=list)  # (table, generated pk)
+    reference: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+
+    async def start(self) -> None:
+        models = deletion_order([m for app in Tortoise.apps.values() for m in app.values()])
+        self.tables = [(m._meta.db_table, m._meta.db_pk_column if m._meta.pk.generated else None)
+                       for m in models]
+        await self._reload()
+
+    async def clean(self) -> None:
+        for table, rows in self.reference.items():
+            if await self._rows(table) != rows:
+                await self._reload()
+                return
+        await self._empty(keep=set(self.reference))
+
+    async def _reload(self) -> None:
+        await self._empty(keep=set())
+        await ensure_reference_data()
+        self.reference = {}
+        for table, _ in self.tables:
+            if rows := await self._rows(table):
+                self.reference[table] = rows
+
+    async def _rows(self, table: str) -> list[dict[str, Any]]:
+        pk = dict(self.tables)[table] or "1"
+        return list(await connections.get("default").execute_query_dict(
+            f"SELECT * FROM {table} ORDER BY {pk}"))
+
+    async def _empty(self, keep: set[str]) -> None:
+        conn = connections.get("default")
+        statements = [f"DELETE FROM {table}" for table, _ in self.tables if table not in keep]
+        postgres = conn.capabilities.dialect == "postgres"
+        for table, pk in self.tables:
+            if pk is None:
+                continue
+            if postgres:
+                statements.append(
+                    f"SELECT setval(pg_get_serial_sequence('{table}', '{pk}'), "
+                    f"COALESCE((SELECT MAX({pk}) FROM {table}), 0) + 1, false)")
+            elif table in keep:
+                statements.append(f"UPDATE sqlite_sequence SET seq = (SELECT MAX({pk}) "
+                                  f"FROM {table}) WHERE name = '{table}'")
+            else:
+                statements.append(f"DELETE FROM sqlite_sequence WHERE name = '{table}'")
+        await conn.execute_script(";\n".join(statements))
+
+
+_cleaner = Cleaner()
 
 
 @pytest.fixture
-async def db(orm: None) -> AsyncIterator[None]:
+async def db(orm: None, settings: Settings) -> AsyncIterator[None]:
     """A clean database with the reference data, for one test."""
-    await truncate_all()
+    # Cheap hashing for users made straight through the actions too, before any app exists.
+    use_fast_hashing(settings.password_hashing == "fast")
+    await _cleaner.clean()
     yield
 
 
@@ -211,6 +278,45 @@ async def moderator(client_factory: Any) -> Client:
 @pytest.fixture
 async def admin(client_factory: Any) -> Client:
     return await client_factory(await make_user("osprey_admin", role=Role.ADMIN))
+
+
+# The PostgreSQL pass of `make test` leaves out tests marked backend_independent: they would
+# only repeat the SQLite pass. Tests under tests/unit that never reach the test database get
+# the mark here; a marked test that does reach the database is a mistake.
+UNIT_TESTS = Path(__file__).resolve().parent / "unit"
+DATABASE_FIXTURES = frozenset({"orm", "database_url"})
+CONFIG_ONLY = "settings"  # carries the database URL, but only as configuration
+
+
+def reaches_database(item: pytest.Item) -> bool:
+    """Whether the test, or a fixture it uses, asks for the ORM or the database URL."""
+    info = getattr(item, "_fixtureinfo", None)
+    if info is None:
+        return False
+    seen: set[str] = set()
+    todo = list(info.initialnames)
+    while todo:
+        name = todo.pop()
+        if name in seen or name == CONFIG_ONLY:
+            continue
+        seen.add(name)
+        for fixturedef in info.name2fixturedefs.get(name, ()):
+            todo.extend(fixturedef.argnames)
+    return bool(DATABASE_FIXTURES & seen)
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    misplaced = []
+    for item in items:
+        uses_database = reaches_database(item)
+        if item.path.is_relative_to(UNIT_TESTS) and not uses_database:
+            item.add_marker(pytest.mark.backend_independent)
+        elif uses_database and item.get_closest_marker("backend_independent"):
+            misplaced.append(item.nodeid)
+    if misplaced:
+        raise pytest.UsageError("marked backend_independent but uses the test database: "
+                                + ", ".join(misplaced))
 
 
 # Under CI=true nothing may be skipped, silently or not: a skipped test fails the run.

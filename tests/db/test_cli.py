@@ -1,4 +1,8 @@
-"""The `forum` command, run for real in a subprocess."""
+"""The `forum` command, run for real in a subprocess.
+
+Each test gives the command a database of its own (or an unreachable one), whatever the
+suite's backend: the module runs in the SQLite pass only.
+"""
 
 from __future__ import annotations
 
@@ -7,8 +11,12 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[2]
 FORUM = str(Path(sys.executable).parent / "forum")
+
+pytestmark = pytest.mark.backend_independent
 
 
 def forum(args: list[str], env: dict[str, str], stdin: str = "") -> subprocess.CompletedProcess:
@@ -16,7 +24,7 @@ def forum(args: list[str], env: dict[str, str], stdin: str = "") -> subprocess.C
                           capture_output=True, text=True, timeout=120, check=False)
 
 
-def test_check_masks_secrets_and_reports_a_migrated_database(tmp_path, orm):
+def test_check_masks_secrets_and_reports_a_migrated_database(tmp_path):
     env = {"FORUM_VAR_DIR": str(tmp_path), "FORUM_SECRET_KEY": "super-secret-value",
            "FORUM_DATABASE_URL": f"sqlite://{tmp_path / 'c.sqlite3'}",
            "FORUM_REDIS_URL": "redis://:hunter2pass@127.0.0.1:6379/0"}
