@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 import jinja2
@@ -12,12 +13,36 @@ from starlette.templating import Jinja2Templates
 
 from forum.forms import CONTENT_WARNINGS
 from forum.models.community import REACTION_LABELS
-from forum.paths import TEMPLATES_DIR
 from forum.safety.resources import sms_link, tel_link
 from forum.sessions import csrf_token
 from forum.settings import Settings
 
+TEMPLATE_DIR = Path(__file__).resolve().parent.parent / "templates"
 SITE_NAME = "Hearth"
+
+
+class SharedBytecodeCache(jinja2.BytecodeCache):
+    """Compiled templates in memory, shared by every environment `make_templates` builds.
+
+    Those environments differ only in what is looked up while rendering (undefined, globals),
+    never in how a template compiles, so each new app (the tests build one per test) loads a
+    template without parsing it again. Jinja checks every entry against a checksum of the
+    template's source: an edited template is compiled afresh.
+    """
+
+    def __init__(self) -> None:
+        self._compiled: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        compiled = self._compiled.get(bucket.key)
+        if compiled is not None:
+            bucket.bytecode_from_string(compiled)
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        self._compiled[bucket.key] = bucket.bytecode_to_string()
+
+
+_compiled_templates = SharedBytecodeCache()
 
 
 def relative_time(moment: datetime, now: datetime | None = None) -> str:
@@ -47,12 +72,13 @@ def plural(count: int, singular: str, plural_form: str | None = None) -> str:
 
 def make_templates(settings: Settings, *, strict: bool = False) -> Jinja2Templates:
     env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(TEMPLATES_DIR),
+        loader=jinja2.FileSystemLoader(TEMPLATE_DIR),
         autoescape=True,
         undefined=jinja2.StrictUndefined if strict else jinja2.Undefined,
         trim_blocks=True,
         lstrip_blocks=True,
         auto_reload=settings.debug,  # otherwise every render stats every template file
+        bytecode_cache=_compiled_templates,
     )
     env.filters.update(reltime=relative_time, isotime=iso_time, longdate=long_date,
                        tel=tel_link, sms=sms_link)
@@ -63,7 +89,7 @@ def make_templates(settings: Settings, *, strict: bool = False) -> Jinja2Templat
         content_warning_labels=CONTENT_WARNINGS,
         reaction_labels={k.value: v for k, v in REACTION_LABELS.items()},
     )
-    secret = settings.secret_key.get_secret_value()
+    secret = settings.secret_key.__str__()
 
     def per_request(request: Request) -> dict[str, Any]:
         state = request.scope.setdefault("state", {})
