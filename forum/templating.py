@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
 
 import jinja2
@@ -13,11 +12,11 @@ from starlette.templating import Jinja2Templates
 
 from forum.forms import CONTENT_WARNINGS
 from forum.models.community import REACTION_LABELS
+from forum.paths import TEMPLATES_DIR
 from forum.safety.resources import sms_link, tel_link
 from forum.sessions import csrf_token
 from forum.settings import Settings
 
-TEMPLATE_DIR = Path(__file__).resolve().parent.parent / "templates"
 SITE_NAME = "Hearth"
 
 
@@ -72,7 +71,7 @@ def plural(count: int, singular: str, plural_form: str | None = None) -> str:
 
 def make_templates(settings: Settings, *, strict: bool = False) -> Jinja2Templates:
     env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(TEMPLATE_DIR),
+        loader=jinja2.FileSystemLoader(TEMPLATES_DIR),
         autoescape=True,
         undefined=jinja2.StrictUndefined if strict else jinja2.Undefined,
         trim_blocks=True,
@@ -89,7 +88,7 @@ def make_templates(settings: Settings, *, strict: bool = False) -> Jinja2Templat
         content_warning_labels=CONTENT_WARNINGS,
         reaction_labels={k.value: v for k, v in REACTION_LABELS.items()},
     )
-    secret = settings.secret_key.__str__()
+    secret = settings.secret_key.get_secret_value()
 
     def per_request(request: Request) -> dict[str, Any]:
         state = request.scope.setdefault("state", {})
