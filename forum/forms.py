@@ -65,7 +65,9 @@ class Checker:
             self.errors[name] = f"{label} {problem}"
             return raw
         value = raw.replace("\r\n", "\n").replace("\r", "\n")
-        value = value.strip() if multiline else _BIDI_CONTROLS.sub("", value).strip()
+        if not multiline:  # a pasted tab in a title or a name is just a space
+            value = _BIDI_CONTROLS.sub("", value).replace("\t", " ")
+        value = value.strip()
         if len(value) < min_len:
             self.errors[name] = (
                 f"Please write {label.lower()}." if min_len == 1

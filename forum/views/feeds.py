@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, datetime
+from typing import Any
 
+from jinja2 import Environment
 from starlette.requests import Request
 from starlette.responses import Response
 
@@ -22,7 +24,7 @@ from forum.web import settings_of
 ATOM = "application/atom+xml; charset=utf-8"
 
 
-def _entries(stories: list[Post]) -> list[dict]:
+def _entries(stories: list[Post]) -> list[dict[str, Any]]:
     return [{
         "title": s.thread.title, "thread_id": s.thread_id,
         "published": iso_time(s.created_at), "updated": iso_time(s.edited_at or s.created_at),
@@ -36,11 +38,19 @@ def _entries(stories: list[Post]) -> list[dict]:
 def _feed(request: Request, title: str, alternate: str, stories: list[Post]) -> Response:
     entries = _entries(stories)
     updated = entries[0]["updated"] if entries else iso_time(datetime.now(UTC))
-    templates = request.app.state.templates
-    body = templates.get_template("feeds/atom.xml").render(
-        title=title, base_url=settings_of(request).base_url, path=request.url.path,
-        alternate=alternate, updated=updated, entries=entries, site_name=SITE_NAME)
-    return Response(xml_text(body), media_type=ATOM)
+    body = render_feed(request.app.state.templates.env, title=title,
+                       base_url=settings_of(request).base_url, path=request.url.path,
+                       alternate=alternate, updated=updated, entries=entries)
+    return Response(body, media_type=ATOM)
+
+
+def render_feed(env: Environment, *, title: str, base_url: str, path: str, alternate: str,
+                updated: str, entries: list[dict[str, Any]]) -> str:
+    """The Atom document: always well-formed XML, whatever the stored titles and posts hold."""
+    body = env.get_template("feeds/atom.xml").render(
+        title=title, base_url=base_url, path=path, alternate=alternate, updated=updated,
+        entries=entries, site_name=SITE_NAME)
+    return xml_text(body)
 
 
 # What XML 1.0 allows (its `Char` production); anything else makes the feed unreadable.

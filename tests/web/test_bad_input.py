@@ -416,3 +416,9 @@ async def test_a_nul_in_an_audit_log_filter_is_a_kind_400(moderator, query):
         response = await moderator.get(url, params=query)
         assert response.status_code == 400, url
         assert "NUL character" in response.text, url
+
+
+async def test_a_tab_in_a_display_name_is_kept_as_a_space(member):
+    response = await member.post_form("/account", {"display_name": "Wren\tÖlander"})
+    assert response.status_code == 303
+    assert (await User.get(id=member.user.id)).display_name == "Wren Ölander"
