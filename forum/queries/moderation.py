@@ -67,7 +67,7 @@ _matcher: tuple[tuple[int, int], WordMatcher] | None = None
 async def watched_words_matcher() -> WordMatcher:
     """The compiled matcher, rebuilt in this process only when the list changed anywhere."""
     global _matcher
-    rows = [int(i) for i in await WatchedWord.all().values_list("id", flat=True)]
+    rows: list[int] = [i for (i,) in await WatchedWord.all().values_list("id")]
     fingerprint = (len(rows), max(rows, default=0))
     if _matcher is None or _matcher[0] != fingerprint:
         words = await WatchedWord.all()
@@ -138,8 +138,8 @@ async def queue_page(tab: QueueTab, page: int) -> QueuePage:
         raise not_found()
     offset = (page - 1) * QUEUE_PER_PAGE
     if tab is QueueTab.APPROVAL:
-        ids = [int(i) for i in await Post.filter(status=PostStatus.PENDING).order_by(
-            "created_at", "id").offset(offset).limit(QUEUE_PER_PAGE).values_list("id", flat=True)]
+        ids: list[int] = [i for (i,) in await Post.filter(status=PostStatus.PENDING).order_by(
+            "created_at", "id").offset(offset).limit(QUEUE_PER_PAGE).values_list("id")]
     else:
         rows = await (_open_reports(tab).annotate(first=Min("created_at")).group_by("post_id")
                       .order_by("first", "post_id").offset(offset).limit(QUEUE_PER_PAGE)
