@@ -5,10 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from forum.anonymity import author_view
+from forum.clock import iso_time
 from forum.models.accounts import User
 from forum.models.content import Category, Post, PostStatus, Thread
 from forum.permissions import is_moderator
-from forum.templating import iso_time
 
 
 def account_json(user: User) -> dict[str, Any]:
