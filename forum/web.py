@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import secrets
 from ipaddress import ip_address, ip_network
-from typing import Any
+from typing import Any, cast
 
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
@@ -12,7 +12,7 @@ from starlette.requests import Request
 from forum.forms import FormInvalid, parse_page
 from forum.json_input import parse_json_object
 from forum.models.accounts import User
-from forum.numbers import whole_number
+from forum.numbers import ID_MAX, whole_number
 from forum.queries.moderation import ApprovalRules, is_new_member
 from forum.ratelimit import RateLimiter
 from forum.safety.resources import REGION_COOKIE, resolve_region
@@ -22,7 +22,7 @@ MULTI_VALUE_FIELDS = frozenset({"content_warnings", "topics"})
 
 
 def settings_of(request: Request) -> Settings:
-    return request.app.state.settings
+    return cast(Settings, request.app.state.settings)
 
 
 def approval_rules_of(request: Request) -> ApprovalRules:
@@ -39,11 +39,11 @@ def region_of(request: Request) -> str:
 
 
 def viewer_of(request: Request) -> User | None:
-    return request.scope.get("state", {}).get("viewer")
+    return cast(User | None, request.scope.get("state", {}).get("viewer"))
 
 
 def session_token_of(request: Request) -> str | None:
-    return request.scope.get("state", {}).get("session_token")
+    return cast(str | None, request.scope.get("state", {}).get("session_token"))
 
 
 def client_address(request: Request) -> str:
@@ -148,7 +148,7 @@ def page_param(request: Request) -> int:
 
 def int_param(request: Request, name: str) -> int:
     value = request.path_params[name]
-    if not 0 < value < 2**31:
+    if not isinstance(value, int) or not 0 < value <= ID_MAX:
         raise HTTPException(404, "We couldn't find that.")
     return value
 

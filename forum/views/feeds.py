@@ -15,9 +15,10 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from forum.anonymity import author_view
+from forum.clock import iso_time
 from forum.models.content import Post
 from forum.queries.content import category_stories, get_category_or_404, latest_stories
-from forum.templating import SITE_NAME, iso_time
+from forum.templating import SITE_NAME
 from forum.views.stories import warning_text
 from forum.web import settings_of
 

@@ -422,3 +422,35 @@ async def test_a_tab_in_a_display_name_is_kept_as_a_space(member):
     response = await member.post_form("/account", {"display_name": "Wren\tÖlander"})
     assert response.status_code == 303
     assert (await User.get(id=member.user.id)).display_name == "Wren Ölander"
+
+
+# --- odd bytes in headers, cookies and form encoding: guards, all answered without a 500 ----
+
+@pytest.mark.parametrize("headers", [
+    {"accept-language": b"\xff\xfe;q=\xb2"}, {"accept-language": b"en;q=1e400, de;q=nan"},
+    {"cookie": b"hearth_session=\xff\xfe"}, {"cookie": b"hearth_region=\x00\xff"},
+    {"cookie": b"hearth_region=" + b"Z" * 5000}, {"authorization": b"Bearer \xff\x00"},
+    {"authorization": b"Bearer " + b"a" * 5000}, {"x-manage-token": b"\xff"},
+    {"idempotency-key": b"\xff\x00"}, {"idempotency-key": b"k" * 5000},
+    {"origin": b"\xff"}, {"sec-fetch-site": b"\xff"}, {"x-forwarded-for": b"\xff, 1.2.3.4"}])
+async def test_odd_bytes_in_headers_and_cookies_never_cause_a_500(visitor, member, headers):
+    story = await make_story(member.user)
+    for url in ("/", f"/stories/{story.thread_id}", "/help", "/api/v1/categories"):
+        assert (await visitor.http.get(url, headers=headers)).status_code < 500, url
+    response = await visitor.http.post("/api/v1/stories", headers=headers, json={
+        "category": "small-wins", "title": "T", "body": "B"})
+    assert response.status_code < 500
+
+
+@pytest.mark.parametrize("body", [
+    b"title=%ZZ&body=%", b"%%%%", b"title=%E2%82&body=%ED%A0%80", b"=&=&&",
+    b"&".join(b"f%d=1" % i for i in range(5000)),
+    b"category=%00&title=T&body=B", b"category=" + b"c" * 100 + b"&title=T&body=B",
+    b"category=small-wins&title=T&body=B&submission_id=%00&content_warnings=%00"])
+async def test_badly_encoded_forms_are_answered_without_a_500(member, body):
+    token = await member.csrf()
+    for url in ("/stories/new", "/account", "/signin", "/help/region", "/guest/new"):
+        response = await member.http.post(
+            url, content=b"csrf_token=" + token.encode() + b"&" + body,
+            headers={"content-type": "application/x-www-form-urlencoded"})
+        assert response.status_code < 500, url
