@@ -33,14 +33,17 @@ demo: migrate
 run: demo
 	$(BIN)/forum serve --host 127.0.0.1 --port 8000
 
-test: $(STAMP)
+test: lint
 	bash tests/run-suites.sh
 
+# Style, types (mypy --strict on forum/) and the layer contracts (.importlinter).
 lint: $(STAMP)
 	$(BIN)/ruff check forum tests bench tools
+	$(BIN)/mypy
+	$(BIN)/lint-imports --config .importlinter
 
 bench: $(STAMP)
 	bash bench/run.sh $(BENCH_ARGS)
 
 clean:
-	rm -rf $(VENV) var .pytest_cache .ruff_cache dist
+	rm -rf $(VENV) var .pytest_cache .ruff_cache .mypy_cache dist

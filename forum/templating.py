@@ -10,6 +10,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse
 from starlette.templating import Jinja2Templates
 
+from forum.clock import iso_time
 from forum.forms import CONTENT_WARNINGS
 from forum.models.community import REACTION_LABELS
 from forum.paths import TEMPLATES_DIR
@@ -55,10 +56,6 @@ def relative_time(moment: datetime, now: datetime | None = None) -> str:
             count = seconds // size
             return f"{count} {unit}{'s' if count != 1 else ''} ago"
     return "just now"
-
-
-def iso_time(moment: datetime) -> str:
-    return moment.astimezone(UTC).isoformat(timespec="seconds")
 
 
 def long_date(moment: datetime) -> str:

@@ -68,7 +68,7 @@ async def unread_count(user: User) -> int:
 
 async def notifications_for(user: User) -> list[Notification | SealedNotification]:
     plain = await Notification.filter(user_id=user.id).order_by("-id").limit(NOTIFICATIONS_SHOWN)
-    both = [*plain, *await own_sealed_notes(user)]
+    both: list[Notification | SealedNotification] = [*plain, *await own_sealed_notes(user)]
     return sorted(both, key=lambda n: n.created_at, reverse=True)[:NOTIFICATIONS_SHOWN]
 
 
@@ -91,9 +91,9 @@ async def profile(username: str) -> Profile:
     named = await Post.filter(author_id=user.id, is_anonymous=False,
                               status=PostStatus.PUBLISHED).select_related("thread").order_by(
         "-id").limit(PROFILE_POSTS * 2)
-    open_threads = set(await Post.filter(
+    open_threads: set[int] = {thread_id for (thread_id,) in await Post.filter(
         is_story=True, status=PostStatus.PUBLISHED,
-        thread_id__in=[p.thread_id for p in named]).values_list("thread_id", flat=True))
+        thread_id__in=[p.thread_id for p in named]).values_list("thread_id")}
     posts = [p for p in named if p.thread_id in open_threads][:PROFILE_POSTS]
     received = await Reaction.filter(post__author_id=user.id, post__is_anonymous=False,
                                      post__status=PostStatus.PUBLISHED).annotate(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from starlette.exceptions import HTTPException
 from tortoise.expressions import Q, RawSQL
@@ -25,18 +26,23 @@ SHOWN_TO_EVERYONE = (PostStatus.PUBLISHED, PostStatus.HIDDEN)
 SHOWN_TO_MODERATORS = (PostStatus.PUBLISHED, PostStatus.HIDDEN, PostStatus.PENDING)
 
 
+def _where(prefix: str, name: str, value: Any) -> Q:
+    filters: dict[str, Any] = {f"{prefix}{name}": value}
+    return Q(**filters)
+
+
 def _visible(viewer: User | None, prefix: str = "") -> Q:
     """Published and hidden posts; the viewer's own waiting posts; all waiting ones for
     moderators."""
     if is_moderator(viewer):
-        return Q(**{f"{prefix}status__in": SHOWN_TO_MODERATORS})
-    shown = Q(**{f"{prefix}status__in": SHOWN_TO_EVERYONE})
+        return _where(prefix, "status__in", SHOWN_TO_MODERATORS)
+    shown = _where(prefix, "status__in", SHOWN_TO_EVERYONE)
     if viewer is None:
         return shown
-    own = Q(**{f"{prefix}author_id": viewer.id})
+    own = _where(prefix, "author_id", viewer.id)
     if anonymous_ids := my_anonymous_post_ids(viewer):
-        own = own | Q(**{f"{prefix}id__in": anonymous_ids})
-    return shown | (Q(**{f"{prefix}status": PostStatus.PENDING}) & own)
+        own = own | _where(prefix, "id__in", anonymous_ids)
+    return shown | (_where(prefix, "status", PostStatus.PENDING) & own)
 
 
 def not_found() -> HTTPException:
@@ -215,7 +221,8 @@ def _needs_reply(now: datetime | None = None):  # type: ignore[no-untyped-def]
 
 
 async def needs_reply_count() -> int:
-    return await _needs_reply().count()
+    count: int = await _needs_reply().count()
+    return count
 
 
 async def needs_reply_page(page: int, per_page: int = STORIES_PER_PAGE) -> StoryListPage:
