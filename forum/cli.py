@@ -41,9 +41,11 @@ def cmd_seed_demo(settings: Settings, args: argparse.Namespace) -> int:
 
 def cmd_createuser(settings: Settings, args: argparse.Namespace) -> int:
     from forum.actions.accounts import create_account
-    from forum.forms import FormInvalid, parse_signup
+    from forum.forms import FormInvalid
     from forum.models.accounts import Role
     from forum.passwords import use_fast_hashing
+    from forum.schemas.accounts import SignUpIn
+    from forum.schemas.base import parse_input
 
     use_fast_hashing(settings.password_hashing == "fast")
     if args.password_stdin or not sys.stdin.isatty():
@@ -55,8 +57,8 @@ def cmd_createuser(settings: Settings, args: argparse.Namespace) -> int:
             return 1
     role = Role.ADMIN if args.admin else Role.MODERATOR if args.moderator else Role.MEMBER
     try:
-        form = parse_signup({"username": args.username, "password": password,
-                             "email": args.email or ""})
+        form = parse_input(SignUpIn, {"username": args.username, "password": password,
+                                      "email": args.email or ""})
         user = asyncio.run(_with_orm(settings, lambda: create_account(form, role)))
     except FormInvalid as invalid:
         for message in invalid.errors.values():

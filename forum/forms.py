@@ -5,10 +5,9 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from typing import Any
 
-from forum.numbers import ID_MAX, whole_number
+from forum.numbers import whole_number
 
 TITLE_MAX = 150
 STORY_BODY_MAX = 40_000
@@ -127,129 +126,6 @@ def _printable(value: Any) -> Any:
     if isinstance(value, list):
         return [_printable(v) for v in value]
     return value
-
-
-@dataclass(frozen=True)
-class SignUpForm:
-    username: str
-    password: str
-    email: str | None
-
-
-def parse_signup(data: Mapping[str, Any]) -> SignUpForm:
-    """The sign-up rules live in `forum.schemas.accounts.SignUpIn`; this reads a form by them."""
-    from forum.schemas.accounts import SignUpIn
-    from forum.schemas.base import parse_input
-
-    joined = parse_input(SignUpIn, data)
-    return SignUpForm(username=joined.username, password=joined.password, email=joined.email)
-
-
-@dataclass(frozen=True)
-class StoryForm:
-    category: str
-    title: str
-    body: str
-    content_warnings: list[str] = field(default_factory=list)
-    content_warning_note: str = ""
-    submission_id: str | None = None
-    anonymous: bool = False
-
-
-def parse_story(data: Mapping[str, Any]) -> StoryForm:
-    check = Checker(data)
-    category = check.text("category", label="Category", max_len=60)
-    if not category:
-        check.errors["category"] = "Choose where your story belongs."
-    title = check.text("title", label="Title", max_len=TITLE_MAX, min_len=1)
-    body = check.text("body", label="Your story", max_len=STORY_BODY_MAX, min_len=1,
-                      multiline=True)
-    warnings = content_warnings_field(check, data.get("content_warnings", []))
-    note = check.text("content_warning_note", label="Other warning", max_len=WARNING_NOTE_MAX)
-    submission_id = _submission_id(check)
-    check.fail_if_errors()
-    return StoryForm(category, title, body, warnings, note, submission_id,
-                     check.flag("anonymous"))
-
-
-def content_warnings_field(check: Checker, raw: Any) -> list[str]:
-    if isinstance(raw, str):
-        raw = [raw]
-    if not isinstance(raw, list | tuple) or not all(isinstance(w, str) for w in raw):
-        check.errors["content_warnings"] = "Choose content warnings from the list."
-        return []
-    unknown = [w for w in raw if w not in CONTENT_WARNINGS]
-    if unknown:
-        check.errors["content_warnings"] = "Choose content warnings from the list."
-        return []
-    return [w for w in CONTENT_WARNINGS if w in raw]
-
-
-def _submission_id(check: Checker) -> str | None:
-    value = check.data.get("submission_id")
-    if value is None or value == "":
-        return None
-    if not isinstance(value, str) or not re.fullmatch(r"[A-Za-z0-9_-]{16,64}", value):
-        check.errors["submission_id"] = "This form is out of date. Please reload the page."
-        return None
-    return value
-
-
-@dataclass(frozen=True)
-class ReplyForm:
-    body: str
-    reply_to: int | None = None
-    submission_id: str | None = None
-    anonymous: bool = False
-
-
-def parse_reply(data: Mapping[str, Any]) -> ReplyForm:
-    check = Checker(data)
-    body = check.text("body", label="Your reply", max_len=REPLY_BODY_MAX, min_len=1,
-                      multiline=True)
-    reply_to = _optional_id(check, "reply_to")
-    submission_id = _submission_id(check)
-    check.fail_if_errors()
-    return ReplyForm(body, reply_to, submission_id, check.flag("anonymous"))
-
-
-def _optional_id(check: Checker, name: str) -> int | None:
-    """An id from a form (text) or JSON (a number): whole, 1 to ID_MAX. Never a bool, a
-    fraction, infinity or NaN (JSON's `1e400` arrives as infinity, which int() refuses)."""
-    value = check.data.get(name)
-    if value is None or value == "":
-        return None
-    number: int | None = None
-    if isinstance(value, str):
-        number = whole_number(value.strip(), low=1, high=ID_MAX)
-    elif isinstance(value, int) and not isinstance(value, bool):
-        number = value if 1 <= value <= ID_MAX else None
-    elif isinstance(value, float) and value.is_integer() and 1 <= value <= ID_MAX:
-        number = int(value)
-    if number is None:
-        check.errors[name] = "That post could not be found."
-    return number
-
-
-@dataclass(frozen=True)
-class EditForm:
-    body: str
-    title: str | None = None
-    show_my_name: bool = False  # an anonymous post may become named (never the reverse)
-
-
-def parse_edit(data: Mapping[str, Any], *, is_story: bool) -> EditForm:
-    check = Checker(data)
-    title = check.text("title", label="Title", max_len=TITLE_MAX, min_len=1) if is_story else None
-    body = check.text(
-        "body",
-        label="Your story" if is_story else "Your reply",
-        max_len=STORY_BODY_MAX if is_story else REPLY_BODY_MAX,
-        min_len=1,
-        multiline=True,
-    )
-    check.fail_if_errors()
-    return EditForm(body=body, title=title, show_my_name=check.flag("show_my_name"))
 
 
 PAGE_MAX = 999_999

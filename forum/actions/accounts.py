@@ -6,6 +6,7 @@ check, the change and the session rows. Setting the cookie is left to the page.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -188,6 +189,11 @@ async def update_settings(ctx: Context, data: SettingsIn) -> bool:
         "country": data.country,
         "expand_warnings": data.expand_warnings,
     }
+    return await change_own_row(viewer, changes)
+
+
+async def change_own_row(viewer: User, changes: Mapping[str, object]) -> bool:
+    """Write the fields of a member's own row that really change; whether any did."""
     changed = {k: v for k, v in changes.items() if getattr(viewer, k) != v}
     if not changed:
         return False

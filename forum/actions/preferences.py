@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from forum import permissions
+from forum.actions.accounts import change_own_row
 from forum.actions.context import Context
-from forum.models.accounts import User
 from forum.models.notifications import Notification, SealedNotification
 from forum.queries.community import own_sealed_notes
 from forum.schemas.community import PreferencesIn
@@ -19,13 +19,7 @@ async def save_preferences(ctx: Context, data: PreferencesIn) -> bool:
     changes = {"notification_prefs": data.notification_prefs,
                "hide_activity": data.hide_activity,
                "warning_prefs": data.warning_prefs, "muted_words": data.muted_words}
-    changed = {k: v for k, v in changes.items() if getattr(viewer, k) != v}
-    if not changed:
-        return False
-    await User.filter(id=viewer.id).update(**changed)
-    for name, value in changed.items():
-        setattr(viewer, name, value)
-    return True
+    return await change_own_row(viewer, changes)
 
 
 async def mark_all_read(ctx: Context) -> int:

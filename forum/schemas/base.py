@@ -26,8 +26,9 @@ from pydantic.json_schema import JsonSchemaValue
 from pydantic_core import CoreSchema, PydanticCustomError, core_schema
 
 from forum.forms import CONTENT_WARNINGS, Checker, FormInvalid, _displayable
+from forum.numbers import ID_MAX
+from forum.numbers import whole_number as whole_number_text
 
-MAX_ID = 2**31 - 1
 SUBMISSION_ID = re.compile(r"[A-Za-z0-9_-]{16,64}")
 
 M = TypeVar("M", bound="Input")
@@ -125,22 +126,20 @@ def _flag(value: Any) -> bool:
 Flag = Annotated[bool, BeforeValidator(_flag), WithJsonSchema({"type": "boolean"})]
 
 
-def whole_number(value: Any, *, low: int = 1, high: int = MAX_ID) -> int | None:
-    """A whole number from a form or JSON, or None. Only ASCII digits count ("²" and "①" are
-    digits to `str.isdigit` but not numbers); bools, fractions, inf and nan are refused."""
-    number: int | None = None
+def whole_number(value: Any, *, low: int = 1, high: int = ID_MAX) -> int | None:
+    """A whole number from a form (text) or JSON (a number), or None: text goes through
+    `forum.numbers` (ASCII digits only); bools, fractions, inf and nan are refused."""
     if isinstance(value, bool):
         return None
+    if isinstance(value, float):
+        if not (math.isfinite(value) and value.is_integer()):
+            return None
+        value = int(value)
     if isinstance(value, int):
-        number = value
-    elif isinstance(value, float):
-        if math.isfinite(value) and value.is_integer():
-            number = int(value)
-    elif isinstance(value, str) and re.fullmatch(r"[0-9]{1,12}", value.strip()):
-        number = int(value.strip())
-    if number is None or not low <= number <= high:
-        return None
-    return number
+        return value if low <= value <= high else None
+    if isinstance(value, str):
+        return whole_number_text(value.strip(), low=low, high=high)
+    return None
 
 
 @dataclass(frozen=True)
@@ -163,7 +162,7 @@ class IdRule:
 
     def __get_pydantic_json_schema__(self, schema: CoreSchema,
                                      handler: GetJsonSchemaHandler) -> JsonSchemaValue:
-        return {"type": ["integer", "null"], "minimum": 1, "maximum": MAX_ID}
+        return {"type": ["integer", "null"], "minimum": 1, "maximum": ID_MAX}
 
 
 def _submission_id(value: Any) -> str | None:

@@ -1,6 +1,7 @@
 from forum.actions.setup import DEFAULT_CATEGORIES
 from forum.demo import load_demo_data
-from forum.forms import parse_reply, parse_story
+from forum.schemas.base import parse_input
+from forum.schemas.posting import ReplyIn, StoryIn
 from forum.usernames import username_problem
 
 
@@ -9,11 +10,12 @@ def test_demo_content_passes_the_same_rules_as_real_posts():
     members = {m["username"] for m in data["members"]}
     assert all(username_problem(name) is None for name in members)
     for story in data["stories"]:
-        parse_story({"category": story["category"], "title": story["title"],
-                     "body": story["body"], "content_warnings": story["content_warnings"]})
+        parse_input(StoryIn, {"category": story["category"], "title": story["title"],
+                              "body": story["body"],
+                              "content_warnings": story["content_warnings"]})
         assert story["author"] in members
         for reply in story["replies"]:
-            parse_reply({"body": reply["body"]})
+            parse_input(ReplyIn, {"body": reply["body"]})
             assert reply["author"] in members
 
 

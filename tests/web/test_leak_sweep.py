@@ -45,10 +45,10 @@ from forum.anonymity import AuthorView, my_anonymous_post_ids, sealed_author_id
 from forum.api import content as api_content
 from forum.api import moderation as api_moderation
 from forum.api import serialize
-from forum.forms import ReplyForm
 from forum.models.accounts import User
 from forum.models.content import Category, Post, PostStatus, Thread
 from forum.models.moderation import AuditEntry, WatchedWord
+from forum.schemas.posting import ReplyIn
 from forum.sessions import SESSION_COOKIE, hash_token
 from forum.views import home as home_views
 from forum.views import stories as story_views
@@ -266,7 +266,7 @@ async def anonymous_reply(author: User, thread_id: int, body: str,
                           reply_to: int | None = None) -> Post:
     thread = await Thread.get(id=thread_id).select_related("category")
     reply, _ = await create_reply(author, thread,
-                                  ReplyForm(body=body, reply_to=reply_to, anonymous=True),
+                                  ReplyIn(body=body, reply_to=reply_to, anonymous=True),
                                   rules=None)
     return reply
 

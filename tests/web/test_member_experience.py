@@ -7,11 +7,11 @@ from xml.etree import ElementTree
 from tortoise import connections
 
 from forum.actions.posting import create_reply, create_story
-from forum.forms import ReplyForm, StoryForm
 from forum.models.accounts import User
 from forum.models.community import Follow, Reaction
 from forum.models.content import Category, Post
 from forum.models.notifications import Notification, SealedNotification
+from forum.schemas.posting import ReplyIn, StoryIn
 
 from ..factories import PASSWORD, make_reply, make_story, make_user
 
@@ -21,7 +21,7 @@ ATOM = "{http://www.w3.org/2005/Atom}"
 async def anonymous_story(author: User, title: str = "Quiet story", body: str = "Words",
                           category: str = "small-wins") -> Post:
     found = await Category.get(slug=category)
-    story, _ = await create_story(author, found, StoryForm(
+    story, _ = await create_story(author, found, StoryIn(
         category=category, title=title, body=body, anonymous=True), rules=None)
     return story
 
@@ -219,7 +219,7 @@ async def test_deleting_and_keeping_posts_leaves_no_trace_of_who_wrote_them(memb
 
 async def test_notifications_and_export_through_the_api(member, other_member, client_factory):
     story = await make_story(member.user)
-    await create_reply(other_member.user, story.thread, ReplyForm(body="Hi @wren_member"),
+    await create_reply(other_member.user, story.thread, ReplyIn(body="Hi @wren_member"),
                        rules=None)
     api = await client_factory(member.user, api_token=True)
     listed = (await api.api("GET", "/api/v1/me/notifications?per_page=5")).json()

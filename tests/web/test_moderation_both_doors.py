@@ -152,11 +152,11 @@ async def test_an_unknown_role_is_refused_with_the_same_words(member, admin, api
 async def test_a_wrong_password_reveals_nothing_and_logs_nothing_through_either_door(
         member, admin, api_admin):
     from forum.actions.posting import create_story
-    from forum.forms import StoryForm
     from forum.models.content import Category
+    from forum.schemas.posting import StoryIn
 
     story, _ = await create_story(member.user, await Category.get(slug="small-wins"),
-                                  StoryForm(category="small-wins", title="Quiet", body="Words",
+                                  StoryIn(category="small-wins", title="Quiet", body="Words",
                                             content_warnings=[], anonymous=True), rules=None)
     url = f"/admin/posts/{story.id}/reveal"
     page = await admin.post_form(url, {"reason": "Threats", "password": "not it at all"})

@@ -14,11 +14,11 @@ import pytest
 from starlette.routing import Mount, Route
 
 from forum.actions.posting import create_guest_reply
-from forum.forms import ReplyForm
 from forum.models.accounts import Role
 from forum.models.moderation import WatchedWord
 from forum.models.safety import CrisisResource
 from forum.routes import routes
+from forum.schemas.posting import ReplyIn
 
 from ..factories import PASSWORD, make_reply, make_story, make_user
 
@@ -203,7 +203,7 @@ async def world(client_factory):
     reply = await make_reply(owner, story, "Owner's reply")
     word = await WatchedWord.create(pattern="watchme", action="flag")
     resource = await CrisisResource.filter(country="GB").first()
-    guest = await create_guest_reply(story.thread, ReplyForm(body="A guest's kind words"))
+    guest = await create_guest_reply(story.thread, ReplyIn(body="A guest's kind words"))
     return {"owner": owner, "other": other, "moderator": moderator, "admin": admin,
             "story": story, "reply": reply, "word": word, "make": client_factory,
             "guest_token": guest.manage_token, "resource_id": resource.id}

@@ -19,10 +19,10 @@ from tortoise import connections
 from forum.actions.posting import create_story
 from forum.app import create_app
 from forum.db import sqlite_path
-from forum.forms import StoryForm
 from forum.models.accounts import User
 from forum.models.content import Category, Post, PostStatus, Thread
 from forum.queries.search import MAX_QUERY_CHARS, MAX_QUERY_TERMS, marked_html, parse_query
+from forum.schemas.posting import StoryIn
 
 from ..conftest import BASE_URL, make_settings
 from ..db.test_migrations import BIN, run_cli
@@ -331,7 +331,7 @@ async def test_hostile_queries_are_answered_without_error(q, member, visitor):
 async def test_anonymous_results_show_the_pseudonym_never_the_username(member, visitor,
                                                                        other_member):
     category = await Category.get(slug="depression-anxiety")
-    story, _ = await create_story(member.user, category, StoryForm(
+    story, _ = await create_story(member.user, category, StoryIn(
         category=category.slug, title="Quiet evenings", body="The quiet gets loud.",
         anonymous=True), rules=None)
     for client in (visitor, other_member):
