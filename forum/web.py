@@ -9,12 +9,10 @@ from typing import Any, cast
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 
-from forum.forms import FormInvalid, parse_page
+from forum.forms import parse_page
 from forum.json_input import parse_json_object
 from forum.models.accounts import User
 from forum.numbers import ID_MAX, whole_number
-from forum.queries.moderation import ApprovalRules, is_new_member
-from forum.ratelimit import RateLimiter
 from forum.safety.resources import REGION_COOKIE, resolve_region
 from forum.settings import Settings
 
@@ -23,11 +21,6 @@ MULTI_VALUE_FIELDS = frozenset({"content_warnings", "topics"})
 
 def settings_of(request: Request) -> Settings:
     return cast(Settings, request.app.state.settings)
-
-
-def approval_rules_of(request: Request) -> ApprovalRules:
-    settings = settings_of(request)
-    return ApprovalRules(settings.new_member_days, settings.new_member_posts)
 
 
 def region_of(request: Request) -> str:
@@ -65,42 +58,6 @@ def _in_networks(address: str, networks: tuple[str, ...]) -> bool:
     except ValueError:
         return False
     return any(ip in ip_network(net, strict=False) for net in networks)
-
-
-async def enforce_rate_limit(request: Request, name: str, key: str) -> None:
-    limiter: RateLimiter = request.app.state.rate_limiter
-    refusal = await limiter.hit(name, key)
-    if refusal is not None:
-        minutes = max(1, round(refusal.retry_after / 60))
-        raise HTTPException(
-            429,
-            f"There were too many attempts in a short time. Please try again in about "
-            f"{minutes} minute{'s' if minutes != 1 else ''}.",
-            headers={"Retry-After": str(refusal.retry_after)},
-        )
-
-
-async def enforce_posting_limit(request: Request, author: User,
-                                values: dict[str, Any]) -> None:
-    """Stories and replies per member (stricter for new members); refused with the text kept."""
-    new = await is_new_member(author, approval_rules_of(request))
-    await enforce_form_rate_limit(
-        request, "post_new_member" if new else "post", str(author.id), values,
-        "You're posting faster than we can take in. Please wait about {wait} and send it "
-        "again — your words are kept below.")
-
-
-async def enforce_form_rate_limit(request: Request, name: str, key: str,
-                                  values: dict[str, Any], message: str) -> None:
-    """A rate limit on a filled-in form: a 429 that keeps what the person wrote."""
-    limiter: RateLimiter = request.app.state.rate_limiter
-    refusal = await limiter.hit(name, key)
-    if refusal is None:
-        return
-    minutes = max(1, round(refusal.retry_after / 60))
-    wait = f"{minutes} minute{'s' if minutes != 1 else ''}"
-    raise FormInvalid({"form": message.format(wait=wait)}, values, status_code=429,
-                      headers={"Retry-After": str(refusal.retry_after)})
 
 
 async def read_form(request: Request) -> dict[str, Any]:
