@@ -7,7 +7,9 @@ One use-case per action, shared by the pages and the API: permission, loading, t
 
 from __future__ import annotations
 
-from starlette.exceptions import HTTPException
+from collections.abc import Awaitable, Callable
+
+from tortoise.transactions import in_transaction
 
 from forum import permissions
 from forum.actions import moderation as mod
@@ -15,7 +17,7 @@ from forum.actions.context import Context
 from forum.actions.moderate_posts import Done, done
 from forum.anonymity import author_id_of
 from forum.forms import FormInvalid
-from forum.models.accounts import User
+from forum.models.accounts import Role, User
 from forum.models.content import Post
 from forum.passwords import confirms_password
 from forum.queries.accounts import find_user_by_id
@@ -31,7 +33,8 @@ from forum.schemas.moderation import (
 
 AUTHOR_UNKNOWN = ("The author of this post can't be identified: it was written by a guest, "
                   "by an account that no longer exists, or sealed with an earlier key.")
-AUTHOR_REFUSED = "You can't take that action on the author of this post."
+AUTHOR_TAKEN = ("Done. If it couldn't apply to the author of this post, it went to an admin "
+                "instead; the answer is the same either way, so the author stays unknown.")
 OWN_ROLE = "You can't change your own role."
 NOT_ANONYMOUS = "This post isn't anonymous."
 REVEAL_PASSWORD_WRONG = "That isn't your password. Nothing was revealed or logged."
@@ -46,17 +49,48 @@ async def _member(ctx: Context, username: str) -> tuple[User, User]:
     return actor, member
 
 
-async def _author(ctx: Context, post_id: int) -> tuple[User, User, Post]:
+async def _author(ctx: Context, post_id: int) -> tuple[User, Post, User | None]:
     """The post's writer, kept inside the use-case: the moderator is told only the outcome."""
     actor = permissions.ensure_moderator(ctx.viewer)
     post = await get_any_post_or_404(post_id)
     author_id = author_id_of(post)
     member = await find_user_by_id(author_id) if author_id is not None else None
+    return actor, post, member
+
+
+def _why_not(actor: User, member: User | None) -> str | None:
+    """Why a verb cannot apply to this author (for the admins' eyes only), or None."""
     if member is None:
-        raise HTTPException(409, AUTHOR_UNKNOWN)
+        return "no account is behind the post: a guest, a deleted account or an earlier key"
+    if member.id == actor.id:
+        return "the author is the moderator who asked"
     if not permissions.can_sanction(actor, member):
-        raise HTTPException(403, AUTHOR_REFUSED)
-    return actor, member, post
+        return f"the author is {'an admin' if member.role is Role.ADMIN else 'a moderator'}"
+    return None
+
+
+Verb = Callable[[User, User, Post], Awaitable[bool]]
+
+
+async def _on_author(ctx: Context, post_id: int, action: str, reason: str, verb: Verb) -> Done:
+    """Apply the verb when it can apply; answer and log alike either way.
+
+    Whoever wrote the post — a member, a moderator, an admin, the moderator themself, a
+    guest — and whatever was done before, the moderator gets the same answer and the log
+    the same row (naming the post). What could not apply goes privately to the admins.
+    """
+    actor, post, member = await _author(ctx, post_id)
+    logged = mod.AUTHOR_SANCTION_ACTIONS[action]
+    async with in_transaction():
+        why = _why_not(actor, member)
+        if why is None:
+            assert member is not None
+            if not await verb(actor, member, post):
+                why = "nothing to change: it was already so"
+        if why is not None:
+            await mod.record_author_request(actor, post, logged, reason)
+            await mod.refer_to_admins(actor, post, action, why)
+    return Done(True, AUTHOR_TAKEN)
 
 
 # --- the verbs, either way --------------------------------------------------------------
@@ -113,28 +147,33 @@ async def note_member(ctx: Context, username: str, form: NoteInput) -> Done:
 # --- the author of a post ---------------------------------------------------------------
 
 async def warn_author(ctx: Context, post_id: int, form: SanctionInput) -> Done:
-    actor, member, post = await _author(ctx, post_id)
-    return await _warn(actor, member, form, post)
+    return await _on_author(ctx, post_id, "warn", form.reason,
+                            lambda actor, member, post: mod.warn_user(
+                                actor, member, form.reason, post))
 
 
 async def silence_author(ctx: Context, post_id: int, form: LimitInput) -> Done:
-    actor, member, post = await _author(ctx, post_id)
-    return await _silence(actor, member, form, post)
+    return await _on_author(ctx, post_id, "silence", form.reason,
+                            lambda actor, member, post: mod.silence_user(
+                                actor, member, form.until(), form.reason, post))
 
 
 async def suspend_author(ctx: Context, post_id: int, form: LimitInput) -> Done:
-    actor, member, post = await _author(ctx, post_id)
-    return await _suspend(actor, member, form, post)
+    return await _on_author(ctx, post_id, "suspend", form.reason,
+                            lambda actor, member, post: mod.suspend_user(
+                                actor, member, form.until(), form.reason, post))
 
 
 async def ban_author(ctx: Context, post_id: int, form: SanctionInput) -> Done:
-    actor, member, post = await _author(ctx, post_id)
-    return await _ban(actor, member, form, post)
+    return await _on_author(ctx, post_id, "ban", form.reason,
+                            lambda actor, member, post: mod.ban_user(
+                                actor, member, form.reason, post))
 
 
 async def lift_author(ctx: Context, post_id: int, form: LiftInput) -> Done:
-    actor, member, post = await _author(ctx, post_id)
-    return await _lift(actor, member, form, post)
+    return await _on_author(ctx, post_id, "lift", form.reason,
+                            lambda actor, member, post: mod.lift_sanctions(
+                                actor, member, form.reason, post))
 
 
 # --- admins -----------------------------------------------------------------------------

@@ -5,6 +5,10 @@ in the same transaction, then tells whoever the spec says should be told. A verb
 would change nothing writes nothing and returns False. Status changes are conditional
 ``UPDATE … WHERE status = <expected>`` statements, so two moderators clicking at the same
 moment produce one outcome and one audit row.
+
+The one exception is a request on "the author of this post": its answer and its audit row
+must not tell whether anything changed (that would say who wrote the post), so the row is
+written either way — see `record_author_request`.
 """
 
 from __future__ import annotations
@@ -250,12 +254,17 @@ def _sealed(via: Post | None) -> bool:
     return via is not None and via.is_anonymous
 
 
+def _author_label(post: Post) -> str:
+    return f"the author of post #{post.id}"
+
+
 async def _audit_person(actor: User, action: str, user: User, via: Post | None, reason: str,
                         ends_at: datetime | None = None) -> None:
-    if _sealed(via):
-        assert via is not None
-        # No end date here: matched against member pages, it would name the author.
-        await _audit(actor, action, "post", via.id, f"the author of post #{via.id}", reason)
+    if via is not None:
+        # Through a post the row names the post only, with no end date: matched against
+        # member pages, either would name the author. `record_author_request` writes the
+        # very same row when nothing changed.
+        await _audit(actor, action, "post", via.id, _author_label(via), reason)
         return
     until = f" until {ends_at:%Y-%m-%d %H:%M} UTC" if ends_at else ""
     await _audit(actor, action, "user", user.id, f"@{user.username}{until}", reason)
@@ -349,6 +358,34 @@ async def lift_sanctions(actor: User, user: User, reason: str = "",
     return True
 
 
+# --- "the author of this post", whoever it is ------------------------------------------
+#
+# A moderator must not learn who wrote a post from how an author action answers. So every
+# request through a post writes one audit row of one shape (action, the post, the reason)
+# whether it changed anything or not, and a request that could not apply (a staff author,
+# the moderator themself, no account behind the post, nothing to change) goes privately
+# to the admins — who may reveal the author anyway — instead of back to the moderator.
+
+AUTHOR_SANCTION_ACTIONS = {"warn": "warn", "silence": SanctionKind.SILENCE.value,
+                           "suspend": SanctionKind.SUSPENSION.value,
+                           "ban": SanctionKind.BAN.value, "lift": "lift"}
+FOR_ADMINS = "for_admins"
+
+
+async def record_author_request(actor: User, post: Post, action: str, reason: str) -> None:
+    """The audit row a verb through ``post`` writes, for a request that changed nothing."""
+    await _audit(actor, action, "post", post.id, _author_label(post), reason)
+
+
+async def refer_to_admins(actor: User, post: Post, action: str, why: str) -> None:
+    """Tell every admin, in a sealed note, that a request on a post's author needs them."""
+    admin_ids = cast(list[int], await User.filter(role=Role.ADMIN).values_list("id", flat=True))
+    message = (f"{actor.username} asked to {action} the author of post #{post.id}, and it "
+               f"could not apply ({why}). Nothing was changed, and they were not told why.")
+    for admin_id in admin_ids:
+        await send(admin_id, FOR_ADMINS, message, f"/mod/posts/{post.id}", sealed=True)
+
+
 CARE_MESSAGE_TEMPLATE = (
     "Hi — I'm one of the moderators here. I read what you wrote and wanted to reach out. "
     "You matter, and you don't have to carry this alone. If things feel unsafe, please "
@@ -363,7 +400,12 @@ async def send_care_message(actor: User, post: Post, message: str) -> bool:
     author_id = author_id_of(post)
     author = await User.get_or_none(id=author_id) if author_id is not None else None
     if author is None:
-        return False
+        # Answered like any other: whether a post has an account behind it is for admins.
+        async with in_transaction():
+            await _audit(actor, "care_message", "post", post.id, _post_label(post))
+            await refer_to_admins(actor, post, "send a care message to",
+                                  "no account can receive it")
+        return True
     region = resolve_region(author.country, None, None)
     help_lines = [f"{r.name}: {r.phone_display or r.phone or r.text_number or r.website}"
                   for r in await resources_for(region)] if region != INTL else []

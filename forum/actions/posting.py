@@ -7,6 +7,7 @@ permission and rate-limit steps; the forms' dataclasses and the input schemas bo
 
 from __future__ import annotations
 
+import random
 import secrets
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -21,13 +22,26 @@ from forum.actions.anonymous import pseudonym_in_thread, remember_anonymous_post
 from forum.actions.community import announce_mentions, announce_reply, follow
 from forum.actions.status import move_status
 from forum.actions.submissions import Sent, already_sent, submission_key, write_once
-from forum.anonymity import seal_author, sealed_author_id, thread_author_tag
+from forum.anonymity import (
+    retired_author_tag,
+    seal_author,
+    sealed_author_id,
+    thread_author_tag,
+)
 from forum.forms import FormInvalid
 from forum.guest_forms import manage_token_hash
 from forum.markup import render_markdown
 from forum.models.accounts import User
-from forum.models.content import Category, Post, PostRevision, PostStatus, Thread
+from forum.models.content import (
+    Category,
+    Post,
+    PostRevision,
+    PostStatus,
+    Thread,
+    ThreadPseudonym,
+)
 from forum.models.moderation import Report, ReportReason
+from forum.models.notifications import Notification, SealedNotification
 from forum.queries.moderation import ApprovalRules, needs_approval, watched_words_matcher
 from forum.safety.crisis import CrisisLevel, Detection, detect_many
 from forum.safety.words import WordAction, WordMatch
@@ -130,7 +144,7 @@ async def _authorship(author: User, thread_id: int, anonymous: bool) -> dict[str
     thread's pseudonym, and OP when the (anonymous) story is theirs too."""
     if not anonymous:
         return {"author": author}
-    tag = thread_author_tag(thread_id, author.id)
+    tag = thread_author_tag(thread_id, author.id, await _tag_generation(thread_id, author.id))
     story = await Post.filter(thread_id=thread_id, is_story=True).first()
     is_op = bool(story and story.is_anonymous and sealed_author_id(story) == author.id)
     return {
@@ -197,8 +211,10 @@ async def create_story(author: User, category: Category, form: StoryFields,
         return existing, False
     _check_anonymity_allowed(form.anonymous, category, values)
     screening = await screen([form.title, form.body], values)
-    held = screening.hold or await needs_approval(author, category, rules)
     crisis = detect_many(form.title, form.body)
+    held = screening.hold or await needs_approval(
+        author, category, rules, anonymous=form.anonymous,
+        crisis=crisis.level is not CrisisLevel.NONE)
     body_html = render_markdown(screening.censor(form.body))
 
     async def write() -> Post:
@@ -244,8 +260,10 @@ async def create_reply(author: User, thread: Thread, form: ReplyFields,
     await _check_reply_target(thread, form.reply_to, form.body)
     _check_anonymity_allowed(form.anonymous, thread.category, values)
     screening = await screen([form.body], values)
-    held = screening.hold or await needs_approval(author, thread.category, rules)
     crisis = detect_many(form.body)
+    held = screening.hold or await needs_approval(
+        author, thread.category, rules, anonymous=form.anonymous,
+        crisis=crisis.level is not CrisisLevel.NONE)
     body_html = render_markdown(screening.censor(form.body))
 
     async def write() -> Post:
@@ -312,16 +330,89 @@ async def edit_post(post: Post, form: EditFields) -> bool:
     return True
 
 
+RETIRED_LOOKUP_BATCH = 16  # generations of an author's tag checked per query
+
+
+async def _tag_generation(thread_id: int, author_id: int) -> int:
+    """How many pseudonyms this author has retired in this thread (they are numbered 0, 1, …
+    with no gap, so counting the first ones present is enough)."""
+    start = 0
+    while True:
+        tags = [retired_author_tag(thread_id, author_id, g)
+                for g in range(start, start + RETIRED_LOOKUP_BATCH)]
+        found = await ThreadPseudonym.filter(thread_id=thread_id, author_tag__in=tags).count()
+        if found < RETIRED_LOOKUP_BATCH:
+            return start + found
+        start += RETIRED_LOOKUP_BATCH
+
+
+async def _retire_pseudonym(thread_id: int, author_id: int, pseudonym: str) -> None:
+    """The author's current pseudonym in the thread stops being theirs: it stays reserved
+    (readers saw it; nobody else may take it) under a retired tag, and their next anonymous
+    post there draws a new one. Every pseudonym row of the thread is written again, in a
+    random order, so neither the write nor the rows' order singles out the retired one."""
+    await Thread.filter(id=thread_id).select_for_update().first()
+    generation = await _tag_generation(thread_id, author_id)
+    current = thread_author_tag(thread_id, author_id, generation)
+    rows = await ThreadPseudonym.filter(thread_id=thread_id)
+    retiring = [r for r in rows if r.author_tag == current and r.pseudonym == pseudonym]
+    if not retiring:
+        return  # already retired (an earlier post under it was named), or not this author's
+    kept = [(retired_author_tag(thread_id, author_id, generation) if r is retiring[0]
+             else r.author_tag, r.pseudonym) for r in rows]
+    random.SystemRandom().shuffle(kept)
+    await ThreadPseudonym.filter(thread_id=thread_id).delete()
+    await ThreadPseudonym.bulk_create([ThreadPseudonym(thread_id=thread_id, author_tag=tag,
+                                                       pseudonym=name) for tag, name in kept])
+
+
+async def _rename_in_notifications(post_id: int, pseudonym: str, name: str) -> None:
+    """News about this post that named its pseudonym ("Anonymous Heron replied …") now says
+    the name, so no stored message joins the pseudonym to the named post."""
+    link = f"/posts/{post_id}"
+    for model in (Notification, SealedNotification):
+        for note in await model.filter(link=link, message__startswith=f"{pseudonym} "):
+            note.message = name + note.message[len(pseudonym):]
+            await note.save(update_fields=["message"])
+
+
 async def _show_author_name(post: Post) -> None:
-    """An anonymous post becomes named (the reverse is never offered: readers saw the name)."""
+    """An anonymous post becomes named (the reverse is never offered: readers saw the name).
+
+    What it reveals, and only that: this post is the author's. Readers who saw it under its
+    pseudonym may guess that the author's other posts under that pseudonym are theirs too;
+    the stored data must not confirm it, to a reader or to someone holding a copy of the
+    database without the key:
+
+    - the post loses its pseudonym, OP mark and sealed author, and gains its author;
+    - its pseudonym is retired (``_retire_pseudonym``): the author's remaining anonymous
+      posts keep showing it, but no row ties it to the author any more, and their next
+      anonymous post in this thread gets a new, unrelated pseudonym;
+    - when the story itself is named, the thread has no anonymous OP any more: OP is cleared
+      on every post of the thread at once (not just the author's replies, which that write
+      would single out);
+    - notifications about this post that named the pseudonym now name the author.
+
+    Left as it is: what readers remember, and old row versions a file-level copy of the
+    database may hold until they are vacuumed (as for any edit).
+    """
     author_id = sealed_author_id(post)
-    if author_id is None:
+    author = await User.get_or_none(id=author_id) if author_id is not None else None
+    if author_id is None or author is None:
         raise FormInvalid({"show_my_name": "This post's author can't be confirmed any more, "
                                            "so it stays anonymous."}, {"body": post.body_md})
-    await Post.filter(id=post.id).update(author_id=author_id, is_anonymous=False,
-                                         sealed_author=None, pseudonym="", is_op=False)
+    pseudonym = post.pseudonym
+    async with in_transaction():
+        await Post.filter(id=post.id).update(author_id=author_id, is_anonymous=False,
+                                             sealed_author=None, pseudonym="", is_op=False)
+        if post.is_story:
+            await Post.filter(thread_id=post.thread_id).update(is_op=False)
+        if pseudonym:
+            await _retire_pseudonym(post.thread_id, author_id, pseudonym)
+            await _rename_in_notifications(post.id, pseudonym, author.shown_name)
     post.author_id, post.is_anonymous, post.sealed_author = author_id, False, None
     post.pseudonym, post.is_op = "", False
+    post.author = author
 
 
 DELETABLE_FROM: Sequence[PostStatus] = (PostStatus.PUBLISHED, PostStatus.PENDING,

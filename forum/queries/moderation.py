@@ -34,6 +34,10 @@ class ApprovalRules:
     new_member_days: int = 3
     new_member_posts: int = 2
 
+    @property
+    def anyone_can_be_new(self) -> bool:
+        return self.new_member_days > 0 or self.new_member_posts > 0
+
 
 async def is_new_member(user: User, rules: ApprovalRules) -> bool:
     if user.created_at > datetime.now(UTC) - timedelta(days=rules.new_member_days):
@@ -45,18 +49,31 @@ async def is_new_member(user: User, rules: ApprovalRules) -> bool:
     return approved < rules.new_member_posts
 
 
-async def needs_approval(author: User, category: Category, rules: ApprovalRules | None) -> bool:
+async def needs_approval(author: User, category: Category, rules: ApprovalRules | None, *,
+                         anonymous: bool = False, crisis: bool = False) -> bool:
     """Whether this author's post in this category waits for a moderator.
+
+    The rule gives moderators no signal about who wrote an anonymous post: in a category
+    that pre-moderates at all (``new_members`` or ``all``), every anonymous post waits,
+    whoever wrote it — new or long-standing member, moderator or admin — so a held
+    anonymous post says nothing about its author, and neither does an unheld one. Named
+    posts follow the plain rule (moderators and admins are never held; new members are in
+    ``new_members``; everyone else is in ``all``). A post with crisis language
+    (``concern`` or ``urgent``) is never held by pre-moderation, whoever wrote it. Where the
+    forum's rules make nobody new (both thresholds 0), ``new_members`` holds no post at all,
+    anonymous or not — again the same for everyone.
 
     ``rules=None`` is for trusted callers that write on the forum's own behalf (demo data).
     """
-    if rules is None or author.role in (Role.MODERATOR, Role.ADMIN):
+    if rules is None or crisis or category.premoderation == Premoderation.NONE:
         return False
     if category.premoderation == Premoderation.ALL:
-        return True
-    if category.premoderation == Premoderation.NEW_MEMBERS:
-        return await is_new_member(author, rules)
-    return False
+        return anonymous or author.role not in (Role.MODERATOR, Role.ADMIN)
+    if anonymous:
+        return rules.anyone_can_be_new
+    if author.role in (Role.MODERATOR, Role.ADMIN):
+        return False
+    return await is_new_member(author, rules)
 
 
 # --- watched words ----------------------------------------------------------------------

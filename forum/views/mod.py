@@ -7,6 +7,7 @@ from typing import Any
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
+from forum.actions.moderate_people import AUTHOR_TAKEN
 from forum.actions.moderate_posts import CHANGED, UNCHANGED
 from forum.actions.moderation import CARE_MESSAGE_TEMPLATE
 from forum.anonymity import author_view
@@ -23,7 +24,7 @@ from forum.request_context import context_of
 from forum.templating import render
 from forum.web import int_param, page_param, read_form, viewer_of
 
-DONE_NOTICES = {"changed": CHANGED, "unchanged": UNCHANGED}
+DONE_NOTICES = {"changed": CHANGED, "unchanged": UNCHANGED, "author": AUTHOR_TAKEN}
 
 
 async def queue(request: Request) -> Response:
@@ -48,8 +49,9 @@ async def post_page(request: Request, errors: dict[str, str] | None = None,
     }, status_code=status_code)
 
 
-async def _act_on_post(request: Request, run: PostRunner) -> Response:
-    """Run the moderator's command on the post, come back to it with the outcome."""
+async def _act_on_post(request: Request, run: PostRunner, *, author: bool = False) -> Response:
+    """Run the moderator's command on the post, come back to it with the outcome (for the
+    author of the post, always the same one)."""
     post_id = int_param(request, "post_id")
     try:
         done = await run(context_of(request), request.path_params["action"], post_id,
@@ -57,7 +59,7 @@ async def _act_on_post(request: Request, run: PostRunner) -> Response:
     except FormInvalid as invalid:
         return await post_page(request, invalid.errors, invalid.values,
                                status_code=invalid.status_code)
-    outcome = "changed" if done.changed else "unchanged"
+    outcome = "author" if author else "changed" if done.changed else "unchanged"
     return RedirectResponse(f"/mod/posts/{post_id}?done={outcome}", status_code=303)
 
 
@@ -67,4 +69,4 @@ async def post_action(request: Request) -> Response:
 
 async def author_action(request: Request) -> Response:
     """Sanction "the author of this post" without learning who it is."""
-    return await _act_on_post(request, run_author_action)
+    return await _act_on_post(request, run_author_action, author=True)
