@@ -15,13 +15,14 @@ from tortoise.contrib.starlette import RegisterTortoise
 from forum import errors, sealing
 from forum.db import check_sqlite_pragmas, tortoise_config
 from forum.forms import FormInvalid
+from forum.key_location import startup_refusal
 from forum.pagecache import PageCache
 from forum.passwords import use_fast_hashing
 from forum.ratelimit import RateLimiter
 from forum.routes import routes
 from forum.security import BodyLimitMiddleware, CSRFMiddleware, SecurityHeadersMiddleware
 from forum.sessions import ViewerMiddleware
-from forum.settings import BODY_LIMIT_BYTES, Settings
+from forum.settings import BODY_LIMIT_BYTES, Settings, SettingsError
 from forum.templating import make_templates
 
 
@@ -39,7 +40,8 @@ async def form_invalid(request: Request, exc: Exception) -> Response:
 
 def create_app(settings: Settings, *, manage_database: bool = True,
                strict_templates: bool = False) -> Starlette:
-    """The forum. ``manage_database=False`` leaves ORM set-up to the caller (tests)."""
+    """The forum. ``manage_database=False`` leaves ORM set-up to the caller (tests).
+    SettingsError: a real (https) deployment keeps the anonymity key beside the data."""
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -53,6 +55,8 @@ def create_app(settings: Settings, *, manage_database: bool = True,
         finally:
             await app.state.rate_limiter.close()
 
+    if refusal := startup_refusal(settings):
+        raise SettingsError(refusal)
     use_fast_hashing(settings.password_hashing == "fast")
     sealing.configure(settings.anonymity_secret)
     secret = settings.secret_key.get_secret_value()

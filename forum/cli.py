@@ -106,12 +106,22 @@ def cmd_resources(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def cmd_check(settings: Settings, _args: argparse.Namespace) -> int:
+    from forum.key_location import check_warnings, startup_refusal
+
     print("Configuration:")
     for name, value in settings.describe().items():
         print(f"  {name} = {value}")
+    warnings = check_warnings(settings)
+    for warning in warnings:
+        print(f"Anonymity key: WARNING: {warning}")
+    if not warnings:
+        print("Anonymity key: kept apart from the data")
+    refused = startup_refusal(settings) is not None
+    if refused:
+        print("The forum will not start with an https FORUM_BASE_URL until the key is moved.")
     ok, report = asyncio.run(_database_status(settings))
     print(report)
-    return 0 if ok else 1
+    return 0 if ok and not refused else 1
 
 
 async def _database_status(settings: Settings) -> tuple[bool, str]:
@@ -147,7 +157,11 @@ def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
     import uvicorn
 
     from forum.db import refresh_statistics_at_start
+    from forum.key_location import startup_refusal
 
+    if refusal := startup_refusal(settings):
+        print(f"forum: {refusal}", file=sys.stderr)
+        return 2
     asyncio.run(refresh_statistics_at_start(settings))
     uvicorn.run(
         "forum.asgi:app",
@@ -161,6 +175,29 @@ def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
         server_header=False,
     )
     return 0
+
+
+def cmd_new_key(_settings: Settings, args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from forum.settings import write_new_key
+
+    try:
+        write_new_key(Path(args.file))
+    except FileExistsError:
+        print(f"{args.file} already exists; it was left as it is.", file=sys.stderr)
+        return 1
+    except OSError as exc:
+        print(f"Can't write {args.file}: {exc.strerror or exc}", file=sys.stderr)
+        return 1
+    print(f"Wrote a new key to {args.file} (readable by its owner only).")
+    return 0
+
+
+def cmd_rekey(settings: Settings, args: argparse.Namespace) -> int:
+    from forum.rekey_command import run_rekey
+
+    return run_rekey(settings, args.new_key_file, args.old_key_file)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -190,6 +227,14 @@ def build_parser() -> argparse.ArgumentParser:
     seed = sub.add_parser("seed-demo", help="add demo stories to an empty forum")
     seed.add_argument("--force", action="store_true", help="add them even if stories exist")
     sub.add_parser("check", help="show the configuration and the database's state")
+    new_key = sub.add_parser("new-key", help="write a new random anonymity key to a new file")
+    new_key.add_argument("file")
+    rekey = sub.add_parser(
+        "rekey", help="re-seal anonymous authorship under a new anonymity key (forum stopped)")
+    rekey.add_argument("--new-key-file", required=True,
+                       help="the new key (make one with `forum new-key FILE`)")
+    rekey.add_argument("--old-key-file",
+                       help="the old key, if the forum's settings no longer name it")
     return parser
 
 
@@ -201,6 +246,8 @@ COMMANDS = {
     "resources": cmd_resources,
     "seed-demo": cmd_seed_demo,
     "check": cmd_check,
+    "new-key": cmd_new_key,
+    "rekey": cmd_rekey,
 }
 
 

@@ -7,8 +7,10 @@
 - ``tag(*parts)``: a keyed hash (HMAC-SHA256), for values that must be equal when their
   inputs are — e.g. "this author in this thread" — without revealing the inputs.
 
-The key is derived with HKDF from ``FORUM_ANONYMITY_KEY`` (default: ``FORUM_SECRET_KEY``).
-It lives only in the environment or ``var/secret_key``, never in the database.
+The key is derived with HKDF from ``FORUM_ANONYMITY_KEY`` (or the file
+``FORUM_ANONYMITY_KEY_FILE``; default: ``FORUM_SECRET_KEY``). It lives only in the
+environment or a key file, never in the database. The module-level functions use the key the
+app was configured with; a ``Sealer`` holds any one key (`forum rekey` holds two).
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ import base64
 import hashlib
 import hmac
 import os
+from dataclasses import dataclass, field
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives import hashes
@@ -25,46 +28,73 @@ from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
 VERSION = "v1"
 NONCE_BYTES = 12
-_keys: tuple[bytes, bytes] | None = None  # (encryption key, tag key)
+KEY_MATERIAL_BYTES = 64  # 32 for AES-256-GCM, 32 for HMAC-SHA256
+TAG_HEX_CHARS = 40
 
 
 class SealingNotConfigured(RuntimeError):
     pass
 
 
+@dataclass(frozen=True)
+class Sealer:
+    """Sealing and tagging under one anonymity key."""
+
+    encryption_key: bytes = field(repr=False)
+    tag_key: bytes = field(repr=False)
+
+    def seal(self, value: str, purpose: str) -> str:
+        nonce = os.urandom(NONCE_BYTES)
+        sealed = AESGCM(self.encryption_key).encrypt(nonce, value.encode(), purpose.encode())
+        return f"{VERSION}:" + base64.urlsafe_b64encode(nonce + sealed).decode()
+
+    def unseal(self, token: str | None, purpose: str) -> str | None:
+        """The sealed value, or None if there is none or this key cannot open it."""
+        if not token or not token.startswith(f"{VERSION}:"):
+            return None
+        try:
+            raw = base64.urlsafe_b64decode(token[len(VERSION) + 1:])
+            opened = AESGCM(self.encryption_key).decrypt(raw[:NONCE_BYTES], raw[NONCE_BYTES:],
+                                                         purpose.encode())
+        except (InvalidTag, ValueError):
+            return None
+        return opened.decode()
+
+    def tag(self, *parts: object) -> str:
+        message = "\x1f".join(str(p) for p in parts).encode()
+        return hmac.new(self.tag_key, message, hashlib.sha256).hexdigest()[:TAG_HEX_CHARS]
+
+
+def sealer_for(secret: str) -> Sealer:
+    """The sealer for an anonymity key (the text of FORUM_ANONYMITY_KEY)."""
+    material = HKDF(algorithm=hashes.SHA256(), length=KEY_MATERIAL_BYTES, salt=None,
+                    info=b"hearth anonymity v1").derive(secret.encode())
+    return Sealer(material[:32], material[32:])
+
+
+_sealer: Sealer | None = None
+
+
 def configure(secret: str) -> None:
     """Derive the sealing keys from the configured secret (called once at start-up)."""
-    global _keys
-    material = HKDF(algorithm=hashes.SHA256(), length=64, salt=None,
-                    info=b"hearth anonymity v1").derive(secret.encode())
-    _keys = (material[:32], material[32:])
+    global _sealer
+    _sealer = sealer_for(secret)
 
 
-def _current() -> tuple[bytes, bytes]:
-    if _keys is None:
+def current() -> Sealer:
+    if _sealer is None:
         raise SealingNotConfigured("the anonymity key is not configured")
-    return _keys
+    return _sealer
 
 
 def seal(value: str, purpose: str) -> str:
-    nonce = os.urandom(NONCE_BYTES)
-    sealed = AESGCM(_current()[0]).encrypt(nonce, value.encode(), purpose.encode())
-    return f"{VERSION}:" + base64.urlsafe_b64encode(nonce + sealed).decode()
+    return current().seal(value, purpose)
 
 
 def unseal(token: str | None, purpose: str) -> str | None:
     """The sealed value, or None if there is none or this key cannot open it."""
-    if not token or not token.startswith(f"{VERSION}:"):
-        return None
-    try:
-        raw = base64.urlsafe_b64decode(token[len(VERSION) + 1:])
-        opened = AESGCM(_current()[0]).decrypt(raw[:NONCE_BYTES], raw[NONCE_BYTES:],
-                                               purpose.encode())
-    except (InvalidTag, ValueError):
-        return None
-    return opened.decode()
+    return current().unseal(token, purpose)
 
 
 def tag(*parts: object) -> str:
-    message = "\x1f".join(str(p) for p in parts).encode()
-    return hmac.new(_current()[1], message, hashlib.sha256).hexdigest()[:40]
+    return current().tag(*parts)

@@ -38,6 +38,7 @@ ENV_PREFIX = "FORUM_"
 SECRET_KEY_FILE = "secret_key"
 DATABASE_FILE = "hearth.sqlite3"
 SECRET_KEY_BYTES = 48
+MIN_KEY_CHARS = 32  # a key file shorter than this is a mistake, not a key
 MASK = "********"
 UNSET = "(unset)"
 WHOLE_NUMBER = re.compile(r"[0-9]+")
@@ -79,6 +80,7 @@ class Settings(BaseSettings):
     secret_key: SecretStr = documented(
         SecretStr(""), f"generated into `FORUM_VAR_DIR/{SECRET_KEY_FILE}`")
     anonymity_key: SecretStr | None = documented(None, "`FORUM_SECRET_KEY`")
+    anonymity_key_file: Path | None = documented(None, "unset")
     redis_url: SecretStr | None = documented(None, "unset")
     crisis_webhook_url: str | None = documented(None, "unset")
     base_url: str = "http://127.0.0.1:8000"
@@ -117,6 +119,11 @@ class Settings(BaseSettings):
             filled["database_url"] = f"sqlite://{var_dir / DATABASE_FILE}"
         if not filled.get("secret_key"):
             filled["secret_key"] = _stored_secret_key(var_dir)
+        if key_file := filled.get("anonymity_key_file"):
+            if filled.get("anonymity_key"):
+                raise ValueError("FORUM_ANONYMITY_KEY and FORUM_ANONYMITY_KEY_FILE are both "
+                                 "set: keep one")
+            filled["anonymity_key"] = read_key_file(Path(key_file), "FORUM_ANONYMITY_KEY_FILE")
         return filled
 
     @field_validator("base_url")
@@ -206,6 +213,28 @@ def mask_url_password(url: str) -> str:
     creds, host = rest.rsplit("@", 1)
     user = creds.split(":", 1)[0]
     return f"{scheme}://{user}:{MASK}@{host}" if ":" in creds else url
+
+
+def read_key_file(path: Path, setting: str) -> str:
+    """The key written in a file (surrounding whitespace ignored); ValueError naming
+    ``setting`` when there is no usable key there."""
+    try:
+        key = path.read_text().strip()
+    except OSError as exc:
+        raise ValueError(f"{setting}: can't read {path} ({exc.strerror or exc}); create it "
+                         f"with `forum new-key {path}`") from None
+    if len(key) < MIN_KEY_CHARS:
+        raise ValueError(f"{setting}: {path} holds no key of at least {MIN_KEY_CHARS} "
+                         f"characters; create one with `forum new-key {path}`")
+    return key
+
+
+def write_new_key(path: Path) -> None:
+    """A fresh random key in a new file only its owner can read (never overwrites)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(descriptor, "w") as out:
+        out.write(secrets.token_urlsafe(SECRET_KEY_BYTES) + "\n")
 
 
 def _stored_secret_key(var_dir: Path) -> str:

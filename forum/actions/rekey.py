@@ -1,0 +1,187 @@
+"""Re-sealing everything sealed under the anonymity key with a new key (`forum rekey`).
+
+What the key protects, and how each is carried over:
+
+- ``posts.sealed_author`` (who wrote an anonymous post),
+- ``users.sealed_anonymous_posts`` (a member's "My posts" list) and
+  ``users.sealed_restrictions`` (sanctions set through an anonymous post),
+- ``sealed_notifications.sealed_recipient`` (news about an anonymous post):
+  each is opened with the new key or else the old one, and sealed again with the new key.
+- ``thread_pseudonyms.author_tag``, a keyed hash of (thread, author) that finds an author's
+  pseudonym when they post again: recomputed under the new key for every (thread, author)
+  an anonymous post names, so the pseudonym itself (stored beside it) never changes. Tags
+  no anonymous post names any more (guest posts, erased accounts) become random: under the
+  old key they could still be matched to an account.
+
+Every value is read with either key and written with the new one, one transaction per batch
+of rows, so an interrupted run loses nothing and running again finishes the work; a finished
+run changes nothing the second time. The forum must be stopped while it runs and started
+with the new key afterwards: until then it cannot open what was already re-sealed.
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from typing import cast
+
+from tortoise.transactions import in_transaction
+
+from forum.anonymity import AUTHOR_PURPOSE, MY_POSTS_PURPOSE, NOTICE_PURPOSE
+from forum.models.accounts import User
+from forum.models.content import Post, ThreadPseudonym
+from forum.models.notifications import SealedNotification
+from forum.numbers import ID_MAX, whole_number
+from forum.sealing import Sealer
+
+BATCH_ROWS = 500
+THREAD_AUTHOR = "thread-author"  # the parts of forum.anonymity.thread_author_tag
+RESTRICTIONS = "restrictions"  # the purpose prefix of forum.restrictions
+
+
+@dataclass
+class RekeyReport:
+    resealed: dict[str, int] = field(default_factory=dict)  # column -> values re-sealed
+    already_new: int = 0
+    unreadable: dict[str, int] = field(default_factory=dict)  # column -> opened by neither
+    tags_moved: int = 0
+    tags_scrubbed: int = 0
+
+    @property
+    def resealed_total(self) -> int:
+        return sum(self.resealed.values())
+
+    @property
+    def unreadable_total(self) -> int:
+        return sum(self.unreadable.values())
+
+
+@dataclass(frozen=True)
+class _Keys:
+    old: Sealer
+    new: Sealer
+
+    def open(self, token: str | None, purpose: str) -> tuple[str | None, bool]:
+        """The value and whether it is already sealed under the new key."""
+        if (value := self.new.unseal(token, purpose)) is not None:
+            return value, True
+        return self.old.unseal(token, purpose), False
+
+
+class _Resealer:
+    def __init__(self, keys: _Keys, report: RekeyReport) -> None:
+        self.keys = keys
+        self.report = report
+
+    def reseal(self, column: str, token: str | None, purpose: str) -> str | None:
+        """The token sealed under the new key; None when it needs no change (or can't be
+        opened, which is counted)."""
+        if not token:
+            return None
+        value, is_new = self.keys.open(token, purpose)
+        if is_new:
+            self.report.already_new += 1
+            return None
+        if value is None:
+            self.report.unreadable[column] = self.report.unreadable.get(column, 0) + 1
+            return None
+        self.report.resealed[column] = self.report.resealed.get(column, 0) + 1
+        return self.keys.new.seal(value, purpose)
+
+
+async def rekey(old: Sealer, new: Sealer, batch_rows: int = BATCH_ROWS) -> RekeyReport:
+    """Re-seal every sealed value and recompute every keyed tag under ``new``."""
+    report = RekeyReport()
+    work = _Resealer(_Keys(old, new), report)
+    named = await _posts(work, batch_rows)
+    await _users(work, batch_rows)
+    await _notifications(work, batch_rows)
+    await _scrub_unnamed_tags(named, new, report, batch_rows)
+    return report
+
+
+async def _batches(ids: list[int], batch_rows: int,
+                   each: Callable[[list[int]], Awaitable[None]]) -> None:
+    for start in range(0, len(ids), batch_rows):
+        async with in_transaction():
+            await each(ids[start:start + batch_rows])
+
+
+async def _posts(work: _Resealer, batch_rows: int) -> set[tuple[int, str]]:
+    """Re-seal anonymous posts' authors and move their threads' tags; returns every
+    (thread, tag under the new key) that an anonymous post names."""
+    named: set[tuple[int, str]] = set()
+    ids = cast(list[int], await Post.filter(sealed_author__isnull=False).order_by(
+        "id").values_list("id", flat=True))
+
+    async def batch(chunk: list[int]) -> None:
+        for post in await Post.filter(id__in=chunk).order_by("id"):
+            token = post.sealed_author
+            if resealed := work.reseal("posts.sealed_author", token, AUTHOR_PURPOSE):
+                await Post.filter(id=post.id).update(sealed_author=resealed)
+            author_id = whole_number(work.keys.open(token, AUTHOR_PURPOSE)[0], low=1,
+                                     high=ID_MAX)
+            if author_id is not None:
+                named.add((post.thread_id, await _move_tag(work, post.thread_id, author_id)))
+
+    await _batches(ids, batch_rows, batch)
+    return named
+
+
+async def _move_tag(work: _Resealer, thread_id: int, author_id: int) -> str:
+    old_tag = work.keys.old.tag(THREAD_AUTHOR, thread_id, author_id)
+    new_tag = work.keys.new.tag(THREAD_AUTHOR, thread_id, author_id)
+    if old_tag != new_tag and not await ThreadPseudonym.exists(thread_id=thread_id,
+                                                               author_tag=new_tag):
+        moved = await ThreadPseudonym.filter(thread_id=thread_id, author_tag=old_tag).update(
+            author_tag=new_tag)
+        work.report.tags_moved += moved
+    return new_tag
+
+
+async def _users(work: _Resealer, batch_rows: int) -> None:
+    ids = cast(list[int], await User.all().order_by("id").values_list("id", flat=True))
+
+    async def batch(chunk: list[int]) -> None:
+        for user in await User.filter(id__in=chunk).order_by("id"):
+            changes: dict[str, str] = {}
+            if posts := work.reseal("users.sealed_anonymous_posts", user.sealed_anonymous_posts,
+                                    f"{MY_POSTS_PURPOSE}:{user.id}"):
+                changes["sealed_anonymous_posts"] = posts
+            if limits := work.reseal("users.sealed_restrictions", user.sealed_restrictions,
+                                     f"{RESTRICTIONS}:{user.id}"):
+                changes["sealed_restrictions"] = limits
+            if changes:
+                await User.filter(id=user.id).update(**changes)
+
+    await _batches(ids, batch_rows, batch)
+
+
+async def _notifications(work: _Resealer, batch_rows: int) -> None:
+    ids = cast(list[int], await SealedNotification.all().order_by("id").values_list(
+        "id", flat=True))
+
+    async def batch(chunk: list[int]) -> None:
+        for note in await SealedNotification.filter(id__in=chunk).order_by("id"):
+            if resealed := work.reseal("sealed_notifications.sealed_recipient",
+                                       note.sealed_recipient, NOTICE_PURPOSE):
+                await SealedNotification.filter(id=note.id).update(sealed_recipient=resealed)
+
+    await _batches(ids, batch_rows, batch)
+
+
+async def _scrub_unnamed_tags(named: set[tuple[int, str]], new: Sealer, report: RekeyReport,
+                              batch_rows: int) -> None:
+    rows = await ThreadPseudonym.all().order_by("id").values_list("id", "thread_id",
+                                                                  "author_tag")
+    unnamed = [int(row_id) for row_id, thread_id, tag in rows
+               if (int(thread_id), str(tag)) not in named]
+
+    async def batch(chunk: list[int]) -> None:
+        for row_id in chunk:
+            await ThreadPseudonym.filter(id=row_id).update(
+                author_tag=new.tag("unnamed", secrets.token_hex(16)))
+        report.tags_scrubbed += len(chunk)
+
+    await _batches(unnamed, batch_rows, batch)
