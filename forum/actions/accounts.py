@@ -24,13 +24,15 @@ from forum.passwords import (
     password_problem,
     verify_password,
 )
-from forum.queries.accounts import find_user_by_username, username_taken
+from forum.queries.accounts import find_user_by_username, name_used_by_another, username_taken
 from forum.restrictions import NONE as NO_RESTRICTIONS
 from forum.restrictions import seal_restrictions
 from forum.schemas.accounts import PasswordChangeIn, SettingsIn, SignInIn, SignUpIn
 from forum.sessions import end_all_sessions, end_session, start_session
 from forum.usernames import skeleton, username_key
 
+DISPLAY_NAME_TAKEN = ("That display name looks just like another member's name. Please choose "
+                      "another, or leave it empty to show your username.")
 NAME_TAKEN = "That name, or one that looks just like it, is already taken. Please choose another."
 SIGNIN_FAILED = "That username and password don't match an account. Please check and try again."
 WRONG_CURRENT_PASSWORD = "That isn't your current password."
@@ -189,6 +191,10 @@ async def update_settings(ctx: Context, data: SettingsIn) -> bool:
         "country": data.country,
         "expand_warnings": data.expand_warnings,
     }
+    if (data.display_name and data.display_name != viewer.display_name
+            and await name_used_by_another(data.display_name, me=viewer.id)):
+        raise FormInvalid({"display_name": DISPLAY_NAME_TAKEN},
+                          {**changes, "email": data.email or "", "country": data.country or ""})
     return await change_own_row(viewer, changes)
 
 

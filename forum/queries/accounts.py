@@ -22,14 +22,29 @@ async def find_user_by_username(username: str) -> User | None:
 
 
 async def username_taken(username: str) -> bool:
-    """True when the name, or a look-alike of it, belongs to someone already — or belonged
-    to a deleted account whose cool-down has not ended."""
-    if await User.filter(skeleton=skeleton(username)).exists() or await User.filter(
-            username_key=username_key(username)).exists():
+    """True when the name, or a look-alike of it, belongs to someone already (as a username
+    or a display name) — or belonged to a deleted account whose cool-down has not ended."""
+    if await User.filter(username_key=username_key(username)).exists():
+        return True
+    if await name_used_by_another(username):
         return True
     return await ReleasedUsername.filter(
         Q(skeleton=skeleton(username)) | Q(username_key=username_key(username)),
         available_at__gt=datetime.now(UTC)).exists()
+
+
+async def name_used_by_another(name: str, me: int | None = None) -> bool:
+    """True when this name looks just like another member's username or display name (the
+    same confusable skeleton), or a released username still cooling down. `me` is left out,
+    so a member may show their own username as their display name."""
+    shape = skeleton(name)
+    others = User.exclude(id=me) if me is not None else User.all()
+    if await others.filter(skeleton=shape).exists():
+        return True
+    if await ReleasedUsername.filter(skeleton=shape, available_at__gt=datetime.now(UTC)).exists():
+        return True
+    shown = await others.exclude(display_name="").values_list("display_name", flat=True)
+    return any(skeleton(str(other)) == shape for other in shown)
 
 
 async def find_user_by_id(user_id: int) -> User | None:
