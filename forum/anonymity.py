@@ -6,6 +6,14 @@ anonymity key (forum.sealing): the running app can open it to let the author edi
 delete, to notify them, and to apply a moderator's sanction; a copy of the database cannot.
 Its pseudonym ("Anonymous Heron") comes from a keyed hash of (thread, author): stable for one
 author in one thread, unrelated across threads, unique within a thread.
+
+When the author shows their name on one of their anonymous posts, the pseudonym that post
+carried is *retired* (see forum.actions.posting, ``_show_author_name``): its row keeps the
+name reserved in the thread, but under a keyed "retired" tag instead of the author's, and
+the author's next anonymous post there starts a new *generation* of their tag, so it draws a
+fresh, unrelated pseudonym. The generation is counted from the retired rows themselves
+(``retired_author_tag``), so nothing else is stored; without the key a retired tag looks
+like any other.
 """
 
 from __future__ import annotations
@@ -91,8 +99,16 @@ def my_anonymous_post_ids(user: User) -> list[int]:
     return [int(n) for n in opened.split(",") if n] if opened else []
 
 
-def thread_author_tag(thread_id: int, user_id: int) -> str:
-    return sealing.tag("thread-author", thread_id, user_id)
+def thread_author_tag(thread_id: int, user_id: int, generation: int = 0) -> str:
+    """"This author in this thread" — a new value after each pseudonym they retired there."""
+    if generation == 0:
+        return sealing.tag("thread-author", thread_id, user_id)
+    return sealing.tag("thread-author", thread_id, user_id, generation)
+
+
+def retired_author_tag(thread_id: int, user_id: int, generation: int) -> str:
+    """What a retired pseudonym's row carries instead of ``thread_author_tag``."""
+    return sealing.tag("retired-thread-author", thread_id, user_id, generation)
 
 
 def pseudonym_candidates(thread_id: int, author_tag: str, kind: str) -> list[str]:

@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from forum import permissions
 from forum.actions.context import Context, enforce_limit
 from forum.actions.posting import create_reply, create_story, delete_post, edit_post
+from forum.anonymity import my_anonymous_post_ids
+from forum.forms import FormInvalid
 from forum.models.accounts import User
 from forum.models.content import Post, PostStatus
 from forum.queries.content import get_category_or_404, get_post_or_404, get_story_or_404
@@ -22,6 +24,34 @@ from forum.schemas.posting import EditIn, ReplyEditIn, ReplyIn, StoryEditIn, Sto
 
 POSTING_TOO_FAST = ("You're posting faster than we can take in. Please wait about {wait} and "
                     "send it again — your words are kept below.")
+
+
+NAMED_AFTER_ANONYMOUS_STATUS = 409  # the form comes back: nothing posted until confirmed
+NAMED_AFTER_ANONYMOUS = (
+    "You have written in this thread as {pseudonyms}. Posting this reply under your name "
+    "shows “{name}” beside it, in the same thread — readers may guess you are the same "
+    "person. Tick “Post anonymously” to stay anonymous, or confirm that you want your name "
+    "on this reply. Nothing was posted yet, and your words are kept.")
+
+
+async def my_pseudonyms_in(viewer: User | None, thread_id: int) -> list[str]:
+    """The pseudonyms the viewer's anonymous posts in this thread show (still up, not yet
+    named): anonymity is sticky there. One query, from their sealed list; writes nothing."""
+    if viewer is None or not (mine := my_anonymous_post_ids(viewer)):
+        return []
+    names = await Post.filter(id__in=mine, thread_id=thread_id, is_anonymous=True).exclude(
+        status=PostStatus.DELETED).order_by("id").values_list("pseudonym", flat=True)
+    return list(dict.fromkeys(str(name) for name in names))
+
+
+async def _confirm_named_after_anonymous(author: User, thread_id: int, data: ReplyIn) -> None:
+    if data.anonymous or data.confirm_named:
+        return
+    if pseudonyms := await my_pseudonyms_in(author, thread_id):
+        quoted = " and ".join(f"“{name}”" for name in pseudonyms)
+        message = NAMED_AFTER_ANONYMOUS.format(pseudonyms=quoted, name=author.shown_name)
+        raise FormInvalid({"confirm_named": message}, data.model_dump(exclude_none=True),
+                          status_code=NAMED_AFTER_ANONYMOUS_STATUS)
 
 
 @dataclass(frozen=True)
@@ -64,10 +94,13 @@ async def write_story(ctx: Context, data: StoryIn) -> Written:
 
 
 async def write_reply(ctx: Context, thread_id: int, data: ReplyIn) -> Written:
+    """Anonymity is sticky in a thread: a named reply by someone who wrote there anonymously
+    is refused (409, the text kept) until they confirm it (``confirm_named``)."""
     story = await get_story_or_404(thread_id, ctx.viewer)
     permissions.ensure_can_reply(ctx.viewer, story.thread)
     author = ctx.viewer
     assert author is not None
+    await _confirm_named_after_anonymous(author, story.thread_id, data)
     await _posting_limit(ctx, author, data.model_dump(exclude_none=True))
     reply, created = await create_reply(author, story.thread, data, ctx.approval_rules)
     if created:

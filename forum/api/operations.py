@@ -101,6 +101,11 @@ def _commands(table: Mapping[str, Command[Any]]) -> dict[str, Any]:
 RATE_LIMITED = "too many attempts in a short time (Retry-After says how long to wait)"
 POSTING_REFUSED = ("silenced, suspended or banned; a locked thread; a category that takes no "
                    "anonymous posts or guests")
+NAMED_NEEDS_CONFIRMING = ("you wrote in this thread anonymously: a reply under your name "
+                          "needs `\"confirm_named\": true` (nothing was posted)")
+STICKY_ANONYMITY_NOTE = ("Anonymity is sticky in a thread: if you posted there anonymously, a "
+                         "reply without `anonymous` is answered 409, explaining what your "
+                         "name would show, unless the body says `confirm_named`.")
 GUEST_NOTE = ("Without a bearer token this posts as a guest: always held for a moderator "
               "(202), no links, a per-address limit, and a `manage_token` shown once.")
 
@@ -193,9 +198,9 @@ OPERATIONS: dict[str, Operation | dict[str, Operation]] = {
                                 404: "no such story (or hidden from you), or no such page"}),
     "api_replies": Operation(
         "Reply to a story", _REPLY_WRITTEN, body=ReplyIn, auth="optional",
-        params=(IDEMPOTENCY_KEY,), description=GUEST_NOTE,
+        params=(IDEMPOTENCY_KEY,), description=GUEST_NOTE + " " + STICKY_ANONYMITY_NOTE,
         errors={401: "the bearer token is not valid", 403: POSTING_REFUSED,
-                429: RATE_LIMITED}),
+                409: NAMED_NEEDS_CONFIRMING, 429: RATE_LIMITED}),
     "api_post_update": Operation(
         "Edit your post (or a guest's, with its manage token)",
         {200: Answer("The post", out.Post)}, body=EditIn, auth="optional",

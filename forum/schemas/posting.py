@@ -45,6 +45,9 @@ class ReplyIn(Input):
     reply_to: Annotated[int | None, IdRule(POST_NOT_FOUND)] = None
     submission_id: SubmissionId = None
     anonymous: Flag = False
+    # Posting under your name in a thread where you wrote anonymously needs this, once
+    # you have been told what it shows (otherwise: 409, nothing posted).
+    confirm_named: Flag = False
 
 
 class StoryEditIn(Input):

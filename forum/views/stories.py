@@ -72,6 +72,13 @@ def _post_card(post: Post, viewer: User | None,
     }
 
 
+async def _reply_defaults(viewer: User | None, thread: Thread) -> dict[str, Any]:
+    """A fresh reply form: anonymous already ticked where the viewer wrote anonymously."""
+    if not permissions.can_reply(viewer, thread) or not thread.category.allow_anonymous:
+        return {}
+    return {"anonymous": True} if await use.my_pseudonyms_in(viewer, thread.id) else {}
+
+
 async def story_detail(request: Request, form_errors: dict[str, Any] | None = None,
                        form_values: dict[str, Any] | None = None,
                        status_code: int = 200) -> Response:
@@ -92,7 +99,7 @@ async def story_detail(request: Request, form_errors: dict[str, Any] | None = No
         "reply_total": thread_page.reply_total,
         "can_reply": permissions.can_reply(viewer, thread_page.thread),
         "errors": form_errors or {},
-        "values": form_values or {},
+        "values": form_values or await _reply_defaults(viewer, thread_page.thread),
         "submission_id": new_submission_id(),
     }, status_code=status_code)
 
@@ -127,7 +134,7 @@ async def reply_form(request: Request, errors: dict[str, Any] | None = None,
     viewer = viewer_of(request)
     story = await get_story_or_404(int_param(request, "thread_id"), viewer)
     permissions.ensure_can_reply(viewer, story.thread)
-    values = values or {}
+    values = values or await _reply_defaults(viewer, story.thread)
     target_id = values.get("reply_to") or request.query_params.get("to") or story.id
     target = await get_post_or_404(_positive_int(target_id), viewer)
     if target.thread_id != story.thread_id:
