@@ -17,7 +17,7 @@ from forum.actions.context import Context
 from forum.actions.moderate_posts import Done, done
 from forum.anonymity import author_id_of
 from forum.forms import FormInvalid
-from forum.models.accounts import Role, User
+from forum.models.accounts import User
 from forum.models.content import Post
 from forum.passwords import confirms_password
 from forum.queries.accounts import find_user_by_id
@@ -58,15 +58,10 @@ async def _author(ctx: Context, post_id: int) -> tuple[User, Post, User | None]:
     return actor, post, member
 
 
-def _why_not(actor: User, member: User | None) -> str | None:
-    """Why a verb cannot apply to this author (for the admins' eyes only), or None."""
-    if member is None:
-        return "no account is behind the post: a guest, a deleted account or an earlier key"
-    if member.id == actor.id:
-        return "the author is the moderator who asked"
-    if not permissions.can_sanction(actor, member):
-        return f"the author is {'an admin' if member.role is Role.ADMIN else 'a moderator'}"
-    return None
+def _applies(actor: User, member: User | None) -> bool:
+    """Whether a verb can reach this author at all: an account, not the moderator
+    themself, and one the moderator may act on (not an admin; a moderator only for admins)."""
+    return member is not None and permissions.can_sanction(actor, member)
 
 
 Verb = Callable[[User, User, Post], Awaitable[bool]]
@@ -82,14 +77,13 @@ async def _on_author(ctx: Context, post_id: int, action: str, reason: str, verb:
     actor, post, member = await _author(ctx, post_id)
     logged = mod.AUTHOR_SANCTION_ACTIONS[action]
     async with in_transaction():
-        why = _why_not(actor, member)
-        if why is None:
+        applied = False
+        if _applies(actor, member):
             assert member is not None
-            if not await verb(actor, member, post):
-                why = "nothing to change: it was already so"
-        if why is not None:
+            applied = await verb(actor, member, post)
+        if not applied:
             await mod.record_author_request(actor, post, logged, reason)
-            await mod.refer_to_admins(actor, post, action, why)
+            await mod.refer_to_admins(actor, post, action)
     return Done(True, AUTHOR_TAKEN)
 
 

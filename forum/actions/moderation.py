@@ -377,13 +377,17 @@ async def record_author_request(actor: User, post: Post, action: str, reason: st
     await _audit(actor, action, "post", post.id, _author_label(post), reason)
 
 
-async def refer_to_admins(actor: User, post: Post, action: str, why: str) -> None:
-    """Tell every admin, in a sealed note, that a request on a post's author needs them."""
+async def refer_to_admins(actor: User, post: Post, action: str) -> None:
+    """Tell every admin that a request on a post's author could not apply as asked.
+
+    Why it could not (a staff author, the moderator themself, no account, nothing to
+    change) is not written down: stored beside the post it would say something about who
+    wrote it. An admin who needs to know reveals the author, which is logged."""
     admin_ids = cast(list[int], await User.filter(role=Role.ADMIN).values_list("id", flat=True))
     message = (f"{actor.username} asked to {action} the author of post #{post.id}, and it "
-               f"could not apply ({why}). Nothing was changed, and they were not told why.")
+               "could not apply as asked. Nothing was changed, and they were not told so.")
     for admin_id in admin_ids:
-        await send(admin_id, FOR_ADMINS, message, f"/mod/posts/{post.id}", sealed=True)
+        await notify(admin_id, FOR_ADMINS, message, f"/mod/posts/{post.id}")
 
 
 CARE_MESSAGE_TEMPLATE = (
@@ -403,8 +407,7 @@ async def send_care_message(actor: User, post: Post, message: str) -> bool:
         # Answered like any other: whether a post has an account behind it is for admins.
         async with in_transaction():
             await _audit(actor, "care_message", "post", post.id, _post_label(post))
-            await refer_to_admins(actor, post, "send a care message to",
-                                  "no account can receive it")
+            await refer_to_admins(actor, post, "send a care message to")
         return True
     region = resolve_region(author.country, None, None)
     help_lines = [f"{r.name}: {r.phone_display or r.phone or r.text_number or r.website}"
