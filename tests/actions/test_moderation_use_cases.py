@@ -93,3 +93,19 @@ async def test_reporting_is_rate_limited_inside_the_use_case_and_keeps_the_note(
     assert limited.value.status_code == 429
     assert limited.value.values["note"] == "Same link again"
     assert await Report.all().count() == 2
+
+
+async def test_an_author_request_applies_where_it_may_and_logs_the_same_row_either_way(
+        settings, cast):
+    story = await make_story(cast["mod"])
+    form = LimitInput(days=3, reason="Cooling off")
+    by_mod = await moderate_people.suspend_author(context(settings, cast["mod"]), story.id, form)
+    assert (await User.get(id=cast["mod"].id)).suspended_until is None  # not on themselves
+    by_admin = await moderate_people.suspend_author(context(settings, cast["admin"]), story.id,
+                                                    form)
+    assert (await User.get(id=cast["mod"].id)).suspended_until is not None  # admins may
+    assert by_mod == by_admin
+    rows = [(e.action, e.target_type, e.target_id, e.target_label, e.reason)
+            for e in await AuditEntry.all().order_by("id")]
+    assert rows == [("suspension", "post", story.id, f"the author of post #{story.id}",
+                     "Cooling off")] * 2
