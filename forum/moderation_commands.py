@@ -102,5 +102,6 @@ async def run_member_action(ctx: Context, action: str, username: str,
 
 async def run_author_action(ctx: Context, action: str, post_id: int,
                             data: Mapping[str, Any]) -> Done:
-    """A sanction on "the author of this post" — the moderator never learns who it is."""
+    """A sanction on "the author of this post" — the moderator never learns who it is: every
+    request answers alike whoever wrote the post (see `moderate_people._on_author`)."""
     return await _run(AUTHOR_COMMANDS, ctx, action, post_id, data)
