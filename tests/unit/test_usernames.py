@@ -36,3 +36,30 @@ def test_lookalike_names_share_a_skeleton():
     assert skeleton("john") == skeleton("j0hn") == skeleton("JOHN") == skeleton("jоhn")
     assert skeleton("mary_ann") == skeleton("maryann")
     assert skeleton("wren") != skeleton("owl")
+
+
+def test_lookalikes_from_other_scripts_share_the_tr39_skeleton():
+    assert skeleton("b\u0585b") == skeleton("bob")  # Armenian օ
+    assert skeleton("\u13aadam") == skeleton("Adam")  # Cherokee Ꭺ
+    assert skeleton("Anonymous Ember") == skeleton("anonymous   ember")
+    assert skeleton("Anonymous Ember") == skeleton("anonym0us-ember")
+
+
+@pytest.mark.parametrize(("name", "fragment"), [
+    ("b\u0585b", "alphabets"),
+    ("Zo\u00eb_\u03a9mega", "alphabets"),
+    ("\u0299\u1d0f\u0299", "everyday letters"),
+    ("\u13aa\u13f4\u13eb", "everyday letters"),
+    ("bob\u3164", "invisible"),
+    ("bob\u115f", "invisible"),
+    ("bob\u1160", "invisible"),
+    ("bob\uffa0", "invisible"),
+])
+def test_lookalike_letters_mixed_scripts_and_fillers_are_refused(name, fragment):
+    problem = username_problem(name)
+    assert problem is not None and fragment in problem
+
+
+@pytest.mark.parametrize("name", ["Мария", "मीरा", "さくら", "田中さくら", "José", "Zoë"])
+def test_names_written_in_one_script_are_accepted(name):
+    assert username_problem(name) is None
