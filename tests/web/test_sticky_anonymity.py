@@ -178,24 +178,26 @@ async def test_after_naming_the_story_a_new_anonymous_reply_gets_a_new_name_with
 async def test_a_reader_sees_nothing_tying_the_named_post_to_the_remaining_anonymous_ones(
         member, other_member, visitor):
     story = await anonymous_story(member)
-    named = await reply(member, story.thread_id, "This one with my name", anonymous="1")
     kept = await reply(member, story.thread_id, "This one stays anonymous", anonymous="1")
-    await show_my_name(member, named)
+    theirs = await reply(other_member, story.thread_id, "Someone else, anonymous",
+                         anonymous="1")
+    await show_my_name(member, story)
     pseudonym = story.pseudonym
     for client in (visitor, other_member):
         page = (await client.get(f"/stories/{story.thread_id}")).text
-        shown = article(page, named.id)
-        assert member.user.username in shown or member.user.shown_name in shown
-        assert pseudonym not in shown and "badge--op" not in shown
-        for anonymous in (story, kept):
+        shown = article(page, story.id)
+        assert member.user.shown_name in shown and pseudonym not in shown
+        for anonymous in (kept, theirs):
             card = article(page, anonymous.id)
-            assert pseudonym in card
+            assert anonymous.pseudonym in card
             assert member.user.username not in card and member.user.shown_name not in card
+            assert "badge--op" not in card and "wrote the story" not in card
         api = (await client.get(f"/api/v1/stories/{story.thread_id}")).json()
+        assert api["post"]["author"]["kind"] == "member"
+        assert pseudonym not in str(api["post"])
         by_id = {r["id"]: r for r in api["replies"]}
-        assert by_id[named.id]["author"]["kind"] == "member"
-        assert pseudonym not in str(by_id[named.id])
-        assert by_id[kept.id]["author"]["pseudonym"] == pseudonym
+        assert by_id[kept.id]["author"] == {"kind": "anonymous", "pseudonym": pseudonym,
+                                            "is_op": False}
 
 
 async def test_news_that_named_the_pseudonym_is_not_joinable_to_the_name_afterwards(
