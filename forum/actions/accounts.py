@@ -29,7 +29,7 @@ from forum.restrictions import NONE as NO_RESTRICTIONS
 from forum.restrictions import seal_restrictions
 from forum.schemas.accounts import PasswordChangeIn, SettingsIn, SignInIn, SignUpIn
 from forum.sessions import end_all_sessions, end_session, start_session
-from forum.usernames import skeleton, username_key
+from forum.usernames import display_name_problem, skeleton, username_key
 
 DISPLAY_NAME_TAKEN = ("That display name looks just like another member's name. Please choose "
                       "another, or leave it empty to show your username.")
@@ -191,11 +191,22 @@ async def update_settings(ctx: Context, data: SettingsIn) -> bool:
         "country": data.country,
         "expand_warnings": data.expand_warnings,
     }
-    if (data.display_name and data.display_name != viewer.display_name
-            and await name_used_by_another(data.display_name, me=viewer.id)):
-        raise FormInvalid({"display_name": DISPLAY_NAME_TAKEN},
+    problem = await display_name_refusal(viewer, data.display_name)
+    if problem:
+        raise FormInvalid({"display_name": problem},
                           {**changes, "email": data.email or "", "country": data.country or ""})
     return await change_own_row(viewer, changes)
+
+
+async def display_name_refusal(viewer: User, name: str) -> str | None:
+    """Why this new display name can't be used, or None. Only a change is judged, so a name
+    chosen before a rule existed stays until its owner changes it."""
+    if not name or name == viewer.display_name:
+        return None
+    problem = display_name_problem(name)
+    if problem is None and await name_used_by_another(name, me=viewer.id):
+        problem = DISPLAY_NAME_TAKEN
+    return problem
 
 
 async def change_own_row(viewer: User, changes: Mapping[str, object]) -> bool:

@@ -21,7 +21,7 @@ from forum.forms import BIO_MAX, DISPLAY_NAME_MAX, EMAIL_MAX
 from forum.models.accounts import User
 from forum.passwords import PASSWORD_MAX, password_problem
 from forum.schemas.base import Flag, Input, TextRule
-from forum.usernames import display_name_problem, normalise, username_problem
+from forum.usernames import normalise, username_problem
 
 USERNAME_INPUT_MAX = 200  # characters as typed; the username rules say what a name may be
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -66,13 +66,6 @@ def _username(value: str) -> str:
     if problem:
         raise refuse("username", problem)
     return name
-
-
-def _display_name(value: str) -> str:
-    problem = display_name_problem(value)
-    if problem:
-        raise refuse("display_name", problem)
-    return value
 
 
 def _email(value: str | None) -> str | None:
@@ -131,8 +124,9 @@ class PasswordChangeIn(Input):
 class SettingsIn(Input):
     """The whole settings form. The API's PATCH fills in what it leaves out (`patched`)."""
 
-    display_name: Annotated[str, TextRule("Display name", max_len=DISPLAY_NAME_MAX),
-                            AfterValidator(_display_name)] = ""
+    # What a display name may be (forum.usernames.display_name_problem) is checked by the
+    # use-case when the name changes: a name chosen before a rule existed stays.
+    display_name: Annotated[str, TextRule("Display name", max_len=DISPLAY_NAME_MAX)] = ""
     bio: Annotated[str, TextRule("About you", max_len=BIO_MAX, multiline=True)] = ""
     email: Email = None
     country: Annotated[str | None, TextRule("Country", max_len=2),

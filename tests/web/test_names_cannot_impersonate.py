@@ -137,3 +137,18 @@ async def test_ordinary_display_names_and_ones_own_username_are_accepted(api_wre
     response = await api_wren.api("PATCH", "/api/v1/me", json={"display_name": name})
     assert response.status_code == 200, response.text
     assert (await User.get(id=api_wren.user.id)).display_name == name
+
+
+async def test_a_display_name_from_before_the_rules_stays_while_other_settings_change(
+        api_wren, client_factory):
+    await User.filter(id=api_wren.user.id).update(display_name="Anonymous Ember")
+    response = await api_wren.api("PATCH", "/api/v1/me", json={"bio": "Still here"})
+    assert response.status_code == 200, response.text
+    page = await client_factory(api_wren.user)
+    response = await page.post_form("/account", {"display_name": "Anonymous Ember",
+                                                 "bio": "Still here, again"})
+    assert response.status_code == 303
+    user = await User.get(id=api_wren.user.id)
+    assert (user.display_name, user.bio) == ("Anonymous Ember", "Still here, again")
+    response = await api_wren.api("PATCH", "/api/v1/me", json={"display_name": "Guest Otter"})
+    assert response.status_code == 422
