@@ -15,7 +15,7 @@ from forum.markup import render_markdown
 from forum.models.accounts import User
 from forum.models.content import Category, Post, PostStatus, Thread
 from forum.passwords import hash_password
-from forum.usernames import skeleton, username_key
+from forum.usernames import display_skeleton, skeleton, username_key
 
 
 def load_demo_data() -> dict[str, Any]:
@@ -47,6 +47,7 @@ async def seed_demo(*, force: bool = False) -> int:
                     username_key=username_key(m["username"]),
                     skeleton=skeleton(m["username"]),
                     display_name=m.get("display_name", ""),
+                    display_skeleton=display_skeleton(m.get("display_name", "")),
                     bio=m.get("bio", ""),
                     password_hash=unusable_hash,
                     created_at=start - timedelta(days=30),

@@ -20,6 +20,7 @@ import icu  # type: ignore[import-untyped]
 USERNAME_MIN = 3
 USERNAME_MAX = 30
 SKELETON_MAX = 60  # the look-alike form's column
+DISPLAY_SKELETON_MAX = 240  # the display name's look-alike column (a 60-character name grows)
 
 RESERVED_WORDS = (
     "admin", "administrator", "moderator", "mod", "mods", "anonymous", "anon", "guest",
@@ -76,6 +77,11 @@ def skeleton(name: str) -> str:
                    if not unicodedata.combining(ch) and unicodedata.category(ch)[0] in "LMN")
     first = _checker().getSkeleton(0, kept.translate(_LEET)).casefold()
     return str(_checker().getSkeleton(0, first)).casefold().translate(_I_FOR_L)
+
+
+def display_skeleton(display_name: str) -> str:
+    """The stored look-alike form of a display name ('' for none), cut to fit its column."""
+    return skeleton(display_name)[:DISPLAY_SKELETON_MAX]
 
 
 def has_invisible(name: str) -> bool:

@@ -29,7 +29,7 @@ from forum.restrictions import NONE as NO_RESTRICTIONS
 from forum.restrictions import seal_restrictions
 from forum.schemas.accounts import PasswordChangeIn, SettingsIn, SignInIn, SignUpIn
 from forum.sessions import end_all_sessions, end_session, start_session
-from forum.usernames import display_name_problem, skeleton, username_key
+from forum.usernames import display_name_problem, display_skeleton, skeleton, username_key
 
 DISPLAY_NAME_TAKEN = ("That display name looks just like another member's name. Please choose "
                       "another, or leave it empty to show your username.")
@@ -195,6 +195,8 @@ async def update_settings(ctx: Context, data: SettingsIn) -> bool:
     if problem:
         raise FormInvalid({"display_name": problem},
                           {**changes, "email": data.email or "", "country": data.country or ""})
+    if data.display_name != viewer.display_name:
+        changes["display_skeleton"] = display_skeleton(data.display_name)
     return await change_own_row(viewer, changes)
 
 

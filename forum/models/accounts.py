@@ -29,6 +29,8 @@ class User(Model):
     # Look-alike skeleton ("j0hn" and "john" share one); sign-up refuses a clash.
     skeleton = fields.CharField(max_length=60, db_index=True)
     display_name = fields.CharField(max_length=60, default="")
+    # The display name's look-alike skeleton (forum.usernames.display_skeleton), kept beside it.
+    display_skeleton = fields.CharField(max_length=240, default="", db_default="", db_index=True)
     bio = fields.TextField(default="")
     email = fields.CharField(max_length=254, null=True)
     password_hash = fields.CharField(max_length=255)

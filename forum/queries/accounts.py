@@ -9,7 +9,7 @@ from tortoise.expressions import Q
 from forum.models.accounts import User
 from forum.models.community import ReleasedUsername
 from forum.queries.lookup import could_match
-from forum.usernames import skeleton, username_key
+from forum.usernames import SKELETON_MAX, display_skeleton, skeleton, username_key
 
 
 async def find_user_by_username(username: str) -> User | None:
@@ -37,14 +37,15 @@ async def name_used_by_another(name: str, me: int | None = None) -> bool:
     """True when this name looks just like another member's username or display name (the
     same confusable skeleton), or a released username still cooling down. `me` is left out,
     so a member may show their own username as their display name."""
-    shape = skeleton(name)
     others = User.exclude(id=me) if me is not None else User.all()
-    if await others.filter(skeleton=shape).exists():
+    shape = skeleton(name)
+    if len(shape) <= SKELETON_MAX and (
+            await others.filter(skeleton=shape).exists()
+            or await ReleasedUsername.filter(skeleton=shape,
+                                             available_at__gt=datetime.now(UTC)).exists()):
         return True
-    if await ReleasedUsername.filter(skeleton=shape, available_at__gt=datetime.now(UTC)).exists():
-        return True
-    shown = await others.exclude(display_name="").values_list("display_name", flat=True)
-    return any(skeleton(str(other)) == shape for other in shown)
+    shown = display_skeleton(name)
+    return bool(shown) and await others.filter(display_skeleton=shown).exists()
 
 
 async def find_user_by_id(user_id: int) -> User | None:

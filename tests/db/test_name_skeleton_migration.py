@@ -16,15 +16,15 @@ from forum.usernames import skeleton
 from .test_migrations import BIN, MIGRATIONS, Database, run_cli, scratch_database  # noqa: F401
 
 BEFORE = "0008_member_experience"
-# (id, username, the skeleton the old look-alike table stored)
-ACCOUNTS = [(1, "Wren", "wren"), (2, "mary_ann", "maryann"), (3, "rnary", "mary"),
-            (4, "mary", "mary"), (5, "Élodie", "elodle")]
+# (id, username, the skeleton the old look-alike table stored, display name)
+ACCOUNTS = [(1, "Wren", "wren", "Wren W."), (2, "mary_ann", "maryann", "Anonymous Ember"),
+            (3, "rnary", "mary", "Mary"), (4, "mary", "mary", "MARY"), (5, "Élodie", "elodle", "")]
 
 
-def _insert_user(user_id: int, username: str, stored: str) -> str:
+def _insert_user(user_id: int, username: str, stored: str, shown: str) -> str:
     return ("INSERT INTO users (id, username, username_key, skeleton, display_name, bio, email, "
             "password_hash, role, country, expand_warnings, created_at) VALUES "
-            f"({user_id}, '{username}', '{username.casefold()}', '{stored}', '', '', NULL, "
+            f"({user_id}, '{username}', '{username.casefold()}', '{stored}', '{shown}', '', NULL, "
             "'$argon2id$x', 'member', NULL, FALSE, '2026-01-01T10:00:00+00:00')")
 
 
@@ -56,7 +56,21 @@ def test_stored_skeletons_are_recomputed_and_lookalike_accounts_all_stay(
     users = _rows(db, "users")
     assert [(u["id"], u["username"]) for u in users] == [(a[0], a[1]) for a in ACCOUNTS]
     assert {u["username"]: u["skeleton"] for u in users} == {
-        name: skeleton(name) for _, name, _ in ACCOUNTS}
+        name: skeleton(name) for _, name, *_ in ACCOUNTS}
+    assert {u["display_name"]: u["display_skeleton"] for u in users} == {
+        shown: skeleton(shown) for *_, shown in ACCOUNTS}
     assert skeleton("rnary") == skeleton("mary")  # both accounts kept, now a known clash
+    assert [u["display_name"] for u in users] == [a[3] for a in ACCOUNTS]  # names untouched
     released = _rows(db, "released_usernames")
     assert [r["skeleton"] for r in released] == [skeleton("j0hn")]
+
+
+def test_the_name_skeleton_migration_can_be_undone_and_redone(
+        scratch_database: str, tmp_path: Path):  # noqa: F811
+    db = Database(scratch_database)
+    run_cli([str(BIN / "forum"), "migrate"], db.url, tmp_path)
+    db.execute([_insert_user(*ACCOUNTS[1])])
+    run_cli([str(BIN / "tortoise"), "downgrade", "models", BEFORE], db.url, tmp_path)
+    assert "display_skeleton" not in _rows(db, "users")[0]
+    run_cli([str(BIN / "forum"), "migrate"], db.url, tmp_path)
+    assert _rows(db, "users")[0]["display_skeleton"] == skeleton("Anonymous Ember")
