@@ -12,8 +12,8 @@ from tortoise import connections
 from forum.models.content import Post, ThreadPseudonym
 from forum.models.notifications import Notification, SealedNotification
 
-from ..conftest import Client
-from ..factories import make_story
+from ..conftest import Client, count_queries
+from ..factories import make_reply, make_story
 
 ANONYMOUS_BOX = re.compile(r'<input type="checkbox" name="anonymous"[^>]*>')
 CATEGORY = "parenting-mom-guilt"
@@ -235,3 +235,24 @@ async def test_a_copy_of_the_database_ties_no_pseudonym_row_to_the_named_post(
             "SELECT DISTINCT xmin::text AS x FROM thread_pseudonyms WHERE thread_id = $1",
             [story.thread_id])
         assert len(writers) == 1
+
+
+async def test_the_sticky_default_costs_no_query_per_post_and_writes_nothing(member,
+                                                                             other_member):
+    small = await make_story(other_member.user, title="Small", category=CATEGORY)
+    big = await make_story(other_member.user, title="Big", category=CATEGORY)
+    for n in range(5):
+        await make_reply(other_member.user, small, f"small {n}")
+    for n in range(50):
+        await make_reply(other_member.user, big, f"big {n}")
+    for story in (small, big):
+        await reply(member, story.thread_id, f"Me, quietly, in {story.id}", anonymous="1")
+    counts = []
+    for story in (small, big):
+        with count_queries() as counter:
+            page = await member.get(f"/stories/{story.thread_id}")
+        assert anonymous_box_ticked(page.text)
+        assert not [s for s in counter.statements if not re.match(r"\s*SELECT", s, re.I)]
+        counts.append(len(counter.statements))
+    # A member's story page (6), their sealed news (1), and the one sticky check (1).
+    assert counts[0] == counts[1] <= 8
