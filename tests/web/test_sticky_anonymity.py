@@ -256,3 +256,28 @@ async def test_the_sticky_default_costs_no_query_per_post_and_writes_nothing(mem
         counts.append(len(counter.statements))
     # A member's story page (6), their sealed news (1), and the one sticky check (1).
     assert counts[0] == counts[1] <= 8
+
+
+async def test_the_edit_page_warns_that_naming_an_op_reply_points_at_the_story(member):
+    story = await anonymous_story(member)
+    own = await reply(member, story.thread_id, "Thank you, everyone", anonymous="1")
+    page = html.unescape((await member.get(f"/posts/{own.id}/edit")).text)
+    assert "may conclude that you wrote the story too" in page
+    assert "lose their “OP” mark" not in page
+
+
+async def test_showing_your_name_through_the_api_retires_the_pseudonym_alike(api_member):
+    made = await api_member.api("POST", "/api/v1/stories", json={
+        "category": CATEGORY, "title": "Through the API", "body": "Words.", "anonymous": True})
+    story = await Post.get(id=made.json()["id"])
+    url = f"/api/v1/stories/{story.thread_id}/replies"
+    own = await api_member.api("POST", url, json={"body": "Mine", "anonymous": True})
+    assert own.json()["author"]["is_op"] is True
+    named = await api_member.api("PATCH", f"/api/v1/posts/{story.id}",
+                                 json={"body": "Words.", "show_my_name": True})
+    assert named.status_code == 200
+    assert named.json()["author"]["username"] == api_member.user.username
+    page = (await api_member.api("GET", f"/api/v1/stories/{story.thread_id}")).json()
+    assert page["replies"][0]["author"]["is_op"] is False
+    later = await api_member.api("POST", url, json={"body": "Again", "anonymous": True})
+    assert later.json()["author"]["pseudonym"] != story.pseudonym
