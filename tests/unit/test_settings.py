@@ -109,3 +109,15 @@ def test_several_bad_values_are_reported_together_in_one_line(tmp_path):
     message = str(caught.value)
     assert "\n" not in message
     assert "FORUM_NEW_MEMBER_DAYS" in message and "FORUM_NEW_MEMBER_POSTS" in message
+
+
+def test_the_anonymity_key_can_come_from_a_file_and_is_never_printed(tmp_path):
+    key_file = tmp_path / "anonymity.key"
+    key_file.write_text(SECRET + "-from-file\n")
+    settings = load_settings({"FORUM_VAR_DIR": str(tmp_path), "FORUM_SECRET_KEY": SECRET,
+                              "FORUM_ANONYMITY_KEY_FILE": str(key_file)})
+    assert settings.anonymity_secret == SECRET + "-from-file"
+    shown = settings.describe()
+    assert shown["FORUM_ANONYMITY_KEY_FILE"] == str(key_file)
+    assert shown["FORUM_ANONYMITY_KEY"] == "********"
+    assert "-from-file" not in repr(settings) + str(shown) + settings.model_dump_json()
