@@ -1,47 +1,38 @@
-"""Look-alike skeletons recomputed with the Unicode TR39 skeleton (forum.usernames), and a
-skeleton kept beside each display name so a new name can be compared with every member's.
+"""Look-alike skeletons recomputed with the Unicode TR39 skeleton (forum.usernames.skeleton).
 
-Only skeleton columns change. Accounts whose names now share a skeleton are left as they are
-(no account is renamed or removed): the rule applies to new names and renames.
+Only the skeleton columns change. Accounts whose names now share a skeleton are left as they
+are (no account is renamed or removed): the rule applies to new names and renames.
 """
 
-from tortoise import fields, migrations
+from tortoise import migrations
 from tortoise.migrations import operations as ops
 
-from forum.usernames import SKELETON_MAX, display_skeleton, skeleton
+from forum.usernames import SKELETON_MAX, skeleton
 
-# table -> (the name column, the skeleton column, how the skeleton is made)
-COLUMNS = [
-    ("users", "username", "skeleton", lambda name: skeleton(name)[:SKELETON_MAX]),
-    ("users", "display_name", "display_skeleton", display_skeleton),
-    ("released_usernames", "username_key", "skeleton", lambda name: skeleton(name)[:SKELETON_MAX]),
-]
+TABLES = {"users": "username", "released_usernames": "username_key"}
 
 
-def _index_name(schema_editor) -> str:
-    """The name Tortoise gives a db_index (AddField doesn't create the index itself)."""
-    return schema_editor._generate_index_name_for_table("idx", "users", ["display_skeleton"])
+async def _recompute(schema_editor) -> None:
+    client = schema_editor.client
+    mark = "$1" if client.capabilities.dialect == "postgres" else "?"
+    mark2 = "$2" if mark == "$1" else "?"
+    for table, source in TABLES.items():
+        # The table and column names are the constants above; only values are bound.
+        select = f"SELECT id, {source} AS name FROM {table}"  # noqa: S608
+        rows = await client.execute_query_dict(select)
+        for row in rows:
+            await client.execute_query(
+                f"UPDATE {table} SET skeleton = {mark} WHERE id = {mark2}",  # noqa: S608
+                [skeleton(row["name"])[:SKELETON_MAX], row["id"]])
 
 
 async def recompute(apps, schema_editor) -> None:
-    client = schema_editor.client
-    await client.execute_query(f'CREATE INDEX IF NOT EXISTS "{_index_name(schema_editor)}" '
-                               'ON "users" ("display_skeleton")')
-    first, second = ("$1", "$2") if client.capabilities.dialect == "postgres" else ("?", "?")
-    for table, source, target, make in COLUMNS:
-        # The table and column names are the constants above; only values are bound.
-        select = f"SELECT id, {source} AS name FROM {table}"  # noqa: S608
-        update = f"UPDATE {table} SET {target} = {first} WHERE id = {second}"  # noqa: S608
-        for row in await client.execute_query_dict(select):
-            await client.execute_query(update, [make(row["name"] or ""), row["id"]])
+    await _recompute(schema_editor)
 
 
-async def drop_index(apps, schema_editor) -> None:
-    """Going back drops the display-name index (SQLite can't drop an indexed column) and
-    leaves the new username skeletons: they are stricter, and the old ones can't be rebuilt
-    without the old look-alike table."""
-    await schema_editor.client.execute_query(
-        f'DROP INDEX IF EXISTS "{_index_name(schema_editor)}"')
+async def keep(apps, schema_editor) -> None:
+    """Going back leaves the new skeletons: they are stricter, and the old ones can't be
+    rebuilt without the old table."""
 
 
 class Migration(migrations.Migration):
@@ -50,10 +41,5 @@ class Migration(migrations.Migration):
     initial = False
 
     operations = [
-        ops.AddField(
-            model_name='User',
-            name='display_skeleton',
-            field=fields.CharField(default='', db_default='', db_index=True, max_length=240),
-        ),
-        ops.RunPython(recompute, drop_index),
+        ops.RunPython(recompute, keep),
     ]

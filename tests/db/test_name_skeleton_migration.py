@@ -1,5 +1,5 @@
-"""The migration to the TR39 skeleton recomputes every stored skeleton and keeps every
-account, even two whose names now look alike."""
+"""The migrations to the TR39 skeleton (0009, 0010) recompute every stored skeleton, fill in
+the display names' skeletons, and keep every account, even two whose names now look alike."""
 
 from __future__ import annotations
 
