@@ -8,8 +8,8 @@ the SQLite file's directory or below it. A key given in the environment is never
 the data.
 
 On PostgreSQL the data lives in the server, so a key file in ``FORUM_VAR_DIR`` is not beside
-it; still, a database dump and a backup of that file together open every seal, so
-`forum check` asks for them to be kept apart.
+it; still, a database backup and a backup of that file together open every seal, so
+`forum check` asks for them to be kept apart (as it does for any key file).
 
 With an ``https`` FORUM_BASE_URL (a real deployment) the forum refuses to start with the key
 beside the SQLite file; over plain http (local use) it starts and `forum check` warns.
@@ -25,7 +25,7 @@ from forum.settings import SECRET_KEY_FILE, Settings
 
 EXPOSED = ("who wrote each anonymous post, each member's list of their anonymous posts, "
            "their private news about those posts and sanctions set through them")
-FIX = ("set FORUM_ANONYMITY_KEY from the environment or a secrets manager, or "
+FIX = ("Set FORUM_ANONYMITY_KEY from the environment or a secrets manager, or "
        "FORUM_ANONYMITY_KEY_FILE to a file outside {folder}")
 
 
@@ -76,7 +76,7 @@ def startup_refusal(settings: Settings) -> str | None:
         return None
     assert where.key_file is not None and where.data_folder is not None
     return (f"the anonymity key is in {where.key_file}, inside the database's folder "
-            f"{where.data_folder}, so a copy of that folder opens every seal: "
+            f"{where.data_folder}, so a copy of that folder opens every seal. "
             + FIX.format(folder=where.data_folder))
 
 
@@ -87,8 +87,8 @@ def check_warnings(settings: Settings) -> list[str]:
         assert where.key_file is not None and where.data_folder is not None
         return [f"the anonymity key is in {where.key_file}, inside the database's folder "
                 f"{where.data_folder}: a copy of that folder reveals {EXPOSED}. "
-                + FIX.format(folder=where.data_folder).capitalize() + "."]
-    if where.key_file is not None and where.data_folder is None:
+                + FIX.format(folder=where.data_folder) + "."]
+    if where.key_file is not None:
         return [f"the anonymity key is in {where.key_file}: keep backups of that file apart "
-                f"from database dumps — the two together reveal {EXPOSED}."]
+                f"from the database's backups — the two together reveal {EXPOSED}."]
     return []

@@ -28,7 +28,7 @@ def run_rekey(settings: Settings, new_key_file: str, old_key_file: str | None) -
         return 0
     data_folder = placement(settings).data_folder
     if KeyPlacement(Path(new_key_file), "", data_folder).beside_data:
-        print(f"Warning: {new_key_file} is inside the database's folder {data_folder}; "
+        print(f"Warning: {new_key_file} is inside the database's folder {data_folder}. "
               + FIX.format(folder=data_folder) + ".")
     report = asyncio.run(_rekey(settings, old_secret, new_secret))
     print(_summary(report))

@@ -19,6 +19,9 @@ import base64
 import hashlib
 import hmac
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 
 from cryptography.exceptions import InvalidTag
@@ -73,6 +76,7 @@ def sealer_for(secret: str) -> Sealer:
 
 
 _sealer: Sealer | None = None
+_using: ContextVar[Sealer | None] = ContextVar("forum_sealer_in_use", default=None)
 
 
 def configure(secret: str) -> None:
@@ -81,7 +85,20 @@ def configure(secret: str) -> None:
     _sealer = sealer_for(secret)
 
 
+@contextmanager
+def using(sealer: Sealer) -> Iterator[None]:
+    """Seal, open and tag with ``sealer`` inside the block — for `forum rekey`, which computes
+    the same tags as the app does, under the old key and the new one."""
+    token = _using.set(sealer)
+    try:
+        yield
+    finally:
+        _using.reset(token)
+
+
 def current() -> Sealer:
+    if (chosen := _using.get()) is not None:
+        return chosen
     if _sealer is None:
         raise SealingNotConfigured("the anonymity key is not configured")
     return _sealer

@@ -7,11 +7,13 @@ What the key protects, and how each is carried over:
   ``users.sealed_restrictions`` (sanctions set through an anonymous post),
 - ``sealed_notifications.sealed_recipient`` (news about an anonymous post):
   each is opened with the new key or else the old one, and sealed again with the new key.
-- ``thread_pseudonyms.author_tag``, a keyed hash of (thread, author) that finds an author's
-  pseudonym when they post again: recomputed under the new key for every (thread, author)
-  an anonymous post names, so the pseudonym itself (stored beside it) never changes. Tags
-  no anonymous post names any more (guest posts, erased accounts) become random: under the
-  old key they could still be matched to an account.
+- ``thread_pseudonyms.author_tag``, keyed hashes of (thread, author[, generation]) that find
+  an author's pseudonym when they post again, and keep the pseudonyms they retired (by
+  showing their name) reserved: recomputed under the new key, with forum.anonymity's own
+  functions, for every (thread, author) an anonymous post names or a named post in a thread
+  with pseudonyms has — so the pseudonym stored beside each tag never changes. Tags nobody
+  can be matched to any more (guest posts, erased accounts) become random: under the old
+  key they could still be matched to an account.
 
 Every value is read with either key and written with the new one, one transaction per batch
 of rows, so an interrupted run loses nothing and running again finishes the work; a finished
@@ -24,11 +26,18 @@ from __future__ import annotations
 import secrets
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from typing import cast
+from typing import Any, cast
 
 from tortoise.transactions import in_transaction
 
-from forum.anonymity import AUTHOR_PURPOSE, MY_POSTS_PURPOSE, NOTICE_PURPOSE
+from forum import sealing
+from forum.anonymity import (
+    AUTHOR_PURPOSE,
+    MY_POSTS_PURPOSE,
+    NOTICE_PURPOSE,
+    retired_author_tag,
+    thread_author_tag,
+)
 from forum.models.accounts import User
 from forum.models.content import Post, ThreadPseudonym
 from forum.models.notifications import SealedNotification
@@ -36,7 +45,6 @@ from forum.numbers import ID_MAX, whole_number
 from forum.sealing import Sealer
 
 BATCH_ROWS = 500
-THREAD_AUTHOR = "thread-author"  # the parts of forum.anonymity.thread_author_tag
 RESTRICTIONS = "restrictions"  # the purpose prefix of forum.restrictions
 
 
@@ -94,24 +102,24 @@ async def rekey(old: Sealer, new: Sealer, batch_rows: int = BATCH_ROWS) -> Rekey
     """Re-seal every sealed value and recompute every keyed tag under ``new``."""
     report = RekeyReport()
     work = _Resealer(_Keys(old, new), report)
-    named = await _posts(work, batch_rows)
+    authors = await _posts(work, batch_rows) | await _named_authors_in_pseudonym_threads()
+    current_tags = await _tags(work, sorted(authors), batch_rows)
     await _users(work, batch_rows)
     await _notifications(work, batch_rows)
-    await _scrub_unnamed_tags(named, new, report, batch_rows)
+    await _scrub_unnamed_tags(current_tags, new, report, batch_rows)
     return report
 
 
-async def _batches(ids: list[int], batch_rows: int,
-                   each: Callable[[list[int]], Awaitable[None]]) -> None:
+async def _batches(ids: list[Any], batch_rows: int,
+                   each: Callable[[list[Any]], Awaitable[None]]) -> None:
     for start in range(0, len(ids), batch_rows):
         async with in_transaction():
             await each(ids[start:start + batch_rows])
 
 
-async def _posts(work: _Resealer, batch_rows: int) -> set[tuple[int, str]]:
-    """Re-seal anonymous posts' authors and move their threads' tags; returns every
-    (thread, tag under the new key) that an anonymous post names."""
-    named: set[tuple[int, str]] = set()
+async def _posts(work: _Resealer, batch_rows: int) -> set[tuple[int, int]]:
+    """Re-seal anonymous posts' authors; returns every (thread, author) they name."""
+    authors: set[tuple[int, int]] = set()
     ids = cast(list[int], await Post.filter(sealed_author__isnull=False).order_by(
         "id").values_list("id", flat=True))
 
@@ -123,21 +131,67 @@ async def _posts(work: _Resealer, batch_rows: int) -> set[tuple[int, str]]:
             author_id = whole_number(work.keys.open(token, AUTHOR_PURPOSE)[0], low=1,
                                      high=ID_MAX)
             if author_id is not None:
-                named.add((post.thread_id, await _move_tag(work, post.thread_id, author_id)))
+                authors.add((post.thread_id, author_id))
 
     await _batches(ids, batch_rows, batch)
-    return named
+    return authors
 
 
-async def _move_tag(work: _Resealer, thread_id: int, author_id: int) -> str:
-    old_tag = work.keys.old.tag(THREAD_AUTHOR, thread_id, author_id)
-    new_tag = work.keys.new.tag(THREAD_AUTHOR, thread_id, author_id)
+async def _named_authors_in_pseudonym_threads() -> set[tuple[int, int]]:
+    """Named authors of threads with pseudonyms: a post shown under its author's name
+    keeps its retired pseudonym reserved under a tag of (thread, author)."""
+    threads = set(cast(list[int], await ThreadPseudonym.all().distinct().values_list(
+        "thread_id", flat=True)))
+    rows = cast(list[tuple[int, int]], await Post.filter(
+        thread_id__in=threads, author_id__isnull=False).distinct().values_list(
+        "thread_id", "author_id"))
+    return {(int(thread_id), int(author_id)) for thread_id, author_id in rows}
+
+
+def _tag_under(sealer: Sealer, make: Callable[..., str], *parts: int) -> str:
+    """The tag forum.anonymity computes, under the given key."""
+    with sealing.using(sealer):
+        return make(*parts)
+
+
+async def _tags(work: _Resealer, authors: list[tuple[int, int]],
+                batch_rows: int) -> set[tuple[int, str]]:
+    """Move each (thread, author)'s tags — the retired ones and the current one — to the new
+    key; returns every (thread, tag) now under the new key."""
+    moved: set[tuple[int, str]] = set()
+
+    async def batch(chunk: list[tuple[int, int]]) -> None:
+        for thread_id, author_id in chunk:
+            moved.update((thread_id, tag) for tag in await _move_tags(work, thread_id,
+                                                                      author_id))
+
+    await _batches(authors, batch_rows, batch)
+    return moved
+
+
+async def _move_tags(work: _Resealer, thread_id: int, author_id: int) -> list[str]:
+    keys, found, generation = work.keys, [], 0
+    while True:  # retired pseudonyms are numbered 0, 1, … with no gap
+        old, new = (_tag_under(k, retired_author_tag, thread_id, author_id, generation)
+                    for k in (keys.old, keys.new))
+        if not await _move_tag(work, thread_id, old, new):
+            break
+        found.append(new)
+        generation += 1
+    old, new = (_tag_under(k, thread_author_tag, thread_id, author_id, generation)
+                for k in (keys.old, keys.new))
+    if await _move_tag(work, thread_id, old, new):
+        found.append(new)
+    return found
+
+
+async def _move_tag(work: _Resealer, thread_id: int, old_tag: str, new_tag: str) -> bool:
+    """Whether this thread has a row under ``new_tag`` once moved (already, or now)."""
     if old_tag != new_tag and not await ThreadPseudonym.exists(thread_id=thread_id,
                                                                author_tag=new_tag):
-        moved = await ThreadPseudonym.filter(thread_id=thread_id, author_tag=old_tag).update(
-            author_tag=new_tag)
-        work.report.tags_moved += moved
-    return new_tag
+        work.report.tags_moved += await ThreadPseudonym.filter(
+            thread_id=thread_id, author_tag=old_tag).update(author_tag=new_tag)
+    return await ThreadPseudonym.exists(thread_id=thread_id, author_tag=new_tag)
 
 
 async def _users(work: _Resealer, batch_rows: int) -> None:

@@ -11,12 +11,13 @@ import pytest
 
 from forum import sealing
 from forum.actions.rekey import rekey
+from forum.anonymity import retired_author_tag
 from forum.models.accounts import User
 from forum.models.content import Post, ThreadPseudonym
 from forum.models.notifications import SealedNotification
 from forum.sealing import Sealer, sealer_for
 
-from ..factories import PASSWORD
+from ..factories import PASSWORD, make_story
 
 NEW_KEY = "the-new-anonymity-key-from-a-secrets-manager-0123456789"
 
@@ -171,3 +172,26 @@ async def test_a_guest_posts_tag_is_replaced_by_a_random_one_and_its_name_kept(
     assert report.tags_scrubbed == 1
     kept = await ThreadPseudonym.get(id=stray.id)
     assert kept.pseudonym == "Guest Otter" and kept.author_tag != stray.author_tag
+
+
+async def test_a_retired_pseudonym_stays_retired_and_the_next_one_stays_yours(
+        member, other_member, keys, old_key):
+    old, new = keys
+    story = await make_story(other_member.user)
+    replies = f"/stories/{story.thread_id}/replies"
+    first = await post_anonymously(member, replies, {"body": "First, anonymously"})
+    named = await member.post_form(f"/posts/{first.id}/edit",
+                                   {"body": first.body_md, "show_my_name": "1"})
+    assert named.status_code == 303
+    later = await post_anonymously(member, replies, {"body": "Later, anonymously again"})
+    assert later.pseudonym != first.pseudonym
+
+    await rekey(old, new)
+
+    with sealing.using(new):
+        retired = retired_author_tag(story.thread_id, member.user.id, 0)
+    assert (await ThreadPseudonym.get(thread_id=story.thread_id, author_tag=retired)
+            ).pseudonym == first.pseudonym
+    sealing.configure(NEW_KEY)
+    again = await post_anonymously(member, replies, {"body": "Still me"})
+    assert again.pseudonym == later.pseudonym
