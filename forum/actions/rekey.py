@@ -140,10 +140,8 @@ async def _posts(work: _Resealer, batch_rows: int) -> set[tuple[int, int]]:
 async def _named_authors_in_pseudonym_threads() -> set[tuple[int, int]]:
     """Named authors of threads with pseudonyms: a post shown under its author's name
     keeps its retired pseudonym reserved under a tag of (thread, author)."""
-    threads = set(cast(list[int], await ThreadPseudonym.all().distinct().values_list(
-        "thread_id", flat=True)))
     rows = cast(list[tuple[int, int]], await Post.filter(
-        thread_id__in=threads, author_id__isnull=False).distinct().values_list(
+        author_id__isnull=False, thread__pseudonyms__id__isnull=False).distinct().values_list(
         "thread_id", "author_id"))
     return {(int(thread_id), int(author_id)) for thread_id, author_id in rows}
 

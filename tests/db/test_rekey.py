@@ -185,13 +185,18 @@ async def test_a_retired_pseudonym_stays_retired_and_the_next_one_stays_yours(
     assert named.status_code == 303
     later = await post_anonymously(member, replies, {"body": "Later, anonymously again"})
     assert later.pseudonym != first.pseudonym
+    # The story's author names their only anonymous reply: no anonymous post names them now.
+    own = await post_anonymously(other_member, replies, {"body": "Thank you"})
+    assert (await other_member.post_form(f"/posts/{own.id}/edit", {
+        "body": own.body_md, "show_my_name": "1"})).status_code == 303
 
     await rekey(old, new)
 
-    with sealing.using(new):
-        retired = retired_author_tag(story.thread_id, member.user.id, 0)
-    assert (await ThreadPseudonym.get(thread_id=story.thread_id, author_tag=retired)
-            ).pseudonym == first.pseudonym
+    for retired_by, pseudonym in ((member, first.pseudonym), (other_member, own.pseudonym)):
+        with sealing.using(new):
+            retired = retired_author_tag(story.thread_id, retired_by.user.id, 0)
+        assert (await ThreadPseudonym.get(thread_id=story.thread_id, author_tag=retired)
+                ).pseudonym == pseudonym
     sealing.configure(NEW_KEY)
     again = await post_anonymously(member, replies, {"body": "Still me"})
     assert again.pseudonym == later.pseudonym
