@@ -6,6 +6,7 @@ from starlette.middleware import Middleware
 from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
 
+from forum import convertors
 from forum.api import accounts as api_accounts
 from forum.api import content as api_content
 from forum.api import member as api_member
@@ -33,6 +34,8 @@ from forum.views import (
     stories,
     your_data,
 )
+
+convertors.register()
 
 html_routes: list[BaseRoute] = [
     Route("/", shared_page(home.home), name="home"),

@@ -7,6 +7,7 @@ import pytest
 from forum.models.accounts import User
 from forum.models.content import Post, Thread
 
+from ..conftest import BASE_URL
 from ..factories import make_story
 
 
@@ -454,3 +455,16 @@ async def test_badly_encoded_forms_are_answered_without_a_500(member, body):
             url, content=b"csrf_token=" + token.encode() + b"&" + body,
             headers={"content-type": "application/x-www-form-urlencoded"})
         assert response.status_code < 500, url
+
+
+@pytest.mark.parametrize("path", ["/stories/{n}", "/posts/{n}", "/api/v1/stories/{n}",
+                                  "/api/v1/posts/{n}", "/api/v1/mod/posts/{n}/hide"])
+@pytest.mark.parametrize("method", ["GET", "POST", "PATCH", "DELETE"])
+async def test_an_id_of_thousands_of_digits_in_a_path_is_not_found_not_a_crash(
+        moderator, path, method):
+    # int() refuses more than 4,300 digits; the route matched before any of our code ran.
+    for digits in ("1" * 4_301, "0" * 4_300 + "1", "9" * 19):
+        response = await moderator.http.request(method, path.format(n=digits),
+                                                headers={"Origin": BASE_URL})
+        expected = {404} if method == "GET" else {403, 404, 405}  # 403: no CSRF token
+        assert response.status_code in expected, (path, method, response.status_code)
