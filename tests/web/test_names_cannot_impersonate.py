@@ -48,6 +48,7 @@ async def test_sign_up_page_refuses_a_lookalike_username_and_keeps_it(visitor, n
     response = await visitor.post_form("/signup", {"username": name, "password": PASSWORD})
     assert response.status_code == 422
     assert "Please" in response.text
+    assert _typed_back(response.text, name)
     assert await User.all().count() == 1
 
 
