@@ -4,6 +4,7 @@ sealed list of their own anonymous posts."""
 from __future__ import annotations
 
 from forum import sealing
+from forum.actions.account_lock import lock_account
 from forum.anonymity import MY_POSTS_PURPOSE, choose_pseudonym, my_anonymous_post_ids
 from forum.models.accounts import User
 from forum.models.content import Thread, ThreadPseudonym
@@ -28,9 +29,9 @@ async def pseudonym_in_thread(thread_id: int, author_tag: str, kind: str) -> str
 
 
 async def remember_anonymous_post(user: User, post_id: int) -> None:
-    """Add a post to the member's sealed list (inside the post's transaction)."""
-    fresh = await User.filter(id=user.id).select_for_update().first()
-    assert fresh is not None
+    """Add a post to the member's sealed list (inside the post's transaction). An account
+    deleted meanwhile refuses the post (401), so it cannot outlive the deletion."""
+    fresh = await lock_account(user)
     ids = [*my_anonymous_post_ids(fresh), post_id]
     sealed = sealing.seal(",".join(map(str, ids)), f"{MY_POSTS_PURPOSE}:{user.id}")
     await User.filter(id=user.id).update(sealed_anonymous_posts=sealed)

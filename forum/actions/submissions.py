@@ -16,6 +16,8 @@ from typing import Any
 
 from tortoise.exceptions import IntegrityError
 
+from forum.actions.account_lock import account_gone
+from forum.actions.retry import retry_on_conflict
 from forum.forms import FormInvalid
 from forum.models.accounts import User
 from forum.models.content import Post, PostRevision, Thread
@@ -25,6 +27,7 @@ from forum.queries.moderation import watched_words_matcher
 SUBMITTED_WITH_OTHER_WORDS = (
     "This form (or Idempotency-Key) was already used to send a different post. To send "
     "something new, reload the page or use a new key — what you wrote is kept.")
+FOREIGN_KEY_VIOLATION = "23503"  # SQLSTATE
 
 
 def submission_key(author: User | None, submission_id: str | None) -> str | None:
@@ -42,6 +45,7 @@ class Sent:
     body: str
     title: str | None = None  # stories
     category_id: int | None = None  # stories
+    thread_id: int | None = None  # replies: the same words sent to another thread are new
     reply_to: int | None = None  # replies
     anonymous: bool = False
 
@@ -54,6 +58,7 @@ async def _as_first_sent(post: Post) -> Sent:
         body=first.body_md if first else post.body_md,
         title=((first.title if first else None) or thread.title) if post.is_story else None,
         category_id=thread.category_id if post.is_story else None,
+        thread_id=None if post.is_story else post.thread_id,
         reply_to=post.reply_to_id,
         anonymous=post.is_anonymous or bool(post.sealed_author),
     )
@@ -65,8 +70,9 @@ async def _ensure_same_submission(existing: Post, sent: Sent, values: dict[str, 
     first = await _as_first_sent(existing)
     title_matches = sent.title is None or first.title in (
         sent.title, (await watched_words_matcher()).censor(sent.title))
-    if (first.body, first.category_id, first.reply_to, first.anonymous) != (
-            sent.body, sent.category_id, sent.reply_to, sent.anonymous) or not title_matches:
+    if (first.body, first.category_id, first.thread_id, first.reply_to, first.anonymous) != (
+            sent.body, sent.category_id, sent.thread_id, sent.reply_to, sent.anonymous
+    ) or not title_matches:
         raise FormInvalid({"form": SUBMITTED_WITH_OTHER_WORDS}, values)
 
 
@@ -77,18 +83,29 @@ async def already_sent(key: str | None, sent: Sent, values: dict[str, Any]) -> P
     return None
 
 
+def _is_foreign_key_violation(exc: IntegrityError) -> bool:
+    """A row the new post points at is gone (PostgreSQL SQLSTATE 23503; SQLite says so)."""
+    causes = [exc, exc.__cause__, *exc.args]
+    return any(getattr(c, "sqlstate", None) == FOREIGN_KEY_VIOLATION
+               or "FOREIGN KEY constraint failed" in str(c) for c in causes if c is not None)
+
+
 async def write_once(key: str | None, sent: Sent, values: dict[str, Any],
                       write: Callable[[], Awaitable[Post]]) -> tuple[Post, bool]:
     """Run `write` unless this submission already made a post; returns (post, is_new).
 
     Two copies of one form racing each other meet at the unique submission key: the second
-    gets the first one's post back.
+    gets the first one's post back. `write` (one transaction) runs again after a deadlock.
+    A post whose author's account was deleted meanwhile is refused like a signed-out
+    request (401): posts point only at their thread, their author and posts never removed.
     """
     if existing := await already_sent(key, sent, values):
         return existing, False
     try:
-        return await write(), True
-    except IntegrityError:
+        return await retry_on_conflict(write), True
+    except IntegrityError as exc:
         if existing := await already_sent(key, sent, values):
             return existing, False
+        if _is_foreign_key_violation(exc):
+            raise account_gone() from exc
         raise

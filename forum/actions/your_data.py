@@ -6,16 +6,20 @@ anyone else's words: a reply is exported with its story's id, not the story's ti
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from tortoise.expressions import F
+from tortoise.expressions import F, Q
 from tortoise.transactions import in_transaction
 
 from forum import permissions
+from forum.actions.account_lock import lock_account
 from forum.actions.accounts import password_guess_key
 from forum.actions.context import Context, enforce_limit
+from forum.actions.retry import retry_on_conflict
+from forum.anonymity import my_anonymous_post_ids
 from forum.clock import iso_time
 from forum.forms import FormInvalid
 from forum.models.accounts import User
@@ -107,34 +111,57 @@ class Deletion:
 async def delete_account(user: User, *, keep_posts: bool) -> Deletion:
     """Immediate and complete. ``keep_posts``: posts stay as "Former member" (anonymous
     ones keep their pseudonym, with the sealed link to the member erased); otherwise every
-    word they wrote is erased. Sessions end; the name is free again after a cool-down."""
-    posts = list(reversed(await my_posts(user, limit=None)))
-    anonymous_ids = [p.id for p in posts if p.is_anonymous]
+    word they wrote is erased. Sessions end; the name is free again after a cool-down.
+
+    One transaction that locks the member's row, then their posts in id order, then
+    threads: a post written at the same moment is either in the list or refused, and a
+    moderator acting on one of the posts waits rather than deadlocks. Should the database
+    still fail it for a concurrent transaction, it runs again."""
+    return await retry_on_conflict(lambda: _delete_account(user, keep_posts=keep_posts))
+
+
+async def _delete_account(user: User, *, keep_posts: bool) -> Deletion:
     async with in_transaction():
+        fresh = await lock_account(user)  # after this, no new post of theirs can land
+        posts = await _lock_posts(fresh)
         if keep_posts:
-            await Post.filter(id__in=anonymous_ids).update(sealed_author=None)
+            await Post.filter(id__in=[p.id for p in posts if p.is_anonymous]).update(
+                sealed_author=None)
         else:
             await _erase(posts)
-        for note in await own_sealed_notes(user):
+        for note in await own_sealed_notes(fresh):
             await SealedNotification.filter(id=note.id).delete()
         await Report.filter(reporter_id=user.id).update(note="")
         await ReleasedUsername.create(
-            username_key=user.username_key, skeleton=user.skeleton,
+            username_key=fresh.username_key, skeleton=fresh.skeleton,
             available_at=datetime.now(UTC) + timedelta(days=USERNAME_COOL_DOWN_DAYS))
         await User.filter(id=user.id).delete()  # sessions, reactions, follows, notes go too
     return Deletion(0 if keep_posts else len(posts), len(posts) if keep_posts else 0)
 
 
+async def _lock_posts(user: User) -> list[Post]:
+    """Every post of the member's, named and anonymous (from the sealed list as it is now),
+    locked in id order; the threads are not locked here."""
+    mine = Q(author_id=user.id)
+    if anonymous_ids := my_anonymous_post_ids(user):
+        mine = mine | Q(id__in=anonymous_ids)
+    return list(await Post.filter(mine).order_by("id").select_for_update())
+
+
 async def _erase(posts: list[Post]) -> None:
+    """Erase the (locked) posts, then fix their threads in thread id order."""
     ids = [p.id for p in posts]
     await PostRevision.filter(post_id__in=ids).delete()
-    for post in posts:
-        was_counted = post.status == PostStatus.PUBLISHED and not post.is_story
-        await Post.filter(id=post.id).update(
-            body_md="", body_html="", status=PostStatus.DELETED, sealed_author=None,
-            author_id=None, moderation_reason="")
-        if post.is_story:
-            await Thread.filter(id=post.thread_id).update(title=REMOVED_TITLE,
-                                                          content_warning_note="")
-        elif was_counted:
-            await Thread.filter(id=post.thread_id).update(reply_count=F("reply_count") - 1)
+    await Post.filter(id__in=ids).update(
+        body_md="", body_html="", status=PostStatus.DELETED, sealed_author=None,
+        author_id=None, moderation_reason="")
+    stories = {p.thread_id for p in posts if p.is_story}
+    counted = Counter(p.thread_id for p in posts
+                      if p.status == PostStatus.PUBLISHED and not p.is_story)
+    for thread_id in sorted(stories | set(counted)):
+        if thread_id in stories:
+            await Thread.filter(id=thread_id).update(title=REMOVED_TITLE,
+                                                     content_warning_note="")
+        if counted[thread_id]:
+            await Thread.filter(id=thread_id).update(
+                reply_count=F("reply_count") - counted[thread_id])

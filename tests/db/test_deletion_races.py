@@ -1,0 +1,116 @@
+"""Deleting an account while its owner is still posting, or while a moderator hides its
+posts, never fails and never leaves the member's words behind: on SQLite and on PostgreSQL.
+
+Each test runs a few rounds (a new member each time), because a race shows only sometimes.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable
+from typing import Any
+
+import httpx
+
+from forum.anonymity import sealed_author_id
+from forum.models.accounts import Role, User
+from forum.models.content import Post, PostStatus
+
+from ..factories import PASSWORD, make_reply, make_story, make_user
+
+ROUNDS = 4
+REPLIES = 8
+RACING_POSTS = 12
+
+
+async def together(calls: list[Awaitable[httpx.Response]]) -> list[httpx.Response]:
+    """Start the requests at once; each waits a moment first, so their steps interleave."""
+    async def soon(call: Awaitable[httpx.Response], nth: int) -> httpx.Response:
+        for _ in range(nth % 3):
+            await asyncio.sleep(0)
+        return await call
+    return list(await asyncio.gather(*(soon(call, n) for n, call in enumerate(calls))))
+
+
+def delete_account(client: Any, *, keep_posts: bool) -> Awaitable[httpx.Response]:
+    return client.api("DELETE", "/api/v1/me",
+                      json={"password": PASSWORD, "keep_posts": keep_posts})
+
+
+async def assert_nothing_of_theirs_survives(member_id: int, words: set[str], *,
+                                            keep_posts: bool) -> None:
+    """No post still tells who wrote it; unless kept, none still shows their words."""
+    for post in await Post.all():
+        assert post.author_id != member_id
+        if post.sealed_author:
+            assert sealed_author_id(post) != member_id, f"post {post.id} is still sealed"
+        if not keep_posts and post.body_md in words:
+            assert post.status == PostStatus.DELETED, f"post {post.id} kept its words"
+
+
+def assert_no_server_errors(responses: list[httpx.Response]) -> None:
+    failed = [(r.request.url.path, r.status_code, r.text[:200])
+              for r in responses if r.status_code >= 500]
+    assert not failed
+
+
+async def test_deleting_an_account_while_a_moderator_hides_its_replies_never_fails(
+        client_factory):
+    mod = await client_factory(await make_user("plover_mod", role=Role.MODERATOR),
+                               api_token=True)
+    for round_ in range(ROUNDS):
+        member = await make_user(f"linnet{round_}")
+        client = await client_factory(member, api_token=True)
+        story = await make_story(await make_user(f"otter{round_}"))
+        words = {f"Reply {round_}.{n}" for n in range(REPLIES)}
+        replies = [await make_reply(member, story, body) for body in sorted(words)]
+        hides = [mod.api("POST", f"/api/v1/mod/posts/{r.id}/hide", json={"reason": "x"})
+                 for r in replies]
+        responses = await together([*hides[:REPLIES // 2],
+                                    delete_account(client, keep_posts=False),
+                                    *hides[REPLIES // 2:]])
+        assert_no_server_errors(responses)
+        deletion = responses[REPLIES // 2]
+        assert deletion.status_code == 200
+        assert not await User.filter(id=member.id).exists()
+        await assert_nothing_of_theirs_survives(member.id, words, keep_posts=False)
+
+
+async def race_posts_with_deletion(client_factory: Any, *, anonymous: bool,
+                                   keep_posts: bool) -> None:
+    for round_ in range(ROUNDS):
+        member = await make_user(f"linnet{round_}")
+        client = await client_factory(member, api_token=True)
+        story = await make_story(await make_user(f"otter{round_}"))
+        await make_reply(member, story, f"Before {round_}")
+        words = {f"Before {round_}"} | {f"Late {round_}.{n}" for n in range(RACING_POSTS)}
+        posts = [client.api("POST", f"/api/v1/stories/{story.thread_id}/replies",
+                            json={"body": f"Late {round_}.{n}", "anonymous": anonymous})
+                 for n in range(RACING_POSTS)]
+        half = RACING_POSTS // 2
+        responses = await together([*posts[:half], delete_account(client, keep_posts=keep_posts),
+                                    *posts[half:]])
+        assert_no_server_errors(responses)
+        deletion = responses[half]
+        assert deletion.status_code == 200
+        assert not await User.filter(id=member.id).exists()
+        for response in responses[:half] + responses[half + 1:]:
+            assert response.status_code in (201, 401, 404, 429), response.text
+        await assert_nothing_of_theirs_survives(member.id, words, keep_posts=keep_posts)
+        if keep_posts:
+            landed = await Post.filter(body_md__in=sorted(words)).count()
+            assert landed == 1 + sum(r.status_code == 201 for r in responses)
+
+
+async def test_replies_racing_the_deletion_of_their_account_land_first_or_are_refused(
+        client_factory):
+    await race_posts_with_deletion(client_factory, anonymous=False, keep_posts=False)
+
+
+async def test_anonymous_replies_racing_the_deletion_are_removed_with_the_rest(client_factory):
+    await race_posts_with_deletion(client_factory, anonymous=True, keep_posts=False)
+
+
+async def test_anonymous_replies_racing_a_deletion_that_keeps_posts_lose_their_seal(
+        client_factory):
+    await race_posts_with_deletion(client_factory, anonymous=True, keep_posts=True)
