@@ -18,6 +18,7 @@ from tortoise.expressions import F
 from tortoise.transactions import in_transaction
 
 from forum import sealing
+from forum.actions.account_lock import lock_account
 from forum.actions.anonymous import pseudonym_in_thread, remember_anonymous_post
 from forum.actions.community import announce_mentions, announce_reply, follow
 from forum.actions.status import move_status
@@ -144,6 +145,7 @@ async def _authorship(author: User, thread_id: int, anonymous: bool) -> dict[str
     thread's pseudonym, and OP when the (anonymous) story is theirs too."""
     if not anonymous:
         return {"author": author}
+    await lock_account(author)  # the member's row before the thread's, as deletion does
     tag = thread_author_tag(thread_id, author.id, await _tag_generation(thread_id, author.id))
     story = await Post.filter(thread_id=thread_id, is_story=True).first()
     is_op = bool(story and story.is_anonymous and sealed_author_id(story) == author.id)
