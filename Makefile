@@ -40,7 +40,7 @@ test: lint
 lint: $(STAMP)
 	$(BIN)/ruff check forum tests bench tools
 	$(BIN)/mypy
-	$(BIN)/lint-imports --config .importlinter
+	$(BIN)/lint-imports .importlinter
 
 bench: $(STAMP)
 	bash bench/run.sh $(BENCH_ARGS)

@@ -23,6 +23,8 @@ MESSAGES: dict[int, tuple[str, str, str]] = {
           "It may have been moved or removed, or the link may be mistyped."),
     405: ("method-not-allowed", "That can't be done here",
           "This address doesn't accept that kind of request."),
+    409: ("conflict", "That needs a decision first",
+          "What you sent clashes with something already here. Nothing was saved yet."),
     413: ("too-large", "That was too much to send at once",
           "What you sent is larger than 256 KiB. Stories can be up to 40,000 characters; "
           "please shorten it or split it into parts."),

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
+from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
 from forum import permissions
 from forum.actions import stories as use
+from forum.actions.posting import REPLY_TARGET_GONE
 from forum.anonymity import author_view
 from forum.forms import CONTENT_WARNINGS, FormInvalid
 from forum.models.accounts import User
@@ -161,13 +163,25 @@ async def new_reply(request: Request) -> Response:
         data = parse_input(ReplyIn, await read_form(request))
         written = await use.write_reply(ctx, int_param(request, "thread_id"), data)
     except FormInvalid as invalid:
-        if invalid.values.get("reply_to") and "reply_to" not in invalid.errors:
-            return with_headers(await reply_form(request, invalid.errors, invalid.values,
-                                                 status_code=invalid.status_code), invalid)
-        return with_headers(await story_detail(request, invalid.errors, invalid.values,
-                                               status_code=invalid.status_code), invalid)
+        return with_headers(await _reply_again(request, invalid), invalid)
     reply = written.post
     return after_writing(reply, post_link(reply, await page_of_post(reply, ctx.viewer)))
+
+
+async def _reply_again(request: Request, invalid: FormInvalid) -> Response:
+    """The refused reply's form again, with what was typed: on the page answering one post,
+    or — when there is none, or that post can no longer be seen — on the story page."""
+    errors, values = invalid.errors, invalid.values
+    if values.get("reply_to") and "reply_to" not in errors:
+        try:
+            return await reply_form(request, errors, values, status_code=invalid.status_code)
+        except HTTPException as gone:
+            if gone.status_code != 404:
+                raise
+            errors = {"form": f"{REPLY_TARGET_GONE} Your reply is kept below.", **errors}
+    return await story_detail(request, errors, {k: v for k, v in values.items()
+                                                if k != "reply_to"},
+                              status_code=invalid.status_code)
 
 
 async def permalink(request: Request) -> Response:

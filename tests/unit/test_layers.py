@@ -86,6 +86,6 @@ def test_the_checker_sees_an_orm_call_hidden_behind_a_type_import(tmp_path):
 
 def test_import_contracts_hold():
     linter = Path(sys.executable).with_name("lint-imports")
-    result = subprocess.run([str(linter), "--config", str(ROOT / ".importlinter")],
+    result = subprocess.run([str(linter), str(ROOT / ".importlinter")],
                             cwd=ROOT, capture_output=True, text=True, timeout=120, check=False)
     assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-2000:]

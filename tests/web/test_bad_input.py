@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from forum.models.accounts import User
+from forum.models.accounts import Role, User
 from forum.models.content import Post, Thread
 
 from ..conftest import BASE_URL
-from ..factories import make_story
+from ..factories import make_reply, make_story, make_user
 
 
 async def test_over_long_title_is_422_and_the_form_keeps_everything(member):
@@ -468,3 +468,28 @@ async def test_an_id_of_thousands_of_digits_in_a_path_is_not_found_not_a_crash(
                                                 headers={"Origin": BASE_URL})
         expected = {404} if method == "GET" else {403, 404, 405}  # 403: no CSRF token
         assert response.status_code in expected, (path, method, response.status_code)
+
+
+async def test_a_conflict_is_a_conflict_problem_not_a_bad_request(client_factory):
+    api_moderator = await client_factory(await make_user("kite_mod", role=Role.MODERATOR),
+                                         api_token=True)
+    word = {"pattern": "twice", "action": "flag"}
+    assert (await api_moderator.api("POST", "/api/v1/mod/words", json=word)).status_code == 201
+    again = await api_moderator.api("POST", "/api/v1/mod/words", json=word)
+    assert again.status_code == 409
+    assert again.json()["type"].endswith("/conflict")
+    assert again.headers["content-type"].startswith("application/problem+json")
+
+
+async def test_a_refused_reply_to_a_post_that_is_gone_keeps_the_text_on_the_story_page(
+        member, other_member):
+    story = await make_story(member.user)
+    answered = await make_reply(member.user, story)
+    deleted = await member.post_form(f"/posts/{answered.id}/delete")
+    assert deleted.status_code == 303
+    long_reply = "I hear you. " * 900  # over the 10,000-character limit
+    response = await other_member.post_form(f"/stories/{story.thread_id}/replies",
+                                            {"body": long_reply, "reply_to": answered.id})
+    assert response.status_code == 422
+    assert "at most 10,000 characters" in response.text
+    assert "I hear you. I hear you." in response.text  # nothing typed is lost
