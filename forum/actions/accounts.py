@@ -70,6 +70,9 @@ async def sign_up(ctx: Context, data: SignUpIn, *,
     return SignedIn(user, await start_session(user, session) if session else None)
 
 
+NAMES_LOCK = 0x4E414D45  # the PostgreSQL advisory lock that puts new names in a row
+
+
 async def create_account(details: AccountDetails, role: Role = Role.MEMBER) -> User:
     """The account row itself (the command line makes moderators and admins with it)."""
     values = {"username": details.username, "email": details.email or ""}
@@ -77,7 +80,14 @@ async def create_account(details: AccountDetails, role: Role = Role.MEMBER) -> U
         raise FormInvalid({"username": NAME_TAKEN}, values)
     password_hash = await hash_password(details.password)
     try:
-        async with in_transaction():
+        async with in_transaction() as conn:
+            # Look-alikes share no unique column (old accounts may already collide), so two
+            # sign-ups as "rnorgan" and "morgan" at once are put one after the other and the
+            # second looks again. SQLite's write transactions are exclusive already.
+            if conn.capabilities.dialect == "postgres":
+                await conn.execute_query("SELECT pg_advisory_xact_lock($1)", [NAMES_LOCK])
+            if await username_taken(details.username):
+                raise FormInvalid({"username": NAME_TAKEN}, values)
             user = await User.create(
                 username=details.username,
                 username_key=username_key(details.username),
