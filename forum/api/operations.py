@@ -249,13 +249,11 @@ OPERATIONS: dict[str, Operation | dict[str, Operation]] = {
     "api_mod_post_action": Operation(
         "Act on a post", {200: Answer("What happened", out.ModResult)},
         **_commands(POST_COMMANDS),
-        errors={400: "delete on a reply", 404: "no such post or action",
-                409: "care: the author can't receive messages (a guest, or gone)"}),
+        errors={400: "delete on a reply", 404: "no such post or action"}),
     "api_mod_post_author_action": Operation(
         "Act on a post's author without learning who it is",
         {200: Answer("What happened", out.ActionResult)}, **_commands(AUTHOR_COMMANDS),
-        errors={404: "no such post or action",
-                409: "the author can't be acted on (a guest, or gone)"}),
+        errors={404: "no such post or action"}),
     "api_mod_user_action": Operation(
         "Act on a member", {200: Answer("What happened", out.ActionResult)},
         **_commands(MEMBER_COMMANDS),
