@@ -11,6 +11,7 @@ from forum.actions import guests, stories
 from forum.actions.stories import Written
 from forum.api.safety import crisis_json
 from forum.api.serialize import category_json, post_json, story_json
+from forum.forms import FormInvalid
 from forum.models.content import Post
 from forum.queries.content import (
     REPLIES_PER_PAGE,
@@ -22,7 +23,7 @@ from forum.queries.content import (
     not_found,
 )
 from forum.request_context import context_of
-from forum.schemas.base import parse_input
+from forum.schemas.base import SUBMISSION_ID, parse_input
 from forum.schemas.posting import (
     GuestReplyIn,
     GuestStoryIn,
@@ -37,9 +38,17 @@ ALREADY_RECEIVED = ("This post was already received. Its manage token was given 
                     "first sent and can't be shown again (only a hash of it is kept).")
 
 
+BAD_IDEMPOTENCY_KEY = ("The Idempotency-Key header must be 16 to 64 characters: letters, "
+                       "digits, '_' or '-'. Nothing was saved.")
+
+
 def _with_idempotency_key(request: Request, data: dict[str, Any]) -> dict[str, Any]:
     key = request.headers.get("idempotency-key")
-    return {**data, "submission_id": key} if key else data
+    if key is None:
+        return data
+    if not SUBMISSION_ID.fullmatch(key):
+        raise FormInvalid({"idempotency_key": BAD_IDEMPOTENCY_KEY}, data)
+    return {**data, "submission_id": key}
 
 
 def _as_guest(request: Request) -> bool:

@@ -493,3 +493,14 @@ async def test_a_refused_reply_to_a_post_that_is_gone_keeps_the_text_on_the_stor
     assert response.status_code == 422
     assert "at most 10,000 characters" in response.text
     assert "I hear you. I hear you." in response.text  # nothing typed is lost
+
+
+@pytest.mark.parametrize("key", ["a", "x" * 65, "has space here 1234",
+                                 "semi;colons;are;not;ok"])
+async def test_a_malformed_idempotency_key_is_explained_for_api_clients(api_member, key):
+    response = await api_member.api("POST", "/api/v1/stories",
+                                    json={"category": "small-wins", "title": "T", "body": "B"},
+                                    headers={"Idempotency-Key": key})
+    assert response.status_code == 422
+    assert "Idempotency-Key header must be 16 to 64 characters" in response.json()["detail"]
+    assert await Post.all().count() == 0
