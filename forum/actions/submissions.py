@@ -97,7 +97,7 @@ async def write_once(key: str | None, sent: Sent, values: dict[str, Any],
     Two copies of one form racing each other meet at the unique submission key: the second
     gets the first one's post back. `write` (one transaction) runs again after a deadlock.
     A post whose author's account was deleted meanwhile is refused like a signed-out
-    request (401): posts point only at their thread, their author and posts never removed.
+    request (401): the author is what can vanish under it (threads and posts are kept).
     """
     if existing := await already_sent(key, sent, values):
         return existing, False

@@ -14,22 +14,28 @@ import httpx
 
 from forum.anonymity import sealed_author_id
 from forum.models.accounts import Role, User
-from forum.models.content import Post, PostStatus
+from forum.models.content import Post, PostStatus, Thread
 
 from ..factories import PASSWORD, make_reply, make_story, make_user
 
-ROUNDS = 4
+ROUNDS = 6
+DELETION_STEP_SECONDS = 0.006  # each round, the deletion starts this much later
 REPLIES = 8
-RACING_POSTS = 12
+RACING_POSTS = 6  # the posting limit allows six a minute
 
 
-async def together(calls: list[Awaitable[httpx.Response]]) -> list[httpx.Response]:
-    """Start the requests at once; each waits a moment first, so their steps interleave."""
-    async def soon(call: Awaitable[httpx.Response], nth: int) -> httpx.Response:
-        for _ in range(nth % 3):
-            await asyncio.sleep(0)
-        return await call
-    return list(await asyncio.gather(*(soon(call, n) for n, call in enumerate(calls))))
+async def after(seconds: float, call: Awaitable[httpx.Response]) -> httpx.Response:
+    await asyncio.sleep(seconds)
+    return await call
+
+
+async def together(calls: list[Awaitable[httpx.Response]], *, deletion: Awaitable[
+        httpx.Response], late: float) -> tuple[httpx.Response, list[httpx.Response]]:
+    """The calls and the deletion at once, the deletion `late` seconds after the start;
+    each request's database calls are awaits, so their steps interleave."""
+    deleted, *others = await asyncio.gather(after(late, deletion),
+                                            *(after(0, call) for call in calls))
+    return deleted, others
 
 
 def delete_account(client: Any, *, keep_posts: bool) -> Awaitable[httpx.Response]:
@@ -66,37 +72,49 @@ async def test_deleting_an_account_while_a_moderator_hides_its_replies_never_fai
         replies = [await make_reply(member, story, body) for body in sorted(words)]
         hides = [mod.api("POST", f"/api/v1/mod/posts/{r.id}/hide", json={"reason": "x"})
                  for r in replies]
-        responses = await together([*hides[:REPLIES // 2],
-                                    delete_account(client, keep_posts=False),
-                                    *hides[REPLIES // 2:]])
-        assert_no_server_errors(responses)
-        deletion = responses[REPLIES // 2]
+        deletion, responses = await together(
+            hides, deletion=delete_account(client, keep_posts=False),
+            late=round_ * DELETION_STEP_SECONDS)
+        assert_no_server_errors([deletion, *responses])
         assert deletion.status_code == 200
         assert not await User.filter(id=member.id).exists()
         await assert_nothing_of_theirs_survives(member.id, words, keep_posts=False)
 
 
-async def race_posts_with_deletion(client_factory: Any, *, anonymous: bool,
-                                   keep_posts: bool) -> None:
+def write(client: Any, thread_id: int, body: str, *, anonymous: bool,
+          story: bool) -> Awaitable[httpx.Response]:
+    if story:
+        return client.api("POST", "/api/v1/stories", json={
+            "category": "small-wins", "title": f"Title of {body}", "body": body,
+            "anonymous": anonymous})
+    return client.api("POST", f"/api/v1/stories/{thread_id}/replies",
+                      json={"body": body, "anonymous": anonymous})
+
+
+async def race_posts_with_deletion(client_factory: Any, *, anonymous: bool | None,
+                                   keep_posts: bool, stories: bool = False) -> None:
+    """``anonymous`` None: every other post is; ``stories``: every third post is a story."""
     for round_ in range(ROUNDS):
         member = await make_user(f"linnet{round_}")
         client = await client_factory(member, api_token=True)
         story = await make_story(await make_user(f"otter{round_}"))
         await make_reply(member, story, f"Before {round_}")
         words = {f"Before {round_}"} | {f"Late {round_}.{n}" for n in range(RACING_POSTS)}
-        posts = [client.api("POST", f"/api/v1/stories/{story.thread_id}/replies",
-                            json={"body": f"Late {round_}.{n}", "anonymous": anonymous})
+        posts = [write(client, story.thread_id, f"Late {round_}.{n}",
+                       anonymous=bool(n % 2) if anonymous is None else anonymous,
+                       story=stories and n % 3 == 0)
                  for n in range(RACING_POSTS)]
-        half = RACING_POSTS // 2
-        responses = await together([*posts[:half], delete_account(client, keep_posts=keep_posts),
-                                    *posts[half:]])
-        assert_no_server_errors(responses)
-        deletion = responses[half]
+        deletion, responses = await together(
+            posts, deletion=delete_account(client, keep_posts=keep_posts),
+            late=round_ * DELETION_STEP_SECONDS)
+        assert_no_server_errors([deletion, *responses])
         assert deletion.status_code == 200
         assert not await User.filter(id=member.id).exists()
-        for response in responses[:half] + responses[half + 1:]:
+        for response in responses:
             assert response.status_code in (201, 401, 404, 429), response.text
         await assert_nothing_of_theirs_survives(member.id, words, keep_posts=keep_posts)
+        if not keep_posts:
+            assert not await Thread.filter(title__startswith=f"Title of Late {round_}.").exists()
         if keep_posts:
             landed = await Post.filter(body_md__in=sorted(words)).count()
             assert landed == 1 + sum(r.status_code == 201 for r in responses)
@@ -114,3 +132,15 @@ async def test_anonymous_replies_racing_the_deletion_are_removed_with_the_rest(c
 async def test_anonymous_replies_racing_a_deletion_that_keeps_posts_lose_their_seal(
         client_factory):
     await race_posts_with_deletion(client_factory, anonymous=True, keep_posts=True)
+
+
+async def test_stories_and_replies_named_or_not_racing_a_deletion_that_keeps_posts(
+        client_factory):
+    await race_posts_with_deletion(client_factory, anonymous=None, keep_posts=True,
+                                   stories=True)
+
+
+async def test_stories_and_replies_named_or_not_racing_a_deletion_are_all_removed(
+        client_factory):
+    await race_posts_with_deletion(client_factory, anonymous=None, keep_posts=False,
+                                   stories=True)
