@@ -14,7 +14,7 @@ from tortoise.exceptions import IntegrityError
 
 from forum import permissions
 from forum.actions.context import Context
-from forum.actions.notify import send
+from forum.actions.notify import Note, send, send_sealed_event
 from forum.anonymity import author_view, sealed_author_id
 from forum.models.accounts import User
 from forum.models.community import Follow, Reaction, ReactionKind
@@ -93,43 +93,76 @@ async def _tell(user: User, kind: str, message: str, link: str, *, sealed: bool)
     return True
 
 
+@dataclass(frozen=True)
+class _Role:
+    """Who is told about an event, and why: each role in order of precedence."""
+
+    user_id: int
+    kind: str
+    message: str
+
+
 async def announce_reply(reply: Post, thread: Thread, replier_id: int) -> None:
     """Tell the story's author, the author of the post answered, followers and anyone
-    @mentioned — each once, never the replier, in that order of precedence."""
+    @mentioned.
+
+    A reply that touches an anonymous post (it is one, or answers one, or is in an
+    anonymous story) is told in sealed notes: one for every role anyone holds, the replier's
+    own roles included as receipts, so the rows of the event are exactly the ones anybody
+    could predict from follows, posts and preferences and none is missing for its author.
+    Otherwise each member is told once in plain notes, never the replier."""
     if reply.status != PostStatus.PUBLISHED:
         return
     who = author_view(reply, None).name
-    link = f"/posts/{reply.id}"
-    told: set[int] = {replier_id}
     story = await Post.filter(thread_id=thread.id, is_story=True).first()
-    targets: list[tuple[Post, str, str]] = []
-    if story is not None:
-        targets.append((story, "reply_to_story", f"{who} replied to your story "
-                                                 f"“{thread.title}”."))
-    if reply.reply_to_id and (answered := await Post.get_or_none(id=reply.reply_to_id)):
-        targets.append((answered, "reply_to_post", f"{who} answered your post in "
-                                                   f"“{thread.title}”."))
-    for post, kind, message in targets:
-        author_id = sealed_author_id(post) if post.is_anonymous else post.author_id
-        if author_id is None or author_id in told:
-            continue
-        author = await User.get_or_none(id=author_id)
-        if author is not None and await _tell(author, kind, message, link,
-                                              sealed=post.is_anonymous):
-            told.add(author_id)
-    for follower in await User.filter(follows__thread_id=thread.id).exclude(id__in=told):
-        if await _tell(follower, "followed_thread", f"{who} replied in “{thread.title}”.",
-                       link, sealed=False):
-            told.add(follower.id)
-    await announce_mentions(reply, thread, told)
+    answered = await Post.get_or_none(id=reply.reply_to_id) if reply.reply_to_id else None
+    roles: list[_Role] = []
+    for post, kind, message in (
+            (story, "reply_to_story", f"{who} replied to your story “{thread.title}”."),
+            (answered, "reply_to_post", f"{who} answered your post in “{thread.title}”.")):
+        author_id = None if post is None else (
+            sealed_author_id(post) if post.is_anonymous else post.author_id)
+        if author_id is not None:
+            roles.append(_Role(author_id, kind, message))
+    roles += [_Role(int(user_id), "followed_thread", f"{who} replied in “{thread.title}”.")
+              for (user_id,) in await Follow.filter(thread_id=thread.id).values_list(
+                  "user_id")]
+    roles += await _mention_roles(reply, thread)
+    touched = any(p is not None and p.is_anonymous for p in (reply, story, answered))
+    await _fan_out(roles, replier_id, f"/posts/{reply.id}", sealed=touched)
 
 
 async def announce_mentions(post: Post, thread: Thread, told: set[int]) -> None:
+    """Tell the members @mentioned in a story: plain, never its author; sealed with the
+    author's own receipt when the story is anonymous."""
+    link = f"/posts/{post.id}"
+    roles = await _mention_roles(post, thread)
+    if post.is_anonymous:
+        await _fan_out(roles, sealed_author_id(post) or 0, link, sealed=True)
+    else:
+        await _fan_out([r for r in roles if r.user_id not in told], 0, link, sealed=False)
+
+
+async def _mention_roles(post: Post, thread: Thread) -> list[_Role]:
     keys = list(dict.fromkeys(username_key(m) for m in MENTION.findall(post.body_md)))
     if not keys:
-        return
+        return []
     who = author_view(post, None).name
-    for user in await User.filter(username_key__in=keys[:MAX_MENTIONS]).exclude(id__in=told):
-        if await _tell(user, "mention", f"{who} mentioned you in “{thread.title}”.",
-                       f"/posts/{post.id}", sealed=False):
-            told.add(user.id)
+    return [_Role(int(user_id), "mention", f"{who} mentioned you in “{thread.title}”.")
+            for (user_id,) in await User.filter(username_key__in=keys[:MAX_MENTIONS]).values_list(
+                "id")]
+
+
+async def _fan_out(roles: list[_Role], actor_id: int, link: str, *, sealed: bool) -> None:
+    members = {u.id: u for u in await User.filter(id__in={r.user_id for r in roles})}
+    if sealed:
+        await send_sealed_event([
+            Note(r.user_id, r.kind, r.message, own=r.user_id == actor_id) for r in roles
+            if r.user_id in members and _wants(members[r.user_id], r.kind)], link)
+        return
+    told: set[int] = {actor_id}
+    for role in roles:
+        user = members.get(role.user_id)
+        if user is not None and role.user_id not in told and await _tell(
+                user, role.kind, role.message, link, sealed=False):
+            told.add(role.user_id)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from tortoise.expressions import F
 
 from forum import permissions
 from forum.actions.accounts import change_own_row
@@ -23,12 +23,14 @@ async def save_preferences(ctx: Context, data: PreferencesIn) -> bool:
 
 
 async def mark_all_read(ctx: Context) -> int:
-    """Every notification of the signed-in member read (sealed ones too); how many."""
+    """Every notification of the signed-in member read (sealed ones too); how many.
+
+    Each note's read time is its own creation time, never one shared moment: a shared time
+    would tie the member's plain notes to their sealed ones."""
     viewer = permissions.ensure_signed_in(ctx.viewer)
-    now = datetime.now(UTC)
     count = await Notification.filter(user_id=viewer.id, read_at__isnull=True).update(
-        read_at=now)
+        read_at=F("created_at"))
     sealed = [note.id for note in await own_sealed_notes(viewer, unread_only=True)]
     if sealed:
-        count += await SealedNotification.filter(id__in=sealed).update(read_at=now)
+        count += await SealedNotification.filter(id__in=sealed).update(read_at=F("created_at"))
     return count

@@ -4,21 +4,23 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
+from typing import Protocol, TypeVar
 
 from tortoise import connections
 from tortoise.functions import Count
 
-from forum import sealing
-from forum.anonymity import NOTICE_PURPOSE, my_anonymous_post_ids
 from forum.models.accounts import User
 from forum.models.community import Follow, Reaction, ReactionKind
 from forum.models.content import Post, PostStatus
 from forum.models.notifications import Notification, SealedNotification
+from forum.notice_recipients import open_recipient
 from forum.queries.content import not_found
 
 SEALED_SCAN = 2000
 NOTIFICATIONS_SHOWN = 50
 PROFILE_POSTS = 30
+# A member told about one event in several roles sees one note: the first role here.
+FAN_OUT_PRECEDENCE = ("reply_to_story", "reply_to_post", "followed_thread", "mention")
 
 
 @dataclass
@@ -50,26 +52,88 @@ async def is_following(user: User, thread_id: int) -> bool:
     return await Follow.exists(user_id=user.id, thread_id=thread_id)
 
 
-async def own_sealed_notes(user: User, unread_only: bool = False) -> list[SealedNotification]:
-    """A member's sealed notes are opened only if they have anonymous posts at all."""
-    if not my_anonymous_post_ids(user):
-        return []
+async def _opened_sealed_notes(user: User, unread_only: bool) -> list[
+        tuple[SealedNotification, bool]]:
+    """The member's sealed notes, each with whether it is their own receipt. Any member may
+    have some (news in a thread touched by an anonymous post), so all are opened."""
     query = SealedNotification.all()
     if unread_only:
         query = query.filter(read_at__isnull=True)
-    return [note for note in await query.order_by("-id").limit(SEALED_SCAN)
-            if sealing.unseal(note.sealed_recipient, NOTICE_PURPOSE) == str(user.id)]
+    found: list[tuple[SealedNotification, bool]] = []
+    for note in await query.order_by("-id").limit(SEALED_SCAN):
+        recipient = open_recipient(note.sealed_recipient)
+        if recipient is not None and recipient.user_id == user.id:
+            found.append((note, recipient.own))
+    return found
+
+
+async def own_sealed_notes(user: User, unread_only: bool = False) -> list[SealedNotification]:
+    """Every sealed note of the member, their own receipts included (for reading them all,
+    exporting and erasing)."""
+    return [note for note, _own in await _opened_sealed_notes(user, unread_only)]
+
+
+class _NoteLike(Protocol):
+    @property
+    def id(self) -> int: ...
+    @property
+    def kind(self) -> str: ...
+    @property
+    def link(self) -> str: ...
+
+
+N = TypeVar("N", bound=_NoteLike)
+
+
+@dataclass(frozen=True)
+class _Unread:
+    id: int
+    kind: str
+    link: str
+
+
+def _as_news(opened: list[tuple[N, bool]]) -> list[N]:
+    """What the member is shown: no receipts, and one note per event (the first of their
+    roles in FAN_OUT_PRECEDENCE) however many roles they hold in it."""
+    shown: dict[tuple[str, str], N] = {}
+    for note, own in opened:
+        if own:
+            continue
+        key = (note.link, "fan-out") if note.kind in FAN_OUT_PRECEDENCE else (
+            note.link, f"note-{note.id}")
+        if key not in shown or _rank(note) < _rank(shown[key]):
+            shown[key] = note
+    return list(shown.values())
+
+
+def _rank(note: _NoteLike) -> int:
+    return FAN_OUT_PRECEDENCE.index(note.kind) if note.kind in FAN_OUT_PRECEDENCE else 0
 
 
 async def unread_count(user: User) -> int:
-    plain = await Notification.filter(user_id=user.id, read_at__isnull=True).count()
-    return plain + len(await own_sealed_notes(user, unread_only=True))
+    """The bell on every page: the plain count and the recent unread sealed notes in one
+    query."""
+    rows = await connections.get("default").execute_query_dict(
+        "SELECT 0 AS id, '' AS sealed_recipient, '' AS kind, '' AS link, "  # noqa: S608
+        f"COUNT(*) AS plain FROM notifications WHERE user_id = {int(user.id)} "
+        "AND read_at IS NULL UNION ALL SELECT * FROM (SELECT id, sealed_recipient, kind, "
+        "link, 0 AS plain FROM sealed_notifications WHERE read_at IS NULL "
+        f"ORDER BY id DESC LIMIT {int(SEALED_SCAN)}) AS recent")
+    plain = sum(int(row["plain"]) for row in rows if not row["sealed_recipient"])
+    opened: list[tuple[_Unread, bool]] = []
+    for row in rows:
+        if row["sealed_recipient"] and (
+                recipient := open_recipient(row["sealed_recipient"])) is not None and (
+                recipient.user_id == user.id):
+            opened.append((_Unread(int(row["id"]), row["kind"], row["link"]), recipient.own))
+    return plain + len(_as_news(opened))
 
 
 async def notifications_for(user: User) -> list[Notification | SealedNotification]:
     plain = await Notification.filter(user_id=user.id).order_by("-id").limit(NOTIFICATIONS_SHOWN)
-    both: list[Notification | SealedNotification] = [*plain, *await own_sealed_notes(user)]
-    return sorted(both, key=lambda n: n.created_at, reverse=True)[:NOTIFICATIONS_SHOWN]
+    both: list[Notification | SealedNotification] = [
+        *plain, *_as_news(await _opened_sealed_notes(user, unread_only=False))]
+    return sorted(both, key=lambda n: (n.created_at, n.id), reverse=True)[:NOTIFICATIONS_SHOWN]
 
 
 @dataclass(frozen=True)

@@ -57,7 +57,8 @@ async def anonymous_thread(member: Any, other_member: Any, moderator: Any) -> di
     silenced = await moderator.post_form(f"/mod/posts/{answer.id}/author/silence",
                                          {"days": "2", "reason": "Please take a break"})
     assert silenced.status_code == 303
-    assert await SealedNotification.all().count() == 2
+    # News to A, A's own receipt for the OP reply (written like anyone's), the sanction to B.
+    assert await SealedNotification.all().count() == 3
     return {"story": story, "answer": answer, "op_reply": op_reply}
 
 

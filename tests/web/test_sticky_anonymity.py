@@ -205,15 +205,16 @@ async def test_news_that_named_the_pseudonym_is_not_joinable_to_the_name_afterwa
     story = await make_story(other_member.user, category=CATEGORY)
     named = await reply(member, story.thread_id, "I'm here too", anonymous="1")
     kept = await reply(member, story.thread_id, "And again", anonymous="1")
-    assert await Notification.filter(link=f"/posts/{named.id}",
-                                     message__contains=named.pseudonym).exists()
+    assert await SealedNotification.filter(link=f"/posts/{named.id}",
+                                           message__contains=named.pseudonym).exists()
     await show_my_name(member, named)
     for model in (Notification, SealedNotification):
         for note in await model.filter(link=f"/posts/{named.id}"):
             assert named.pseudonym not in note.message
     # News about the post that stays anonymous still says only the pseudonym.
-    still = await Notification.get(link=f"/posts/{kept.id}")
-    assert kept.pseudonym in still.message and member.user.username not in still.message
+    for still in await SealedNotification.filter(link=f"/posts/{kept.id}"):
+        assert kept.pseudonym in still.message and member.user.username not in still.message
+    assert await SealedNotification.exists(link=f"/posts/{kept.id}")
 
 
 async def test_a_copy_of_the_database_ties_no_pseudonym_row_to_the_named_post(
