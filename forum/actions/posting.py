@@ -186,8 +186,9 @@ def _story_sent(form: StoryFields, category: Category) -> Sent:
                 anonymous=form.anonymous)
 
 
-def _reply_sent(form: ReplyFields) -> Sent:
-    return Sent(body=form.body, reply_to=form.reply_to, anonymous=form.anonymous)
+def _reply_sent(form: ReplyFields, thread: Thread) -> Sent:
+    return Sent(body=form.body, thread_id=thread.id, reply_to=form.reply_to,
+                anonymous=form.anonymous)
 
 
 REPLY_TARGET_GONE = "The post you answered is no longer here."
@@ -257,7 +258,7 @@ async def create_reply(author: User, thread: Thread, form: ReplyFields,
                        rules: ApprovalRules | None) -> tuple[Post, bool]:
     key = submission_key(author, form.submission_id)
     values = _form_values(form)
-    if existing := await already_sent(key, _reply_sent(form), values):
+    if existing := await already_sent(key, _reply_sent(form, thread), values):
         return existing, False
     await _check_reply_target(thread, form.reply_to, form.body)
     _check_anonymity_allowed(form.anonymous, thread.category, values)
@@ -291,7 +292,7 @@ async def create_reply(author: User, thread: Thread, form: ReplyFields,
         reply.thread = thread
         return reply
 
-    reply, created = await write_once(key, _reply_sent(form), values, write)
+    reply, created = await write_once(key, _reply_sent(form, thread), values, write)
     if created:
         await announce_reply(reply, thread, author.id)
     return reply, created
@@ -485,7 +486,7 @@ async def create_guest_reply(thread: Thread, form: ReplyFields) -> GuestPost:
     if not thread.category.allow_guests:
         raise FormInvalid({"body": GUESTS_NOT_ALLOWED}, values)
     key = submission_key(None, form.submission_id)
-    if existing := await already_sent(key, _reply_sent(form), values):
+    if existing := await already_sent(key, _reply_sent(form, thread), values):
         return GuestPost(existing, None, created=False)
     await _check_reply_target(thread, form.reply_to, form.body)
     screening = await screen([form.body], values)
@@ -505,7 +506,7 @@ async def create_guest_reply(thread: Thread, form: ReplyFields) -> GuestPost:
         reply.thread = thread
         return reply
 
-    reply, created = await write_once(key, _reply_sent(form), values, write)
+    reply, created = await write_once(key, _reply_sent(form, thread), values, write)
     return GuestPost(reply, token if created else None, created=created)
 
 

@@ -212,3 +212,27 @@ async def test_a_member_page_form_sent_twice_posts_once(member):
     again = await member.post_form(f"/stories/{story.thread_id}/replies", data)
     assert first.status_code == again.status_code == 303
     assert await Post.filter(body_md="Thinking of you", status=PostStatus.PUBLISHED).count() == 1
+
+
+async def test_the_same_key_and_words_sent_to_another_thread_are_refused_not_swallowed(
+        member, api_member, visitor):
+    first_story, second_story = await make_story(member.user), await make_story(member.user)
+    key = {"Idempotency-Key": "thread-key-0123456789"}
+    words = {"body": "Thinking of you"}
+    sent = await api_member.api("POST", f"/api/v1/stories/{first_story.thread_id}/replies",
+                                headers=key, json=words)
+    elsewhere = await api_member.api(
+        "POST", f"/api/v1/stories/{second_story.thread_id}/replies", headers=key, json=words)
+    assert (sent.status_code, elsewhere.status_code) == (201, 422)
+    assert "already used to send a different post" in elsewhere.json()["detail"]
+    form = {"body": "Same words, same form", "submission_id": SUBMISSION}
+    posted = await member.post_form(f"/stories/{first_story.thread_id}/replies", form)
+    moved = await member.post_form(f"/stories/{second_story.thread_id}/replies", form)
+    assert (posted.status_code, moved.status_code) == (303, 422)
+    assert "Same words, same form" in moved.text  # the text is kept
+    guest = {"body": "A guest's words", "submission_id": "guest-form-0123456789"}
+    assert (await visitor.post_form(f"/stories/{first_story.thread_id}/guest-reply",
+                                    guest)).status_code == 201
+    assert (await visitor.post_form(f"/stories/{second_story.thread_id}/guest-reply",
+                                    guest)).status_code == 422
+    assert await Post.filter(thread_id=second_story.thread_id, is_story=False).count() == 0
