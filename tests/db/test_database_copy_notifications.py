@@ -5,14 +5,18 @@ time ties a member's sealed notes to their plain ones."""
 
 from __future__ import annotations
 
+import json
 import re
 from collections import Counter
 from typing import Any
 
 from tortoise import connections
 
+from forum import sealing
+from forum.anonymity import NOTICE_PURPOSE
 from forum.models.accounts import User
 from forum.models.content import Post
+from forum.models.notifications import SealedNotification
 
 from ..conftest import Client
 from ..factories import make_user
@@ -105,7 +109,6 @@ def _true() -> str:
 def _wants(user: dict[str, Any], kind: str) -> bool:
     prefs = user["notification_prefs"]
     if isinstance(prefs, str):
-        import json
         prefs = json.loads(prefs)
     return bool((prefs or {}).get(kind, True))
 
@@ -178,3 +181,29 @@ async def test_members_still_see_their_news_once_and_the_author_no_receipts(clie
     assert 'class="bell"' in bell.text and ">1<" in bell.text
     assert (await bee.post_form("/notifications/read", {})).status_code == 303
     assert (await bee.api("GET", "/api/v1/me/notifications")).json()["unread"] == 0
+
+
+async def test_an_anonymous_story_tells_everyone_it_mentions_its_author_included(
+        client_factory):
+    wren = await client_factory(await make_user("wren_author"))
+    otter = await client_factory(await make_user("otter_reader"))
+    sent = await wren.post_form("/stories/new", {
+        "category": CATEGORY, "title": "Quiet", "anonymous": "1",
+        "body": "Thank you @otter_reader, and note to self @wren_author"})
+    assert sent.status_code == 303, sent.text
+    told = await Post.get(is_story=True)
+    link = f"/posts/{told.id}"
+    assert await rows(f"SELECT * FROM notifications WHERE link = '{link}'") == []
+    sealed = await rows(f"SELECT * FROM sealed_notifications WHERE link = '{link}'")
+    assert [r["kind"] for r in sealed] == ["mention", "mention"]  # both names in the body
+    assert (await otter.api("GET", "/api/v1/me/notifications")).json()["unread"] == 1
+    assert (await wren.api("GET", "/api/v1/me/notifications")).json()["unread"] == 0
+
+
+async def test_notes_sealed_before_receipts_existed_still_reach_their_member(member):
+    await SealedNotification.create(
+        sealed_recipient=sealing.seal(str(member.user.id), NOTICE_PURPOSE),
+        kind="moderation", message="An older note", link="")
+    page = await member.get("/notifications")
+    assert "An older note" in page.text
+    assert (await member.api("GET", "/api/v1/me/notifications")).json()["unread"] == 1
