@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The whole suite on SQLite, then again on PostgreSQL in a throwaway database.
+# The whole suite on SQLite and again on PostgreSQL in a throwaway database, side by side.
 # Under CI=true a missing PostgreSQL or browser fails the run instead of skipping.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -40,10 +40,6 @@ done
 LOGS=$(mktemp -d)
 summary() { grep -E "[0-9]+ (passed|failed|errors?|deselected)\b.* in [0-9.]+s" "$1" | tail -1 | tr -d "="; }
 
-echo "== suite on SQLite"
-$BIN/pytest -p no:cacheprovider "$@" 2>&1 | tee "$LOGS/sqlite.log"
-SQLITE_RESULT=$(summary "$LOGS/sqlite.log")
-
 pg_up() { $BIN/python - "$PG_HOST" "$PG_PORT" <<'PY'
 import socket, sys
 s = socket.socket(); s.settimeout(2)
@@ -54,27 +50,54 @@ except OSError:
 PY
 }
 
-if pg_up; then
-  DB="hearth_test_$$_$(date +%s)"
-  URL="postgres://${PG_USER}@${PG_HOST}:${PG_PORT}/${DB}"
-  ADMIN_URL="postgres://${PG_USER}@${PG_HOST}:${PG_PORT}/postgres"
-  $BIN/python -m tests.pgdb create "$ADMIN_URL" "$DB"
-  trap '$BIN/python -m tests.pgdb drop "$ADMIN_URL" "$DB"' EXIT
-  echo "== suite on PostgreSQL (database $DB)"
-  set +e
-  FORUM_TEST_DATABASE_URL="$URL" $BIN/pytest -p no:cacheprovider -m "$PG_MARKS" \
-    ${PG_ARGS[@]+"${PG_ARGS[@]}"} 2>&1 | tee "$LOGS/pg.log"
-  status=${PIPESTATUS[0]}
-  set -e
-  # 5: the arguments picked only backend-independent tests, so nothing was left to run here.
-  if [ "$status" -ne 0 ] && [ "$status" -ne 5 ]; then exit "$status"; fi
-  echo "== summary"
-  echo "SQLite:    ${SQLITE_RESULT}"
-  echo "PostgreSQL:$(summary "$LOGS/pg.log")"
-elif [ "${CI:-}" = "true" ]; then
-  echo "FAIL: PostgreSQL is not answering on ${PG_HOST}:${PG_PORT} and CI=true." >&2
-  exit 1
-else
-  echo "== PostgreSQL not answering on ${PG_HOST}:${PG_PORT}: SQLite run only (CI=true makes this fail)"
-  echo "SQLite:    ${SQLITE_RESULT}"
+sqlite_pass() {
+  $BIN/pytest -p no:cacheprovider --basetemp="$LOGS/tmp-sqlite" "$@" > "$LOGS/sqlite.log" 2>&1
+}
+pg_pass() {
+  FORUM_TEST_DATABASE_URL="$URL" $BIN/pytest -p no:cacheprovider --basetemp="$LOGS/tmp-pg" \
+    -m "$PG_MARKS" ${PG_ARGS[@]+"${PG_ARGS[@]}"} > "$LOGS/pg.log" 2>&1
+}
+
+if ! pg_up; then
+  if [ "${CI:-}" = "true" ]; then
+    echo "FAIL: PostgreSQL is not answering on ${PG_HOST}:${PG_PORT} and CI=true." >&2
+    exit 1
+  fi
+  echo "== suite on SQLite (PostgreSQL not answering on ${PG_HOST}:${PG_PORT}; CI=true makes this fail)"
+  $BIN/pytest -p no:cacheprovider "$@" 2>&1 | tee "$LOGS/sqlite.log"
+  echo "SQLite:    $(summary "$LOGS/sqlite.log")"
+  exit 0
 fi
+
+DB="hearth_test_$$_$(date +%s)"
+URL="postgres://${PG_USER}@${PG_HOST}:${PG_PORT}/${DB}"
+ADMIN_URL="postgres://${PG_USER}@${PG_HOST}:${PG_PORT}/postgres"
+$BIN/python -m tests.pgdb create "$ADMIN_URL" "$DB"
+trap '$BIN/python -m tests.pgdb drop "$ADMIN_URL" "$DB"' EXIT
+
+# The two passes share nothing (their own database, temporary folders, free ports, Redis keys
+# named at random), so they run side by side on the machine's cores; FORUM_TEST_SEQUENTIAL=1
+# runs one after the other. Each pass's whole output is printed when it ends.
+set +e
+if [ "${FORUM_TEST_SEQUENTIAL:-}" = "1" ]; then
+  echo "== suite on SQLite, then on PostgreSQL (database $DB)"
+  sqlite_pass "$@"; sqlite_status=$?
+  pg_pass; pg_status=$?
+else
+  echo "== suite on SQLite and on PostgreSQL (database $DB), side by side; logs in $LOGS"
+  sqlite_pass "$@" & sqlite_pid=$!
+  pg_pass & pg_pid=$!
+  wait "$sqlite_pid"; sqlite_status=$?
+  wait "$pg_pid"; pg_status=$?
+fi
+set -e
+echo "== suite on SQLite"
+cat "$LOGS/sqlite.log"
+echo "== suite on PostgreSQL (database $DB)"
+cat "$LOGS/pg.log"
+echo "== summary"
+echo "SQLite:    $(summary "$LOGS/sqlite.log")"
+echo "PostgreSQL:$(summary "$LOGS/pg.log")"
+if [ "$sqlite_status" -ne 0 ]; then exit "$sqlite_status"; fi
+# 5: the arguments picked only backend-independent tests, so nothing was left to run there.
+if [ "$pg_status" -ne 0 ] && [ "$pg_status" -ne 5 ]; then exit "$pg_status"; fi
