@@ -1,9 +1,9 @@
 """The repository stands alone: no tracked file reaches outside it.
 
 A fresh clone must build, test and run with nothing beside it (a test once read its corpus
-from ``Path(__file__).resolve().parents[3] / "shared"``, which only worked on one machine).
-Three ways out are looked for in every tracked file: a path climbing up from ``__file__``
-past the repository's top, a relative path climbing out (``../shared``), and an absolute path
+from a folder next to the checkout, climbing up from its own file, which only worked on one
+machine). Three ways out are looked for in every tracked file: a path climbing up from
+``__file__`` past the repository's top, a relative path climbing out of it, and an absolute path
 into a workspace or home folder (this machine's or anyone's). Symlinks must point inside too.
 """
 
@@ -135,11 +135,11 @@ def test_no_tracked_file_refers_to_a_path_outside_the_repository():
 
 
 @pytest.mark.parametrize("line", [
-    'CORPUS = Path(__file__).resolve().parents[3] / "shared" / "xss-corpus.txt"',
-    'CORPUS = Path(__file__).parent.parent.parent.parent / "shared" / "xss-corpus.txt"',
-    'CORPUS = Path(__file__).resolve().parents[2] / ".." / "shared" / "xss-corpus.txt"',
+    'CORPUS = Path(__file__).resolve().parents[3] / "beside" / "xss-corpus.txt"',
+    'CORPUS = Path(__file__).parent.parent.parent.parent / "beside" / "xss-corpus.txt"',
+    'CORPUS = Path(__file__).resolve().parents[2] / ".." / "beside" / "xss-corpus.txt"',
     'CORPUS = os.path.join(os.path.dirname(os.path.dirname(os.path.dirname('
-    'os.path.dirname(os.path.abspath(__file__))))), "shared")',
+    'os.path.dirname(os.path.abspath(__file__))))), "beside")',
 ])
 def test_the_check_catches_a_test_climbing_out_from_its_own_file(line):
     relative = Path("tests/web/test_xss_and_headers.py")
@@ -154,12 +154,12 @@ def test_the_check_lets_a_test_reach_the_top_of_the_repository():
 
 
 @pytest.mark.parametrize(("text", "where"), [
-    ('CORPUS = "../shared/xss-corpus.txt"', "tests/web/test_x.py"),
-    ("\tcp ../shared/STYLE.md docs/", "Makefile"),
-    ('SHARED = Path("..") / "shared"', "tests/web/test_x.py"),
-    ("cd .. && cat shared/SPEC.md", "tests/run-suites.sh"),
-    ("See [the style](../../shared/STYLE.md).", "bench/README.md"),
-    ('CORPUS = "/' + 'work/shared/xss-corpus.txt"', "tests/web/test_x.py"),
+    ('CORPUS = "../beside/xss-corpus.txt"', "tests/web/test_x.py"),
+    ("\tcp ../beside/STYLE.md docs/", "Makefile"),
+    ('BESIDE = Path("..") / "beside"', "tests/web/test_x.py"),
+    ("cd .. && cat beside/SPEC.md", "tests/run-suites.sh"),
+    ("See [the style](../../beside/STYLE.md).", "bench/README.md"),
+    ('CORPUS = "/' + 'work/beside/xss-corpus.txt"', "tests/web/test_x.py"),
     ('open("/' + 'home/someone/corpus.txt")', "bench/x.py"),
 ])
 def test_the_check_catches_relative_and_absolute_paths_outside(text, where):
