@@ -18,11 +18,10 @@ from forum.actions.posting import (
     delete_post,
     guest_edit,
 )
-from forum.actions.stories import Changed, Written
+from forum.actions.stories import Changed, Written, edited
 from forum.guest_forms import check_guest_extras
 from forum.models.content import Post, Thread
 from forum.queries.content import get_category_or_404, get_story_or_404, get_thread_for_post
-from forum.safety.crisis import CrisisLevel
 from forum.safety.followup import follow_up
 from forum.schemas.posting import (
     GuestEditIn,
@@ -87,11 +86,7 @@ async def edit_as_guest(ctx: Context, post: Post, data: GuestEditIn) -> Changed:
     fits = isinstance(data, GuestStoryEditIn if post.is_story else GuestReplyEditIn)
     assert fits, "the edit schema must match the post's kind"
     _extras(data, [data.body, getattr(data, "title", None) or ""])
-    was_urgent = post.crisis_level == CrisisLevel.URGENT
-    changed = await guest_edit(post, data)
-    if changed:
-        await follow_up(post, ctx.settings, newly_urgent=not was_urgent)
-    return Changed(post, changed)
+    return await edited(ctx, post, lambda: guest_edit(post, data))
 
 
 async def delete_as_guest(ctx: Context, post: Post) -> Changed:

@@ -7,6 +7,7 @@ alerts, notifications and follows) happens here, so the two doors cannot drift a
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
 from forum import permissions
@@ -123,8 +124,14 @@ async def edit(ctx: Context, post: Post, data: EditIn) -> Changed:
     """Edit one's own post; newly urgent words alert the crisis webhook, whichever door."""
     permissions.ensure_can_edit_post(ctx.viewer, post)
     assert edit_fits(post, data), "the edit schema must match the post's kind"
+    return await edited(ctx, post, lambda: edit_post(post, data))
+
+
+async def edited(ctx: Context, post: Post, change: Callable[[], Awaitable[bool]]) -> Changed:
+    """Any edit of a post, by its member or by its guest: words that became urgent with it
+    alert the crisis webhook."""
     was_urgent = post.crisis_level == CrisisLevel.URGENT
-    changed = await edit_post(post, data)
+    changed = await change()
     if changed:
         await follow_up(post, ctx.settings, newly_urgent=not was_urgent)
     return Changed(post, changed)
