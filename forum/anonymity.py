@@ -26,9 +26,9 @@ from forum import sealing
 from forum.models.accounts import User
 from forum.models.content import Post
 from forum.numbers import ID_MAX, whole_number
+from forum.sealed_side import sealed_side
 
 AUTHOR_PURPOSE = "post-author"
-MY_POSTS_PURPOSE = "my-anonymous-posts"
 NOTICE_PURPOSE = "notice-recipient"
 PSEUDONYM_WORDS: tuple[str, ...] = tuple(
     line.strip() for line in (Path(__file__).parent / "data" / "pseudonyms.txt").read_text(
@@ -92,11 +92,10 @@ def is_own_post(viewer: User | None, post: Post) -> bool:
     return author_id_of(post) == viewer.id
 
 
-def my_anonymous_post_ids(user: User) -> list[int]:
-    """The member's own anonymous posts, from their sealed list (empty if the key can't open
-    it)."""
-    opened = sealing.unseal(user.sealed_anonymous_posts, f"{MY_POSTS_PURPOSE}:{user.id}")
-    return [int(n) for n in opened.split(",") if n] if opened else []
+async def my_anonymous_post_ids(user: User) -> list[int]:
+    """The member's own anonymous posts (and those they named since), oldest first: found
+    by their keyed slots, read once per request (empty if the key cannot find them)."""
+    return list((await sealed_side(user)).anonymous_post_ids)
 
 
 def thread_author_tag(thread_id: int, user_id: int, generation: int = 0) -> str:

@@ -24,6 +24,8 @@ SQLITE_PRAGMAS = {
     "busy_timeout": SQLITE_BUSY_TIMEOUT_MS,
     "synchronous": "NORMAL",
     "foreign_keys": "ON",
+    # Deleted and overwritten content is zeroed in the file, not left in free space.
+    "secure_delete": "ON",
 }
 
 
@@ -135,3 +137,19 @@ async def refresh_statistics_at_start(settings: Settings) -> None:
         await refresh_planner_statistics()
     finally:
         await Tortoise.close_connections()
+
+
+async def purge_erased_text() -> None:
+    """After words were erased for good: leave no copy of them in the SQLite files.
+
+    The search index keeps erased words in older segments until they are merged, and the
+    write-ahead log keeps old page images until a checkpoint; ``optimize`` merges the index
+    and a TRUNCATE checkpoint folds the log into the (securely deleting) database file and
+    empties it. Best effort: a checkpoint that readers hold up finishes at the next one.
+    PostgreSQL keeps old row versions until autovacuum reclaims them (docs/threat-model.md).
+    """
+    conn = connections.get("default")
+    if conn.capabilities.dialect != "sqlite":
+        return
+    await conn.execute_script("INSERT INTO post_search(post_search) VALUES ('optimize')")
+    await conn.execute_query("PRAGMA wal_checkpoint(TRUNCATE)")

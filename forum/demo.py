@@ -10,7 +10,6 @@ from typing import Any
 
 from tortoise.transactions import in_transaction
 
-from forum.actions.accounts import give_sealed_restrictions
 from forum.markup import render_markdown
 from forum.models.accounts import User
 from forum.models.content import Category, Post, PostStatus, Thread
@@ -76,5 +75,4 @@ async def seed_demo(*, force: bool = False) -> int:
                 )
             await Post.bulk_create(posts)
             written += len(posts)
-        await give_sealed_restrictions(list(members.values()))
     return written

@@ -37,3 +37,22 @@ def open_recipient(token: str) -> Recipient | None:
     if len(opened) == ID_DIGITS + 1 and opened[-1] in (OWN_MARK, OTHER_MARK):
         return Recipient(int(opened[:-1]), opened[-1] == OWN_MARK)
     return Recipient(int(opened), False) if opened.isdigit() else None
+
+
+FOR_ADMINS = "for_admins"  # the kind of those notes
+ADMIN_NOTE_PURPOSE = "admin-note"
+ADMIN_NOTE_LENGTH = 240  # every note to the admins about an author request has this length
+
+
+def seal_admin_note(text: str) -> str:
+    """A note to an admin about a request on "the author of this post": sealed and padded,
+    so neither its words nor its length say whether the request could apply."""
+    return sealing.seal(text.ljust(ADMIN_NOTE_LENGTH), ADMIN_NOTE_PURPOSE)
+
+
+def open_admin_note(message: str) -> str:
+    """An admin's note as they read it (sealed ones opened; older plain ones as they are)."""
+    if not message.startswith(f"{sealing.VERSION}:"):
+        return message
+    opened = sealing.unseal(message, ADMIN_NOTE_PURPOSE)
+    return opened.rstrip() if opened is not None else "(This note can't be read with the key.)"

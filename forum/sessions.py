@@ -15,6 +15,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from forum.models.accounts import Session, SessionKind, User
 from forum.permissions import is_locked_out
 from forum.queries.community import unread_count
+from forum.sealed_side import sealed_side
 
 SESSION_COOKIE = "hearth_session"
 VISITOR_COOKIE = "hearth_visitor"  # binds a visitor's CSRF token before sign-in
@@ -60,7 +61,10 @@ async def session_for_token(token: str) -> Session | None:
         .select_related("user")
         .first()
     )
-    if session is None or is_locked_out(session.user):
+    if session is None:
+        return None
+    await sealed_side(session.user)  # limits set through an anonymous post count too
+    if is_locked_out(session.user):
         return None  # a suspended or banned member's sessions stop working at once
     return session
 
@@ -72,7 +76,8 @@ def bearer_token(headers: Headers) -> str | None:
 
 
 class ViewerMiddleware:
-    """Puts the signed-in user (or None) on ``request.state.viewer`` — one query per request.
+    """Puts the signed-in user (or None) on ``request.state.viewer`` — two queries per request
+    (the session with its member, and the member's sealed side).
 
     Also sets the visitor cookie that CSRF tokens of signed-out people are bound to, when a
     page asked for one.

@@ -25,9 +25,8 @@ from forum.passwords import (
     verify_password,
 )
 from forum.queries.accounts import find_user_by_username, name_used_by_another, username_taken
-from forum.restrictions import NONE as NO_RESTRICTIONS
-from forum.restrictions import seal_restrictions
 from forum.schemas.accounts import PasswordChangeIn, SettingsIn, SignInIn, SignUpIn
+from forum.sealed_side import sealed_side
 from forum.sessions import end_all_sessions, end_session, start_session
 from forum.usernames import display_name_problem, display_skeleton, skeleton, username_key
 
@@ -96,18 +95,9 @@ async def create_account(details: AccountDetails, role: Role = Role.MEMBER) -> U
                 password_hash=password_hash,
                 role=role,
             )
-            await give_sealed_restrictions([user])
         return user
     except IntegrityError as exc:  # someone took it a moment ago
         raise FormInvalid({"username": NAME_TAKEN}, values) from exc
-
-
-async def give_sealed_restrictions(users: list[User]) -> None:
-    """Every account carries a sealed (empty) restrictions blob, so having one says nothing."""
-    for user in users:
-        if not user.sealed_restrictions:
-            user.sealed_restrictions = seal_restrictions(user.id, NO_RESTRICTIONS)
-            await User.filter(id=user.id).update(sealed_restrictions=user.sealed_restrictions)
 
 
 async def sign_in(ctx: Context, data: SignInIn, session: SessionKind, *,
@@ -128,6 +118,7 @@ async def sign_in(ctx: Context, data: SignInIn, session: SessionKind, *,
     user = await authenticate(data)
     if user is None:
         raise FormInvalid({"form": SIGNIN_FAILED}, values, status_code=401)
+    await sealed_side(user)
     if permissions.is_locked_out(user):
         raise FormInvalid({"form": permissions.locked_out_message(user)}, values,
                           status_code=403)

@@ -1,13 +1,13 @@
-"""Writing the sealed side of anonymous posts: pseudonyms per thread and each member's
-sealed list of their own anonymous posts."""
+"""Writing the sealed side of anonymous posts: pseudonyms per thread, and the author's
+keyed slot on each of their anonymous posts (forum.sealed_side)."""
 
 from __future__ import annotations
 
-from forum import sealing
-from forum.actions.account_lock import lock_account
-from forum.anonymity import MY_POSTS_PURPOSE, choose_pseudonym, my_anonymous_post_ids
+from forum.actions.account_lock import hold_account
+from forum.anonymity import choose_pseudonym
 from forum.models.accounts import User
 from forum.models.content import Thread, ThreadPseudonym
+from forum.sealed_side import forget, owner_slot, read_sealed_side
 
 
 async def pseudonym_in_thread(thread_id: int, author_tag: str, kind: str) -> str:
@@ -28,11 +28,11 @@ async def pseudonym_in_thread(thread_id: int, author_tag: str, kind: str) -> str
     return name
 
 
-async def remember_anonymous_post(user: User, post_id: int) -> None:
-    """Add a post to the member's sealed list (inside the post's transaction). An account
-    deleted meanwhile refuses the post (401), so it cannot outlive the deletion."""
-    fresh = await lock_account(user)
-    ids = [*my_anonymous_post_ids(fresh), post_id]
-    sealed = sealing.seal(",".join(map(str, ids)), f"{MY_POSTS_PURPOSE}:{user.id}")
-    await User.filter(id=user.id).update(sealed_anonymous_posts=sealed)
-    user.sealed_anonymous_posts = sealed
+async def claim_owner_slot(user: User) -> str:
+    """The author's next post slot, for the anonymous post being written (inside its
+    transaction). The account is held, not its row written; an account deleted meanwhile
+    refuses the post (401), so it cannot outlive the deletion."""
+    await hold_account(user)
+    side = await read_sealed_side(user)
+    forget(user)
+    return owner_slot(user.id, side.next_post_slot)

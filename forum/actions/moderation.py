@@ -13,13 +13,15 @@ written either way — see `record_author_request`.
 
 from __future__ import annotations
 
-from dataclasses import replace
+import secrets
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any, cast
 
 from tortoise.expressions import Q
 from tortoise.transactions import in_transaction
 
+from forum.actions.account_lock import hold_account
 from forum.actions.community import announce_reply
 from forum.actions.notify import send
 from forum.actions.status import move_status
@@ -33,12 +35,15 @@ from forum.models.moderation import (
     ReportOutcome,
     Sanction,
     SanctionKind,
+    SealedLimit,
     WatchedWord,
 )
+from forum.notice_recipients import FOR_ADMINS, seal_admin_note
 from forum.queries.resources import resources_for
 from forum.restrictions import NONE as NO_RESTRICTIONS
-from forum.restrictions import Restrictions, seal_restrictions, sealed_restrictions
+from forum.restrictions import Restrictions
 from forum.safety.resources import INTL, resolve_region
+from forum.sealed_side import forget, limit_slot, read_sealed_side, seal_limit, sealed_side
 from forum.sessions import end_all_sessions
 
 REPORT_ACTIONED = ("A moderator reviewed the post you reported and took action. "
@@ -222,18 +227,21 @@ async def set_content_warnings(actor: User, thread: Thread, warnings: list[str],
 # the moderator learning who that is. Through an anonymous post nothing may tie the member
 # to the post in the database: the audit row names only the post, the member's message is
 # sealed, no dated history row is written, and an end date is rounded up to a midnight.
+#
+# ``user=None`` (only through an anonymous post): the request could not apply, and the verb
+# writes the very same rows for nobody — a sealed limit with a slot no account has, a sealed
+# note no account opens — so the database shows no difference between the two.
 
 
-async def _sanction(actor: User, user: User, kind: SanctionKind, reason: str,
+async def _sanction(actor: User, user: User | None, kind: SanctionKind, reason: str,
                     ends_at: datetime | None, via: Post | None, **changes: Any) -> None:
     """Plain limits go on the member's row with a dated history entry; limits through an
-    anonymous post go into the member's sealed restrictions, with no history entry."""
+    anonymous post are a new sealed row (forum.sealed_side) that no row of the member's
+    is written beside, with no history entry."""
     if _sealed(via):
-        current = sealed_restrictions(user)
-        sealed = seal_restrictions(user.id, replace(current, **_restriction_fields(changes)))
-        await User.filter(id=user.id).update(sealed_restrictions=sealed)
-        user.sealed_restrictions = sealed
+        await _add_sealed_limit(user, _restriction_fields(changes))
     else:
+        assert user is not None
         await Sanction.create(user=user, kind=kind, reason=reason, ends_at=ends_at)
         if changes:
             await User.filter(id=user.id).update(**changes)
@@ -241,6 +249,20 @@ async def _sanction(actor: User, user: User, kind: SanctionKind, reason: str,
                 setattr(user, name, value)
     action = kind.value if kind is not SanctionKind.WARNING else "warn"
     await _audit_person(actor, action, user, via, reason, ends_at)
+
+
+async def _add_sealed_limit(user: User | None, change: dict[str, Any] | None) -> None:
+    """The member's next sealed limit row (``change=None``: lift what was set that way). The
+    account is held, never its row written or locked. ``user=None``: the same row for
+    nobody."""
+    if user is None:
+        await SealedLimit.create(slot=secrets.token_hex(20), sealed=seal_limit(0, change))
+        return
+    await hold_account(user)
+    side = await read_sealed_side(user)
+    await SealedLimit.create(slot=limit_slot(user.id, side.next_limit_slot),
+                             sealed=seal_limit(user.id, change))
+    forget(user)
 
 
 def _restriction_fields(changes: dict[str, Any]) -> dict[str, Any]:
@@ -258,7 +280,8 @@ def _author_label(post: Post) -> str:
     return f"the author of post #{post.id}"
 
 
-async def _audit_person(actor: User, action: str, user: User, via: Post | None, reason: str,
+async def _audit_person(actor: User, action: str, user: User | None, via: Post | None,
+                        reason: str,
                         ends_at: datetime | None = None) -> None:
     if via is not None:
         # Through a post the row names the post only, with no end date: matched against
@@ -266,16 +289,29 @@ async def _audit_person(actor: User, action: str, user: User, via: Post | None, 
         # very same row when nothing changed.
         await _audit(actor, action, "post", via.id, _author_label(via), reason)
         return
+    assert user is not None
     until = f" until {ends_at:%Y-%m-%d %H:%M} UTC" if ends_at else ""
     await _audit(actor, action, "user", user.id, f"@{user.username}{until}", reason)
 
 
-async def _tell(user: User, via: Post | None, kind: str, message: str) -> None:
+async def _tell(user: User | None, via: Post | None, kind: str, message: str) -> None:
     if _sealed(via):
         assert via is not None
-        await notify_author(via, kind, message)
+        if user is None:
+            await send(NOBODY, kind, message, sealed=True)
+        else:
+            await notify_author(via, kind, message)
     else:
+        assert user is not None
         await notify(user.id, kind, message)
+
+
+async def _end_sessions(user: User | None, via: Post | None) -> None:
+    """A suspension or ban ends the member's sessions. Through an anonymous post they are
+    left alone — deleting them would write the member's rows in the sanction's transaction
+    — and stop working anyway: every request reads the sealed limits (forum.sessions)."""
+    if not _sealed(via) and user is not None:
+        await end_all_sessions(user.id)
 
 
 def sanction_end(days_from_now: datetime, via: Post | None) -> datetime:
@@ -286,35 +322,43 @@ def sanction_end(days_from_now: datetime, via: Post | None) -> datetime:
     return midnight + timedelta(days=1) if midnight < days_from_now else midnight
 
 
-def _current(user: User, via: Post | None) -> Restrictions:
+async def _unchanged(user: User | None, via: Post | None,
+                     same: Callable[[Restrictions], bool]) -> bool:
+    """Whether the request would change nothing for this member (never, for nobody: the
+    rows for nobody are always written)."""
+    return user is not None and same(await _current(user, via))
+
+
+async def _current(user: User, via: Post | None) -> Restrictions:
     if _sealed(via):
-        return sealed_restrictions(user)
+        return (await sealed_side(user)).restrictions
     return Restrictions(user.silenced_until, user.suspended_until, user.banned_at is not None)
 
 
-async def warn_user(actor: User, user: User, reason: str, via: Post | None = None) -> bool:
+async def warn_user(actor: User, user: User | None, reason: str,
+                    via: Post | None = None) -> bool:
     async with in_transaction():
         await _sanction(actor, user, SanctionKind.WARNING, reason, None, via)
         await _tell(user, via, "warning", f"A message from the moderators: {reason}")
     return True
 
 
-async def _limit_until(actor: User, user: User, kind: SanctionKind, field: str,
+async def _limit_until(actor: User, user: User | None, kind: SanctionKind, field: str,
                        until: datetime, reason: str, via: Post | None, message: str) -> bool:
     """Silence or suspend until a date; nothing happens if that limit already stands."""
     until = sanction_end(until, via)
-    if getattr(_current(user, via), field) == until:
+    if await _unchanged(user, via, lambda now: getattr(now, field) == until):
         return False
     async with in_transaction():
         await _sanction(actor, user, kind, reason, until, via, **{field: until})
         if kind is SanctionKind.SUSPENSION:
-            await end_all_sessions(user.id)
+            await _end_sessions(user, via)
         await _tell(user, via, kind.value, message.format(
             until=f"{until:%-d %B %Y, %H:%M} UTC", reason=reason))
     return True
 
 
-async def silence_user(actor: User, user: User, until: datetime, reason: str,
+async def silence_user(actor: User, user: User | None, until: datetime, reason: str,
                        via: Post | None = None) -> bool:
     return await _limit_until(
         actor, user, SanctionKind.SILENCE, "silenced_until", until, reason, via,
@@ -322,33 +366,33 @@ async def silence_user(actor: User, user: User, until: datetime, reason: str,
         "The reason: {reason}")
 
 
-async def suspend_user(actor: User, user: User, until: datetime, reason: str,
+async def suspend_user(actor: User, user: User | None, until: datetime, reason: str,
                        via: Post | None = None) -> bool:
     return await _limit_until(
         actor, user, SanctionKind.SUSPENSION, "suspended_until", until, reason, via,
         "Your account was suspended until {until}. The reason: {reason}")
 
 
-async def ban_user(actor: User, user: User, reason: str, via: Post | None = None) -> bool:
-    if _current(user, via).banned:
+async def ban_user(actor: User, user: User | None, reason: str,
+                   via: Post | None = None) -> bool:
+    if await _unchanged(user, via, lambda now: now.banned):
         return False
     async with in_transaction():
         await _sanction(actor, user, SanctionKind.BAN, reason, None, via, banned_at=_now())
-        await end_all_sessions(user.id)
+        await _end_sessions(user, via)
     return True
 
 
-async def lift_sanctions(actor: User, user: User, reason: str = "",
+async def lift_sanctions(actor: User, user: User | None, reason: str = "",
                          via: Post | None = None) -> bool:
     """Lift what was set the same way: on the member, or through the anonymous post."""
-    if _current(user, via) == NO_RESTRICTIONS:
+    if await _unchanged(user, via, lambda now: now == NO_RESTRICTIONS):
         return False
     async with in_transaction():
         if _sealed(via):
-            sealed = seal_restrictions(user.id, NO_RESTRICTIONS)
-            await User.filter(id=user.id).update(sealed_restrictions=sealed)
-            user.sealed_restrictions = sealed
+            await _add_sealed_limit(user, None)
         else:
+            assert user is not None
             await User.filter(id=user.id).update(silenced_until=None, suspended_until=None,
                                                  banned_at=None)
             user.silenced_until = user.suspended_until = user.banned_at = None
@@ -369,7 +413,6 @@ async def lift_sanctions(actor: User, user: User, reason: str = "",
 AUTHOR_SANCTION_ACTIONS = {"warn": "warn", "silence": SanctionKind.SILENCE.value,
                            "suspend": SanctionKind.SUSPENSION.value,
                            "ban": SanctionKind.BAN.value, "lift": "lift"}
-FOR_ADMINS = "for_admins"
 
 
 async def record_author_request(actor: User, post: Post, action: str, reason: str) -> None:
@@ -377,17 +420,27 @@ async def record_author_request(actor: User, post: Post, action: str, reason: st
     await _audit(actor, action, "post", post.id, _author_label(post), reason)
 
 
-async def refer_to_admins(actor: User, post: Post, action: str) -> None:
-    """Tell every admin that a request on a post's author could not apply as asked.
+NOBODY = 0  # the recipient of the rows written for nobody (no account has id 0)
 
-    Why it could not (a staff author, the moderator themself, no account, nothing to
-    change) is not written down: stored beside the post it would say something about who
-    wrote it. An admin who needs to know reveals the author, which is logged."""
+
+async def tell_admins(actor: User, post: Post, action: str, applied: bool) -> None:
+    """Tell every admin about a request on a post's author, whether it applied or not.
+
+    The note is written either way, sealed and of one length, so neither its presence nor
+    its size says anything about who wrote the post. Why a request could not apply (a staff
+    author, the moderator themself, no account, nothing to change) is not written down: an
+    admin who needs to know reveals the author, which is logged."""
     admin_ids = cast(list[int], await User.filter(role=Role.ADMIN).values_list("id", flat=True))
-    message = (f"{actor.username} asked to {action} the author of post #{post.id}, and it "
-               "could not apply as asked. Nothing was changed, and they were not told so.")
+    outcome = ("and it was done." if applied else "and it could not apply as asked. Nothing "
+               "was changed, and they were not told so.")
+    text = f"{actor.username} asked to {action} the author of post #{post.id}, {outcome}"
     for admin_id in admin_ids:
-        await notify(admin_id, FOR_ADMINS, message, f"/mod/posts/{post.id}")
+        await notify(admin_id, FOR_ADMINS, seal_admin_note(text), f"/mod/posts/{post.id}")
+
+
+async def refer_to_admins(actor: User, post: Post, action: str) -> None:
+    """A request that could not apply, told to the admins (as ``tell_admins``)."""
+    await tell_admins(actor, post, action, applied=False)
 
 
 CARE_MESSAGE_TEMPLATE = (

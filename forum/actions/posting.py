@@ -18,8 +18,7 @@ from tortoise.expressions import F
 from tortoise.transactions import in_transaction
 
 from forum import sealing
-from forum.actions.account_lock import lock_account
-from forum.actions.anonymous import pseudonym_in_thread, remember_anonymous_post
+from forum.actions.anonymous import claim_owner_slot, pseudonym_in_thread
 from forum.actions.community import announce_mentions, announce_reply, follow
 from forum.actions.status import move_status
 from forum.actions.submissions import Sent, already_sent, submission_key, write_once
@@ -145,7 +144,7 @@ async def _authorship(author: User, thread_id: int, anonymous: bool) -> dict[str
     thread's pseudonym, and OP when the (anonymous) story is theirs too."""
     if not anonymous:
         return {"author": author}
-    await lock_account(author)  # the member's row before the thread's, as deletion does
+    slot = await claim_owner_slot(author)  # the account before the thread, as deletion does
     tag = thread_author_tag(thread_id, author.id, await _tag_generation(thread_id, author.id))
     story = await Post.filter(thread_id=thread_id, is_story=True).first()
     is_op = bool(story and story.is_anonymous and sealed_author_id(story) == author.id)
@@ -155,6 +154,7 @@ async def _authorship(author: User, thread_id: int, anonymous: bool) -> dict[str
         "sealed_author": seal_author(author.id),
         "pseudonym": await pseudonym_in_thread(thread_id, tag, "Anonymous"),
         "is_op": is_op,
+        "owner_slot": slot,
     }
 
 
@@ -238,8 +238,6 @@ async def create_story(author: User, category: Category, form: StoryFields,
                 crisis_level=crisis.level.value,
                 **await _authorship(author, thread.id, form.anonymous),
             )
-            if form.anonymous:
-                await remember_anonymous_post(author, story.id)
             await flag_for_moderators(story, screening.flagged)
             await bring_to_a_human(story, crisis)
         story.thread = thread
@@ -281,8 +279,6 @@ async def create_reply(author: User, thread: Thread, form: ReplyFields,
                 crisis_level=crisis.level.value,
                 **await _authorship(author, thread.id, form.anonymous),
             )
-            if form.anonymous:
-                await remember_anonymous_post(author, reply.id)
             await bring_to_a_human(reply, crisis)
             if not held:
                 await Thread.filter(id=thread.id).update(

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 from tortoise.expressions import F
+from tortoise.transactions import in_transaction
 
 from forum import permissions
 from forum.actions.accounts import change_own_row
 from forum.actions.context import Context
-from forum.models.notifications import Notification, SealedNotification
+from forum.models.accounts import User
+from forum.models.notifications import Notification
 from forum.queries.community import own_sealed_notes
 from forum.schemas.community import PreferencesIn
 
@@ -25,12 +29,16 @@ async def save_preferences(ctx: Context, data: PreferencesIn) -> bool:
 async def mark_all_read(ctx: Context) -> int:
     """Every notification of the signed-in member read (sealed ones too); how many.
 
-    Each note's read time is its own creation time, never one shared moment: a shared time
-    would tie the member's plain notes to their sealed ones."""
+    It writes the member's plain notes and their own row, never a sealed note: a sealed
+    note written in the same transaction as the member's rows would be tied to them.
+    Sealed notes created before this moment count as read (``sealed_notes_read_before``).
+    Each plain note's read time is its own creation time, never one shared moment."""
     viewer = permissions.ensure_signed_in(ctx.viewer)
-    count = await Notification.filter(user_id=viewer.id, read_at__isnull=True).update(
-        read_at=F("created_at"))
-    sealed = [note.id for note in await own_sealed_notes(viewer, unread_only=True)]
-    if sealed:
-        count += await SealedNotification.filter(id__in=sealed).update(read_at=F("created_at"))
-    return count
+    sealed = len(await own_sealed_notes(viewer, unread_only=True))
+    moment = datetime.now(UTC)
+    async with in_transaction():
+        count = await Notification.filter(user_id=viewer.id, read_at__isnull=True).update(
+            read_at=F("created_at"))
+        await User.filter(id=viewer.id).update(sealed_notes_read_before=moment)
+    viewer.sealed_notes_read_before = moment
+    return count + sealed

@@ -3,10 +3,13 @@
 What the key protects, and how each is carried over:
 
 - ``posts.sealed_author`` (who wrote an anonymous post),
-- ``users.sealed_anonymous_posts`` (a member's "My posts" list) and
-  ``users.sealed_restrictions`` (sanctions set through an anonymous post),
-- ``sealed_notifications.sealed_recipient`` (news about an anonymous post):
+- ``sealed_limits.sealed`` (sanctions set through an anonymous post),
+- ``sealed_notifications.sealed_recipient`` (news about an anonymous post),
+- ``released_usernames.sealed_skeleton`` (a deleted account's name, cooling down):
   each is opened with the new key or else the old one, and sealed again with the new key.
+- ``posts.owner_slot`` and ``sealed_limits.slot``, keyed hashes of (member, n) that find a
+  member's anonymous posts and limits (forum.sealed_side): recomputed for every account,
+  slot by slot, each moved only once.
 - ``thread_pseudonyms.author_tag``, keyed hashes of (thread, author[, generation]) that find
   an author's pseudonym when they post again, and keep the pseudonyms they retired (by
   showing their name) reserved: recomputed under the new key, with forum.anonymity's own
@@ -33,19 +36,22 @@ from tortoise.transactions import in_transaction
 from forum import sealing
 from forum.anonymity import (
     AUTHOR_PURPOSE,
-    MY_POSTS_PURPOSE,
     NOTICE_PURPOSE,
     retired_author_tag,
     thread_author_tag,
 )
 from forum.models.accounts import User
+from forum.models.community import ReleasedUsername
 from forum.models.content import Post, ThreadPseudonym
+from forum.models.moderation import SealedLimit
 from forum.models.notifications import SealedNotification
 from forum.numbers import ID_MAX, whole_number
+from forum.queries.accounts import RELEASED_NAME_PURPOSE
+from forum.sealed_side import limit_slot, owner_slot
 from forum.sealing import Sealer
 
 BATCH_ROWS = 500
-RESTRICTIONS = "restrictions"  # the purpose prefix of forum.restrictions
+LIMIT_PURPOSE = "limit"  # the purpose prefix of forum.sealed_side
 
 
 @dataclass
@@ -106,6 +112,10 @@ async def rekey(old: Sealer, new: Sealer, batch_rows: int = BATCH_ROWS) -> Rekey
     current_tags = await _tags(work, sorted(authors), batch_rows)
     await _users(work, batch_rows)
     await _notifications(work, batch_rows)
+    await _released_names(work, batch_rows)
+    # Form ids are keyed hashes of (member, id) kept against a form sent twice: the old key
+    # could test guesses against them, and a replay after the switch is long past.
+    await Post.filter(submission_key__isnull=False).update(submission_key=None)
     await _scrub_unnamed_tags(current_tags, new, report, batch_rows)
     return report
 
@@ -193,21 +203,47 @@ async def _move_tag(work: _Resealer, thread_id: int, old_tag: str, new_tag: str)
 
 
 async def _users(work: _Resealer, batch_rows: int) -> None:
+    """Every account's post slots and limit slots, moved to the new key in order (n = 0,
+    1, … with no gap), and each limit re-sealed."""
     ids = cast(list[int], await User.all().order_by("id").values_list("id", flat=True))
+    matched: dict[str, set[int]] = {"posts.owner_slot": set(), "sealed_limits.slot": set()}
 
     async def batch(chunk: list[int]) -> None:
-        for user in await User.filter(id__in=chunk).order_by("id"):
-            changes: dict[str, str] = {}
-            if posts := work.reseal("users.sealed_anonymous_posts", user.sealed_anonymous_posts,
-                                    f"{MY_POSTS_PURPOSE}:{user.id}"):
-                changes["sealed_anonymous_posts"] = posts
-            if limits := work.reseal("users.sealed_restrictions", user.sealed_restrictions,
-                                     f"{RESTRICTIONS}:{user.id}"):
-                changes["sealed_restrictions"] = limits
-            if changes:
-                await User.filter(id=user.id).update(**changes)
+        for user_id in chunk:
+            matched["posts.owner_slot"].update(
+                await _move_slots(work, Post, "owner_slot", owner_slot, user_id))
+            for row_id in await _move_slots(work, SealedLimit, "slot", limit_slot, user_id):
+                matched["sealed_limits.slot"].add(row_id)
+                row = await SealedLimit.get(id=row_id)
+                if resealed := work.reseal("sealed_limits.sealed", row.sealed,
+                                           f"{LIMIT_PURPOSE}:{user_id}"):
+                    await SealedLimit.filter(id=row_id).update(sealed=resealed)
 
     await _batches(ids, batch_rows, batch)
+    # A slot no account's id gives under either key: the old key is not the one in use.
+    stored = {"posts.owner_slot": await Post.filter(owner_slot__isnull=False).values_list(
+        "id", flat=True), "sealed_limits.slot": await SealedLimit.all().values_list(
+        "id", flat=True)}
+    for column, row_ids in stored.items():
+        if lost := len({int(cast(int, n)) for n in row_ids} - matched[column]):
+            work.report.unreadable[column] = work.report.unreadable.get(column, 0) + lost
+
+
+async def _move_slots(work: _Resealer, model: type[Post] | type[SealedLimit], column: str,
+                      make: Callable[[int, int], str], user_id: int) -> list[int]:
+    """Move one member's slots of one kind; returns the ids of their rows."""
+    rows: list[int] = []
+    n = 0
+    while True:
+        old, new = (_tag_under(k, make, user_id, n) for k in (work.keys.old, work.keys.new))
+        found = await model.filter(**{column: new}).first()
+        if found is None and (found := await model.filter(**{column: old}).first()):
+            await model.filter(id=found.id).update(**{column: new})
+            work.report.tags_moved += 1
+        if found is None:
+            return rows
+        rows.append(found.id)
+        n += 1
 
 
 async def _notifications(work: _Resealer, batch_rows: int) -> None:
@@ -219,6 +255,19 @@ async def _notifications(work: _Resealer, batch_rows: int) -> None:
             if resealed := work.reseal("sealed_notifications.sealed_recipient",
                                        note.sealed_recipient, NOTICE_PURPOSE):
                 await SealedNotification.filter(id=note.id).update(sealed_recipient=resealed)
+
+    await _batches(ids, batch_rows, batch)
+
+
+async def _released_names(work: _Resealer, batch_rows: int) -> None:
+    ids = cast(list[int], await ReleasedUsername.all().order_by("id").values_list(
+        "id", flat=True))
+
+    async def batch(chunk: list[int]) -> None:
+        for row in await ReleasedUsername.filter(id__in=chunk).order_by("id"):
+            if resealed := work.reseal("released_usernames.sealed_skeleton",
+                                       row.sealed_skeleton, RELEASED_NAME_PURPOSE):
+                await ReleasedUsername.filter(id=row.id).update(sealed_skeleton=resealed)
 
     await _batches(ids, batch_rows, batch)
 

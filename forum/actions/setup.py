@@ -27,13 +27,10 @@ GUEST_CATEGORIES = frozenset({"small-wins"})
 async def ensure_reference_data() -> int:
     """Seed the default categories into an empty forum, and load the shipped crisis
     resources (new ones added, admins' edits kept); returns how many categories were added."""
-    from forum.actions.accounts import give_sealed_restrictions
     from forum.actions.resources import import_resources
-    from forum.models.accounts import User
     from forum.safety.resources import SHIPPED
 
     await import_resources(SHIPPED)
-    await give_sealed_restrictions(await User.filter(sealed_restrictions=""))
     if await Category.exists():
         return 0
     await Category.bulk_create(

@@ -37,8 +37,8 @@ NAMED_AFTER_ANONYMOUS = (
 
 async def my_pseudonyms_in(viewer: User | None, thread_id: int) -> list[str]:
     """The pseudonyms the viewer's anonymous posts in this thread show (still up, not yet
-    named): anonymity is sticky there. One query, from their sealed list; writes nothing."""
-    if viewer is None or not (mine := my_anonymous_post_ids(viewer)):
+    named): anonymity is sticky there. One query beyond their sealed side; writes nothing."""
+    if viewer is None or not (mine := await my_anonymous_post_ids(viewer)):
         return []
     names = await Post.filter(id__in=mine, thread_id=thread_id, is_anonymous=True).exclude(
         status=PostStatus.DELETED).order_by("id").values_list("pseudonym", flat=True)

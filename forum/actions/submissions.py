@@ -9,13 +9,13 @@ after an edit), so no extra column is needed.
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
 from tortoise.exceptions import IntegrityError
 
+from forum import sealing
 from forum.actions.account_lock import account_gone
 from forum.actions.retry import retry_on_conflict
 from forum.forms import FormInvalid
@@ -31,11 +31,15 @@ FOREIGN_KEY_VIOLATION = "23503"  # SQLSTATE
 
 
 def submission_key(author: User | None, submission_id: str | None) -> str | None:
-    """The stored hash of a form's one-time id: per member, or in the guests' own space."""
+    """The stored hash of a form's one-time id: per member, or in the guests' own space.
+
+    Keyed (forum.sealing): an API client may choose ids anyone could guess ("1", "2"), and
+    a plain hash of (member, id) would let a copy of the database try every member's id
+    against an anonymous post's key."""
     if not submission_id:
         return None
     owner = "guest" if author is None else str(author.id)
-    return hashlib.sha256(f"{owner}:{submission_id}".encode()).hexdigest()
+    return sealing.tag("submission", owner, submission_id)
 
 
 @dataclass(frozen=True)

@@ -1,7 +1,7 @@
 """A member's own data: everything in one JSON file, and deleting the account for good.
 
-Both cover anonymous posts (found through the member's sealed list) and never include
-anyone else's words: a reply is exported with its story's id, not the story's title.
+Both cover anonymous posts (found by the member's keyed slots, forum.sealed_side) and never
+include anyone else's words: a reply is exported with its story's id, not its title.
 """
 
 from __future__ import annotations
@@ -15,22 +15,24 @@ from tortoise.expressions import F, Q
 from tortoise.transactions import in_transaction
 
 from forum import permissions
-from forum.actions.account_lock import lock_account
+from forum.actions.account_lock import hold_account
 from forum.actions.accounts import password_guess_key
 from forum.actions.context import Context, enforce_limit
 from forum.actions.retry import retry_on_conflict
-from forum.anonymity import my_anonymous_post_ids
 from forum.clock import iso_time
+from forum.db import purge_erased_text
 from forum.forms import FormInvalid
 from forum.models.accounts import User
 from forum.models.community import Follow, Reaction, ReleasedUsername
 from forum.models.content import Post, PostRevision, PostStatus, Thread
-from forum.models.moderation import Report
+from forum.models.moderation import Report, SealedLimit
 from forum.models.notifications import Notification, SealedNotification
 from forum.passwords import confirms_password
+from forum.queries.accounts import seal_released_skeleton
 from forum.queries.community import own_sealed_notes
 from forum.queries.content import my_posts
 from forum.schemas.accounts import AccountDeletionIn, PasswordConfirmIn
+from forum.sealed_side import SealedSide, limit_slot, read_sealed_side
 
 USERNAME_COOL_DOWN_DAYS = 30
 REMOVED_TITLE = "(removed by its author)"
@@ -117,34 +119,40 @@ async def delete_account(user: User, *, keep_posts: bool) -> Deletion:
     threads: a post written at the same moment is either in the list or refused, and a
     moderator acting on one of the posts waits rather than deadlocks. Should the database
     still fail it for a concurrent transaction, it runs again."""
-    return await retry_on_conflict(lambda: _delete_account(user, keep_posts=keep_posts))
+    deletion = await retry_on_conflict(lambda: _delete_account(user, keep_posts=keep_posts))
+    if not keep_posts:
+        await purge_erased_text()
+    return deletion
 
 
 async def _delete_account(user: User, *, keep_posts: bool) -> Deletion:
     async with in_transaction():
-        fresh = await lock_account(user)  # after this, no new post of theirs can land
-        posts = await _lock_posts(fresh)
+        fresh = await hold_account(user)  # after this, no new post of theirs can land
+        side = await read_sealed_side(fresh)
+        posts = await _lock_posts(fresh, side)
         if keep_posts:
-            await Post.filter(id__in=[p.id for p in posts if p.is_anonymous]).update(
-                sealed_author=None)
+            await Post.filter(id__in=side.anonymous_post_ids).update(sealed_author=None,
+                                                                    owner_slot=None)
         else:
             await _erase(posts)
+        await SealedLimit.filter(slot__in=[
+            limit_slot(fresh.id, n) for n in range(side.next_limit_slot)]).delete()
         for note in await own_sealed_notes(fresh):
             await SealedNotification.filter(id=note.id).delete()
         await Report.filter(reporter_id=user.id).update(note="")
         await ReleasedUsername.create(
-            username_key=fresh.username_key, skeleton=fresh.skeleton,
+            sealed_skeleton=seal_released_skeleton(fresh.skeleton),
             available_at=datetime.now(UTC) + timedelta(days=USERNAME_COOL_DOWN_DAYS))
         await User.filter(id=user.id).delete()  # sessions, reactions, follows, notes go too
     return Deletion(0 if keep_posts else len(posts), len(posts) if keep_posts else 0)
 
 
-async def _lock_posts(user: User) -> list[Post]:
-    """Every post of the member's, named and anonymous (from the sealed list as it is now),
+async def _lock_posts(user: User, side: SealedSide) -> list[Post]:
+    """Every post of the member's, named and anonymous (their slots as they are now),
     locked in id order; the threads are not locked here."""
     mine = Q(author_id=user.id)
-    if anonymous_ids := my_anonymous_post_ids(user):
-        mine = mine | Q(id__in=anonymous_ids)
+    if side.anonymous_post_ids:
+        mine = mine | Q(id__in=side.anonymous_post_ids)
     return list(await Post.filter(mine).order_by("id").select_for_update())
 
 
@@ -154,7 +162,7 @@ async def _erase(posts: list[Post]) -> None:
     await PostRevision.filter(post_id__in=ids).delete()
     await Post.filter(id__in=ids).update(
         body_md="", body_html="", status=PostStatus.DELETED, sealed_author=None,
-        author_id=None, moderation_reason="")
+        owner_slot=None, author_id=None, moderation_reason="")
     stories = {p.thread_id for p in posts if p.is_story}
     counted = Counter(p.thread_id for p in posts
                       if p.status == PostStatus.PUBLISHED and not p.is_story)

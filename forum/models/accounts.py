@@ -50,10 +50,11 @@ class User(Model):
     warning_prefs: fields.JSONField[dict[str, str]] = fields.JSONField(
         default=dict, db_default="{}")
     muted_words = fields.TextField(default="", db_default="")
-    # Limits set through an anonymous post, sealed (forum.restrictions).
-    sealed_restrictions = fields.TextField(default="", db_default="")
-    # The ids of this member's anonymous posts, sealed (forum.sealing): their "My posts".
-    sealed_anonymous_posts = fields.TextField(default="", db_default="")
+    # Sealed notes created before this moment are read ("mark all as read" writes only this
+    # row and the member's plain notes, never a sealed row: forum.actions.preferences).
+    sealed_notes_read_before = fields.DatetimeField(null=True)
+    # Nothing about the member's anonymous posts or the limits set through them is on this
+    # row: those live on rows found only with the key (forum.sealed_side).
 
     class Meta:
         table = "users"

@@ -69,12 +69,15 @@ class Follow(Model):
 
 
 class ReleasedUsername(Model):
-    """A deleted account's name, kept from new sign-ups until the cool-down ends."""
+    """A deleted account's name, kept from new sign-ups until the cool-down ends.
+
+    Only its look-alike skeleton, sealed (forum.sealing): a readable name here, beside the
+    posts the deletion touched, would say whose they were. Sign-up opens the few rows still
+    cooling down (forum.queries.accounts)."""
 
     id = fields.IntField(primary_key=True)
-    username_key = fields.CharField(max_length=30, db_index=True)
-    skeleton = fields.CharField(max_length=60, db_index=True)
-    available_at = fields.DatetimeField()
+    sealed_skeleton = fields.TextField()
+    available_at = fields.DatetimeField(db_index=True)
 
     class Meta:
         table = "released_usernames"

@@ -88,6 +88,9 @@ class Post(Model):
     is_anonymous = fields.BooleanField(default=False, db_default=False)
     is_guest = fields.BooleanField(default=False, db_default=False)
     sealed_author = fields.CharField(max_length=120, null=True)
+    # The author's keyed "slot" for this post (forum.sealed_side): how the app finds a
+    # member's own anonymous posts without any row of theirs being written alongside.
+    owner_slot = fields.CharField(max_length=40, null=True, unique=True)
     pseudonym = fields.CharField(max_length=40, default="", db_default="")
     is_op = fields.BooleanField(default=False, db_default=False)
     # What crisis-language detection found when it was written or last edited.

@@ -133,3 +133,19 @@ class AuditEntry(Model):
             Index(fields=("actor_id", "created_at")),
             Index(fields=("target_type", "target_id")),
         ]
+
+
+class SealedLimit(Model):
+    """A limit set through an anonymous post (or the lifting of such limits), sealed.
+
+    ``slot`` is a keyed hash of (member, n) — the member's n-th such row — so without the
+    key no row names a member, and two rows of one member look unrelated. Rows are only
+    ever added; what is in force is read from them in order (forum.sealed_side).
+    """
+
+    id = fields.IntField(primary_key=True)
+    slot = fields.CharField(max_length=40, unique=True)
+    sealed = fields.TextField()
+
+    class Meta:
+        table = "sealed_limits"

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from tortoise.expressions import Q
-
+from forum import sealing
 from forum.models.accounts import User
 from forum.models.community import ReleasedUsername
 from forum.queries.lookup import could_match
@@ -28,9 +27,7 @@ async def username_taken(username: str) -> bool:
         return True
     if await name_used_by_another(username):
         return True
-    return await ReleasedUsername.filter(
-        Q(skeleton=skeleton(username)) | Q(username_key=username_key(username)),
-        available_at__gt=datetime.now(UTC)).exists()
+    return skeleton(username) in await released_skeletons()
 
 
 async def name_used_by_another(name: str, me: int | None = None) -> bool:
@@ -41,11 +38,27 @@ async def name_used_by_another(name: str, me: int | None = None) -> bool:
     shape = skeleton(name)
     if len(shape) <= SKELETON_MAX and (
             await others.filter(skeleton=shape).exists()
-            or await ReleasedUsername.filter(skeleton=shape,
-                                             available_at__gt=datetime.now(UTC)).exists()):
+            or shape in await released_skeletons()):
         return True
     shown = display_skeleton(name)
     return bool(shown) and await others.filter(display_skeleton=shown).exists()
+
+
+RELEASED_NAME_PURPOSE = "released-name"
+
+
+def seal_released_skeleton(shape: str) -> str:
+    return sealing.seal(shape, RELEASED_NAME_PURPOSE)
+
+
+async def released_skeletons() -> set[str]:
+    """The look-alike skeletons of deleted accounts' names still cooling down (one name has
+    one skeleton, so this covers the name itself too). Sealed rows, opened here: there are
+    only the deletions of the last few weeks."""
+    rows = await ReleasedUsername.filter(available_at__gt=datetime.now(UTC)).values_list(
+        "sealed_skeleton", flat=True)
+    opened = (sealing.unseal(str(token), RELEASED_NAME_PURPOSE) for token in rows)
+    return {shape for shape in opened if shape}
 
 
 async def find_user_by_id(user_id: int) -> User | None:

@@ -9,11 +9,12 @@ from typing import Protocol, TypeVar
 from tortoise import connections
 from tortoise.functions import Count
 
+from forum.clock import parse_time
 from forum.models.accounts import User
 from forum.models.community import Follow, Reaction, ReactionKind
 from forum.models.content import Post, PostStatus
 from forum.models.notifications import Notification, SealedNotification
-from forum.notice_recipients import open_recipient
+from forum.notice_recipients import FOR_ADMINS, open_admin_note, open_recipient
 from forum.queries.content import not_found
 
 SEALED_SCAN = 2000
@@ -59,10 +60,15 @@ async def _opened_sealed_notes(user: User, unread_only: bool) -> list[
     query = SealedNotification.all()
     if unread_only:
         query = query.filter(read_at__isnull=True)
+        if user.sealed_notes_read_before is not None:
+            query = query.filter(created_at__gte=user.sealed_notes_read_before)
     found: list[tuple[SealedNotification, bool]] = []
     for note in await query.order_by("-id").limit(SEALED_SCAN):
         recipient = open_recipient(note.sealed_recipient)
         if recipient is not None and recipient.user_id == user.id:
+            if note.read_at is None and user.sealed_notes_read_before is not None and (
+                    note.created_at < user.sealed_notes_read_before):
+                note.read_at = note.created_at  # shown as read; the row is never written
             found.append((note, recipient.own))
     return found
 
@@ -115,14 +121,17 @@ async def unread_count(user: User) -> int:
     query."""
     rows = await connections.get("default").execute_query_dict(
         "SELECT 0 AS id, '' AS sealed_recipient, '' AS kind, '' AS link, "  # noqa: S608
+        "NULL AS created_at, "
         f"COUNT(*) AS plain FROM notifications WHERE user_id = {int(user.id)} "
         "AND read_at IS NULL UNION ALL SELECT * FROM (SELECT id, sealed_recipient, kind, "
-        "link, 0 AS plain FROM sealed_notifications WHERE read_at IS NULL "
+        "link, created_at, 0 AS plain FROM sealed_notifications WHERE read_at IS NULL "
         f"ORDER BY id DESC LIMIT {int(SEALED_SCAN)}) AS recent")
     plain = sum(int(row["plain"]) for row in rows if not row["sealed_recipient"])
+    read_before = user.sealed_notes_read_before
     opened: list[tuple[_Unread, bool]] = []
     for row in rows:
         if row["sealed_recipient"] and (
+                read_before is None or parse_time(row["created_at"]) >= read_before) and (
                 recipient := open_recipient(row["sealed_recipient"])) is not None and (
                 recipient.user_id == user.id):
             opened.append((_Unread(int(row["id"]), row["kind"], row["link"]), recipient.own))
@@ -131,6 +140,9 @@ async def unread_count(user: User) -> int:
 
 async def notifications_for(user: User) -> list[Notification | SealedNotification]:
     plain = await Notification.filter(user_id=user.id).order_by("-id").limit(NOTIFICATIONS_SHOWN)
+    for note in plain:
+        if note.kind == FOR_ADMINS:
+            note.message = open_admin_note(note.message)  # shown opened; the row stays sealed
     both: list[Notification | SealedNotification] = [
         *plain, *_as_news(await _opened_sealed_notes(user, unread_only=False))]
     return sorted(both, key=lambda n: (n.created_at, n.id), reverse=True)[:NOTIFICATIONS_SHOWN]

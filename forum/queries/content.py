@@ -31,7 +31,7 @@ def _where(prefix: str, name: str, value: Any) -> Q:
     return Q(**filters)
 
 
-def _visible(viewer: User | None, prefix: str = "") -> Q:
+async def _visible(viewer: User | None, prefix: str = "") -> Q:
     """Published and hidden posts; the viewer's own waiting posts; all waiting ones for
     moderators."""
     if is_moderator(viewer):
@@ -40,7 +40,7 @@ def _visible(viewer: User | None, prefix: str = "") -> Q:
     if viewer is None:
         return shown
     own = _where(prefix, "author_id", viewer.id)
-    if anonymous_ids := my_anonymous_post_ids(viewer):
+    if anonymous_ids := await my_anonymous_post_ids(viewer):
         own = own | _where(prefix, "id__in", anonymous_ids)
     return shown | (_where(prefix, "status", PostStatus.PENDING) & own)
 
@@ -110,24 +110,25 @@ async def get_thread_page(thread_id: int, viewer: User | None, page: int) -> Thr
     """A story and one page of its replies, in a fixed number of queries. For a member the
     story row also says whether they follow the thread (`story.viewer_follows`)."""
     story = await get_story_or_404(thread_id, viewer, with_follow=True)
-    replies_query = Post.filter(_visible(viewer), thread_id=thread_id, is_story=False)
-    reply_total = await replies_query.count()
-    pages = max(1, -(-reply_total // REPLIES_PER_PAGE))
-    if page > pages:
-        raise not_found()
     replies = (
-        await replies_query.select_related("author")
+        await Post.filter(await _visible(viewer), thread_id=thread_id, is_story=False)
+        .select_related("author")
+        .annotate(visible_total=RawSQL("COUNT(*) OVER ()"))  # counted before the page is cut
         .order_by("id")
         .offset((page - 1) * REPLIES_PER_PAGE)
         .limit(REPLIES_PER_PAGE)
     )
+    if not replies and page > 1:
+        raise not_found()
+    reply_total = int(getattr(replies[0], "visible_total", 0)) if replies else 0
+    pages = max(1, -(-reply_total // REPLIES_PER_PAGE))
     return ThreadPage(story.thread, story, replies, page, pages, reply_total)
 
 
 async def get_story_or_404(thread_id: int, viewer: User | None, *,
                            with_follow: bool = False) -> Post:
     """The story of thread N, with its thread and category, if the viewer may see it."""
-    query = Post.filter(_visible(viewer), thread_id=thread_id, is_story=True).select_related(
+    query = Post.filter(await _visible(viewer), thread_id=thread_id, is_story=True).select_related(
         "thread__category", "author")
     if with_follow and viewer is not None:
         query = query.annotate(viewer_follows=RawSQL(
@@ -142,7 +143,7 @@ async def get_story_or_404(thread_id: int, viewer: User | None, *,
 async def get_post_or_404(post_id: int, viewer: User | None) -> Post:
     """A post the viewer may see, with its thread, category and author fetched."""
     post = (
-        await Post.filter(_visible(viewer), id=post_id)
+        await Post.filter(await _visible(viewer), id=post_id)
         .select_related("thread__category", "author")
         .first()
     )
@@ -150,7 +151,7 @@ async def get_post_or_404(post_id: int, viewer: User | None) -> Post:
         raise not_found()
     if not post.is_story:
         story_visible = await Post.filter(
-            _visible(viewer), thread_id=post.thread_id, is_story=True
+            await _visible(viewer), thread_id=post.thread_id, is_story=True
         ).exists()
         if not story_visible:
             raise not_found()
@@ -162,7 +163,7 @@ async def page_of_post(post: Post, viewer: User | None) -> int:
     if post.is_story:
         return 1
     before = await Post.filter(
-        _visible(viewer), thread_id=post.thread_id, is_story=False, id__lt=post.id
+        await _visible(viewer), thread_id=post.thread_id, is_story=False, id__lt=post.id
     ).count()
     return before // REPLIES_PER_PAGE + 1
 
@@ -178,7 +179,7 @@ async def my_posts(user: User, limit: int | None = MY_POSTS_LIMIT) -> list[Post]
     """The member's own posts, named and anonymous, newest first: for their eyes only
     (``limit=None``: all of them, for export and deletion)."""
     mine = Q(author_id=user.id)
-    if anonymous_ids := my_anonymous_post_ids(user):
+    if anonymous_ids := await my_anonymous_post_ids(user):
         mine = mine | Q(id__in=anonymous_ids)
     query = Post.filter(mine).select_related("thread").order_by("-id")
     return await (query.limit(limit) if limit is not None else query)

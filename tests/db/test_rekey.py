@@ -14,7 +14,9 @@ from forum.actions.rekey import rekey
 from forum.anonymity import retired_author_tag
 from forum.models.accounts import User
 from forum.models.content import Post, ThreadPseudonym
+from forum.models.moderation import SealedLimit
 from forum.models.notifications import SealedNotification
+from forum.sealed_side import limit_slot
 from forum.sealing import Sealer, sealer_for
 
 from ..factories import PASSWORD, make_story
@@ -66,9 +68,13 @@ async def sealed_values() -> list[tuple[str, str]]:
     """Every sealed value in the database, with the purpose it was sealed for."""
     found = [(p.sealed_author, "post-author")
              for p in await Post.filter(sealed_author__isnull=False)]
+    owners = {}  # a limit row's slot, under either key -> its member
     for user in await User.all():
-        found += [(user.sealed_anonymous_posts, f"my-anonymous-posts:{user.id}"),
-                  (user.sealed_restrictions, f"restrictions:{user.id}")]
+        for sealer in (sealing.current(), sealer_for(NEW_KEY)):
+            with sealing.using(sealer):
+                owners.update({limit_slot(user.id, n): user.id for n in range(4)})
+    for limit in await SealedLimit.all():
+        found.append((limit.sealed, f"limit:{owners[limit.slot]}"))
     found += [(n.sealed_recipient, "notice-recipient") for n in await SealedNotification.all()]
     return [(token, purpose) for token, purpose in found if token]
 
@@ -76,6 +82,10 @@ async def sealed_values() -> list[tuple[str, str]]:
 async def snapshot() -> tuple[list[tuple[str, str]], list[tuple[int, str, str]]]:
     tags = [(t.thread_id, t.author_tag, t.pseudonym)
             for t in await ThreadPseudonym.all().order_by("id")]
+    tags += [(0, str(p.owner_slot), f"post {p.id}")
+             for p in await Post.filter(owner_slot__isnull=False).order_by("id")]
+    tags += [(0, limit.slot, f"limit {limit.id}") for limit in await SealedLimit.all().order_by(
+        "id")]
     return await sealed_values(), tags
 
 

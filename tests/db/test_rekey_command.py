@@ -4,11 +4,15 @@ runs in the SQLite pass only; tests/db/test_rekey.py covers both databases)."""
 from __future__ import annotations
 
 import os
+import sqlite3
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+
+from forum import sealing
+from forum.sealed_side import limit_slot, seal_limit
 
 ROOT = Path(__file__).resolve().parents[2]
 FORUM = str(Path(sys.executable).parent / "forum")
@@ -30,7 +34,11 @@ def env(tmp_path: Path) -> dict[str, str]:
            "FORUM_DATABASE_URL": f"sqlite://{tmp_path / 'var' / 'r.sqlite3'}"}
     assert forum(["migrate"], env).returncode == 0
     made = forum(["createuser", "keeper", "--password-stdin"], env, "kettle orchard lantern\n")
-    assert made.returncode == 0, made.stderr  # every account carries sealed restrictions
+    assert made.returncode == 0, made.stderr
+    with sealing.using(sealing.sealer_for(OLD_KEY)):  # a limit set through an anonymous post
+        row = (limit_slot(1, 0), seal_limit(1, {"banned": True}))
+    with sqlite3.connect(tmp_path / "var" / "r.sqlite3") as db:
+        db.execute("INSERT INTO sealed_limits (slot, sealed) VALUES (?, ?)", row)
     return env
 
 
@@ -40,7 +48,7 @@ def test_rekey_reseals_then_tells_the_operator_to_switch_and_a_rerun_changes_not
     assert forum(["new-key", str(new_key)], env).returncode == 0
     first = forum(["rekey", "--new-key-file", str(new_key)], env)
     assert first.returncode == 0, first.stderr
-    assert "Re-sealed 1 value(s) (users.sealed_restrictions 1)" in first.stdout
+    assert "Re-sealed 1 value(s) (sealed_limits.sealed 1)" in first.stdout
     assert f"FORUM_ANONYMITY_KEY_FILE={new_key}" in first.stdout
     again = forum(["rekey", "--new-key-file", str(new_key)], env)
     assert again.returncode == 0 and "Re-sealed 0 value(s); 1 already under" in again.stdout

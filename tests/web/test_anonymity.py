@@ -6,7 +6,7 @@ from forum.models.accounts import Role
 from forum.models.content import Category, Post, PostStatus
 from forum.models.moderation import AuditEntry
 from forum.models.notifications import Notification, SealedNotification
-from forum.restrictions import sealed_restrictions
+from forum.sealed_side import read_sealed_side
 
 from ..factories import PASSWORD, make_reply, make_story, make_user
 
@@ -103,7 +103,7 @@ async def test_moderators_sanction_the_author_without_learning_who(member, moder
     assert "Please take a break" in (await member.get("/account")).text
     fresh = await type(member.user).get(id=member.user.id)
     assert fresh.silenced_until is None  # nothing plain on the member's row or page
-    sealed = sealed_restrictions(fresh).silenced_until
+    sealed = (await read_sealed_side(fresh)).restrictions.silenced_until
     assert sealed is not None and (sealed.hour, sealed.minute) == (0, 0)
     record = await moderator.get(f"/mod/users/{member.user.username}")
     assert "silenced" not in record.text.lower().split("<main", 1)[1].split("history")[0]
