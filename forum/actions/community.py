@@ -100,6 +100,9 @@ class _Role:
     user_id: int
     kind: str
     message: str
+    # Held as the author of an anonymous post: who that is (and so their notification
+    # choices) is not public, so their row is written whatever they chose.
+    hidden: bool = False
 
 
 async def announce_reply(reply: Post, thread: Thread, replier_id: int) -> None:
@@ -123,7 +126,8 @@ async def announce_reply(reply: Post, thread: Thread, replier_id: int) -> None:
         author_id = None if post is None else (
             sealed_author_id(post) if post.is_anonymous else post.author_id)
         if author_id is not None:
-            roles.append(_Role(author_id, kind, message))
+            assert post is not None
+            roles.append(_Role(author_id, kind, message, hidden=post.is_anonymous))
     roles += [_Role(int(user_id), "followed_thread", f"{who} replied in “{thread.title}”.")
               for (user_id,) in await Follow.filter(thread_id=thread.id).values_list(
                   "user_id")]
@@ -156,9 +160,14 @@ async def _mention_roles(post: Post, thread: Thread) -> list[_Role]:
 async def _fan_out(roles: list[_Role], actor_id: int, link: str, *, sealed: bool) -> None:
     members = {u.id: u for u in await User.filter(id__in={r.user_id for r in roles})}
     if sealed:
+        # A row for every role anyone could predict. A member who switched the kind off
+        # gets it as a receipt (never shown) when their role is an anonymous post's: its
+        # absence would say that post's author is someone who switched it off.
         await send_sealed_event([
-            Note(r.user_id, r.kind, r.message, own=r.user_id == actor_id) for r in roles
-            if r.user_id in members and _wants(members[r.user_id], r.kind)], link)
+            Note(r.user_id, r.kind, r.message,
+                 own=r.user_id == actor_id or not _wants(members[r.user_id], r.kind))
+            for r in roles if r.user_id in members
+            and (r.hidden or _wants(members[r.user_id], r.kind))], link)
         return
     told: set[int] = {actor_id}
     for role in roles:

@@ -213,3 +213,26 @@ async def test_notes_sealed_before_receipts_existed_still_reach_their_member(mem
     page = await member.get("/notifications")
     assert "An older note" in page.text
     assert (await member.api("GET", "/api/v1/me/notifications")).json()["unread"] == 1
+
+
+async def test_an_anonymous_author_who_hears_nothing_still_has_the_row_anyone_predicts(
+        client_factory):
+    """Wren switched story replies off, then wrote anonymously. A reply to her story must
+    still leave the row any reader of the public tables expects for "the story's author" —
+    its absence would say the author is one of the few who switched it off — and she is not
+    told."""
+    wren = await client_factory(await make_user("wren_author"))
+    otter = await client_factory(await make_user("otter_reader"))
+    assert (await wren.post_form("/account/preferences", {
+        "notify_mention": "1", "notify_reply_to_post": "1",
+        "notify_followed_thread": "1"})).status_code in (200, 303)
+    anonymous = await wren.post_form("/stories/new", {
+        "category": CATEGORY, "title": "Unnamed", "body": "Unnamed, in my words.",
+        "anonymous": "1"})
+    assert anonymous.status_code == 303
+    told = await Post.get(body_md="Unnamed, in my words.")
+    answer = await reply(otter, told.thread_id, "Otter answers the unnamed story")
+    row = (await rows(f"SELECT * FROM posts WHERE id = {int(answer.id)}"))[0]
+    sealed = await rows(f"SELECT * FROM sealed_notifications WHERE link = '/posts/{answer.id}'")
+    assert Counter(r["kind"] for r in sealed) == await predicted_roles(row)
+    assert (await wren.api("GET", "/api/v1/me/notifications")).json()["unread"] == 0
