@@ -32,7 +32,7 @@ async def search(request: Request) -> Response:
         "query": data.query.text,
         "results": [{"post": post_json(hit.post, ctx.viewer), "story_id": hit.post.thread_id,
                      "story_title": hit.post.thread.title,
-                     "snippet_html": str(hit.snippet_html), "rank": round(hit.rank, 6)}
+                     "snippet_html": str(hit.snippet_html)}
                     for hit in found.hits],
         "page": found.page,
         "pages": found.pages,

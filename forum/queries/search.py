@@ -1,11 +1,16 @@
 """Full-text search over story titles and post bodies, as anyone may see them.
 
-The index (migrations/0007_search.py) is SQLite FTS5 with porter stemming, or a PostgreSQL
-``tsvector`` with the 'english' configuration; both weigh a story's title above bodies.
+The index (migrations/0007_search.py, 0013_search_readable_only.py) is SQLite FTS5 with
+porter stemming, or a PostgreSQL ``tsvector`` with the 'english' configuration; both weigh
+a story's title above bodies.
 
 - **What is found**: published posts whose story is published — the rule is in the SQL, so
   hidden, pending, rejected and deleted posts never appear, even by their exact words, and
   the same for everyone (moderators review waiting posts in the queue, not here).
+- **What the order says**: nothing about other posts. bm25 (SQLite) reckons with the whole
+  index — how many posts, how long, how many hold each word — so the index holds only the
+  posts anyone may read, kept so by its triggers; ts_rank (PostgreSQL) reads only the post
+  itself. The score decides the order and goes no further: no page or API answer shows it.
 - **Query syntax**: none a person can trip over. The text is capped, cut into words (and
   "quoted phrases"), and each word or phrase is quoted for the index, so ``"``, ``*``,
   ``NEAR(``, ``AND OR``, ``-``, ``:`` or ``'; DROP TABLE`` are just words or nothing. All
@@ -104,7 +109,6 @@ def _unmarked(marked: str) -> str:
 @dataclass(frozen=True)
 class SearchHit:
     post: Post  # with thread, category and author fetched
-    rank: float  # higher is better; comparable only within one search
     title_html: Markup  # the story's title, hits marked (a reply: its story's, unmarked)
     snippet_html: Markup  # a piece of the body around the hits, marked
 
@@ -141,13 +145,11 @@ async def search_posts(query: SearchQuery, *, category: Category | None = None, 
     posts = {p.id: p for p in await Post.filter(id__in=ids, status=PostStatus.PUBLISHED)
              .select_related("thread__category", "author")}
     censor = (await watched_words_matcher()).censor  # `censor` words stay masked here too
-    hits = [_hit(posts[r["id"]], float(r["score"]), marks.get(r["id"]), censor)
-            for r in rows if r["id"] in posts]
+    hits = [_hit(posts[r["id"]], marks.get(r["id"]), censor) for r in rows if r["id"] in posts]
     return SearchPage(query, hits, page, max(1, -(-total // per_page)), total)
 
 
-def _hit(post: Post, rank: float, marks: dict[str, str] | None,
-         censor: Callable[[str], str]) -> SearchHit:
+def _hit(post: Post, marks: dict[str, str] | None, censor: Callable[[str], str]) -> SearchHit:
     title = post.thread.title
     title_html = Markup.escape(title)
     if post.is_story and marks and _unmarked(marks["title_marked"] or "") == " ".join(
@@ -155,7 +157,7 @@ def _hit(post: Post, rank: float, marks: dict[str, str] | None,
         title_html = marked_html(marks["title_marked"])  # only if it is the title, verbatim
     snippet = (marked_html(censor(_MARKDOWN.sub("", marks["body_marked"] or ""))) if marks
                else Markup(""))
-    return SearchHit(post, rank, title_html, snippet)
+    return SearchHit(post, title_html, snippet)
 
 
 # The visibility rule, shared by both databases: the post and its thread's story published.

@@ -284,11 +284,12 @@ class MarkedRead(Shape):
 
 
 class SearchHit(Shape):
+    """One result. Results come best first; no score is given, only the order."""
+
     post: Post
     story_id: Id
     story_title: str
     snippet_html: str = Field(description="escaped text; the hits in <mark>")
-    rank: float = Field(description="higher is better, within one search")
 
 
 class SearchPage(Shape):
