@@ -127,7 +127,10 @@ async def delete_account(user: User, *, keep_posts: bool) -> Deletion:
 
 async def _delete_account(user: User, *, keep_posts: bool) -> Deletion:
     async with in_transaction():
-        fresh = await hold_account(user)  # after this, no new post of theirs can land
+        fresh = await hold_account(user)  # no anonymous post of theirs can land now
+        # Nor a named one: its foreign-key check waits on this row lock, then finds the
+        # account gone. (The row is deleted here anyway: locking it tells nothing more.)
+        await User.filter(id=fresh.id).select_for_update().first()
         side = await read_sealed_side(fresh)
         posts = await _lock_posts(fresh, side)
         if keep_posts:
