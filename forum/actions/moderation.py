@@ -39,10 +39,9 @@ from forum.models.moderation import (
     WatchedWord,
 )
 from forum.notice_recipients import FOR_ADMINS, seal_admin_note
-from forum.queries.resources import resources_for
+from forum.queries.resources import CARE_MESSAGE
 from forum.restrictions import NONE as NO_RESTRICTIONS
 from forum.restrictions import Restrictions
-from forum.safety.resources import INTL, resolve_region
 from forum.sealed_side import forget, limit_slot, read_sealed_side, seal_limit, sealed_side
 from forum.sessions import end_all_sessions
 
@@ -452,8 +451,9 @@ CARE_MESSAGE_TEMPLATE = (
 
 async def send_care_message(actor: User, post: Post, message: str) -> bool:
     """A private, kind message to whoever wrote the post — anonymous authors too, without
-    anyone learning who they are — with help for the author's own region added. Members
-    cannot send these: only moderators, and every one is in the audit log."""
+    anyone learning who they are. Only the words are stored: the helplines shown with them
+    are the reader's own, looked up when they read it (forum.queries.resources.care_help).
+    Members cannot send these: only moderators, and every one is in the audit log."""
     author_id = author_id_of(post)
     author = await User.get_or_none(id=author_id) if author_id is not None else None
     if author is None:
@@ -462,13 +462,8 @@ async def send_care_message(actor: User, post: Post, message: str) -> bool:
             await _audit(actor, "care_message", "post", post.id, _post_label(post))
             await refer_to_admins(actor, post, "send a care message to")
         return True
-    region = resolve_region(author.country, None, None)
-    help_lines = [f"{r.name}: {r.phone_display or r.phone or r.text_number or r.website}"
-                  for r in await resources_for(region)] if region != INTL else []
-    help_lines += [f"{r.name}: {r.website}" for r in await resources_for(INTL)]
-    text = f"{message} — " + " · ".join(help_lines)
     async with in_transaction():
-        await notify_author(post, "care", text, "/help")
+        await notify_author(post, CARE_MESSAGE, message, "/help")
         await _audit(actor, "care_message", "post", post.id, _post_label(post))
     return True
 

@@ -17,11 +17,12 @@ from forum.forms import parse_page
 from forum.models.accounts import User
 from forum.numbers import whole_number
 from forum.queries.community import notifications_for, profile, reactions_for, unread_count
+from forum.queries.resources import care_help, note_text
 from forum.request_context import context_of
 from forum.schemas.accounts import AccountDeletionIn, PasswordConfirmIn
 from forum.schemas.base import parse_input
 from forum.schemas.community import FollowIn, ReactionIn
-from forum.web import int_param, read_json, viewer_of
+from forum.web import int_param, read_json, region_of, viewer_of
 
 PER_PAGE_MAX = 50
 
@@ -58,8 +59,10 @@ async def notifications(request: Request) -> Response:
     page, per_page = _page_params(request)
     everything = await notifications_for(viewer)
     chosen = everything[(page - 1) * per_page: page * per_page]
+    help_lines = await care_help(chosen, region_of(request))
     return JSONResponse({
-        "notifications": [{"kind": n.kind, "message": n.message, "link": n.link or None,
+        "notifications": [{"kind": n.kind, "message": note_text(n, help_lines),
+                           "link": n.link or None,
                            "created_at": iso_time(n.created_at), "read": n.read_at is not None}
                           for n in chosen],
         "unread": await unread_count(viewer), "total": len(everything),

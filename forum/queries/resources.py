@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import Protocol
 
 from forum.models.safety import CrisisAlert, CrisisResource
 from forum.queries.content import not_found
 from forum.safety.resources import INTL, SHIPPED, STALE_AFTER_DAYS, emergency_number
+
+# A care message's note holds only the moderator's words: which helplines were added would
+# say where its (perhaps anonymous) recipient lives. They are the reader's own, looked up
+# each time the note is shown. Notes of the older kind "care" carry them in their text.
+CARE_MESSAGE = "care_message"
 
 
 @dataclass(frozen=True)
@@ -35,6 +42,35 @@ async def help_for(region: str) -> RegionHelp:
             by_topic.append((label, entries))
     return RegionHelp(region, SHIPPED.countries.get(region, region), emergency_number(region),
                       by_topic, international)
+
+
+class _Note(Protocol):
+    @property
+    def kind(self) -> str: ...
+    @property
+    def message(self) -> str: ...
+
+
+async def care_help(notes: Iterable[_Note], region: str) -> list[CrisisResource]:
+    """The helplines to show with the care messages among these notes: the reader's region's
+    own, then the international ones; none when there is no care message."""
+    if not any(note.kind == CARE_MESSAGE for note in notes):
+        return []
+    local = await resources_for(region) if region != INTL else []
+    return [*local, *await resources_for(INTL)]
+
+
+def note_text(note: _Note, help_lines: list[CrisisResource]) -> str:
+    """A note as one line of text (the JSON API): a care message with its helplines."""
+    if note.kind != CARE_MESSAGE:
+        return note.message
+    return f"{note.message} — " + " · ".join(_help_line(r) for r in help_lines)
+
+
+def _help_line(r: CrisisResource) -> str:
+    reach = r.website if r.country == INTL else (
+        r.phone_display or r.phone or r.text_number or r.website)
+    return f"{r.name}: {reach}"
 
 
 async def all_resources() -> list[CrisisResource]:

@@ -21,6 +21,7 @@ from forum.forms import FormInvalid
 from forum.models.accounts import SessionKind, User
 from forum.queries.community import notifications_for
 from forum.queries.content import my_posts
+from forum.queries.resources import care_help
 from forum.request_context import context_of
 from forum.schemas.accounts import (
     PasswordChangeIn,
@@ -32,7 +33,7 @@ from forum.schemas.accounts import (
 from forum.schemas.base import parse_input
 from forum.sessions import SESSION_COOKIE, WEB_SESSION_DAYS
 from forum.templating import render
-from forum.web import read_form, session_token_of, settings_of, viewer_of
+from forum.web import read_form, region_of, session_token_of, settings_of, viewer_of
 
 RECENT_ON_ACCOUNT_PAGE = 10
 
@@ -125,10 +126,11 @@ async def account_page(request: Request, errors: dict[str, str] | None = None,
                        notice: str | None = None,
                        headers: dict[str, str] | None = None) -> Response:
     viewer: User = permissions.ensure_signed_in(viewer_of(request))
+    notes = (await notifications_for(viewer))[:RECENT_ON_ACCOUNT_PAGE]
     response = render(request, "accounts/settings.html",
                       {"errors": errors or {}, "values": values or current_settings(viewer),
-                       "notifications":
-                           (await notifications_for(viewer))[:RECENT_ON_ACCOUNT_PAGE],
+                       "notifications": notes,
+                       "care_help": await care_help(notes, region_of(request)),
                        "notice": notice or _notice(request.query_params.get("done"))},
                       status_code=status_code)
     response.headers.update(headers or {})

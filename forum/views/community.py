@@ -17,11 +17,12 @@ from forum.models.community import REACTION_LABELS
 from forum.preference_forms import NOTIFICATION_KINDS
 from forum.queries.community import notifications_for, profile
 from forum.queries.content import page_of_post
+from forum.queries.resources import care_help
 from forum.request_context import context_of
 from forum.schemas.community import FollowIn, ReactionIn, preferences_from_form
 from forum.templating import render
 from forum.views.stories import post_link
-from forum.web import int_param, read_form, viewer_of
+from forum.web import int_param, read_form, region_of, viewer_of
 
 
 def _switched_on(data: dict[str, Any]) -> bool:
@@ -48,8 +49,9 @@ async def follow_thread(request: Request) -> Response:
 
 async def notifications(request: Request) -> Response:
     viewer: User = permissions.ensure_signed_in(viewer_of(request))
-    return render(request, "accounts/notifications.html",
-                  {"notifications": await notifications_for(viewer)})
+    notes = await notifications_for(viewer)
+    return render(request, "accounts/notifications.html", {
+        "notifications": notes, "care_help": await care_help(notes, region_of(request))})
 
 
 async def mark_read(request: Request) -> Response:
