@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed-stamp
 LOCK := constraints.txt
 PIP := $(BIN)/python -m pip --disable-pip-version-check
 
-.PHONY: run test bench lint migrate demo clean lock
+.PHONY: run test bench lint migrate demo clean lock eval-crisis
 
 # The build backend comes from the lock too, so the editable install needs no build isolation.
 $(STAMP): pyproject.toml $(LOCK)
@@ -44,6 +44,10 @@ lint: $(STAMP)
 
 bench: $(STAMP)
 	bash bench/run.sh $(BENCH_ARGS)
+
+# Crisis detection on the labelled corpus (docs/crisis-labelling.md): dev and the frozen test split.
+eval-crisis: $(STAMP)
+	$(BIN)/python tools/crisis_eval.py
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .ruff_cache .mypy_cache dist

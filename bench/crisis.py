@@ -6,7 +6,8 @@ Texts of about 20 KB: English-like prose with no crisis language (ASCII, and wit
 apostrophes and accents so that it takes the folding table), prose dense with hits (urgent,
 concern, negated and idiomatic phrases), and hostile texts: long runs of one letter, thousands
 of zero-width characters, spaced-out letters, repeated near-misses that make the phrase regex
-go deep before failing. Prints the median of ``--runs`` calls per text. Target: under 50 ms.
+go deep before failing, and phrases repeated in contexts that weigh them down. Prints the
+median of ``--runs`` calls per text. Target: under 30 ms each.
 """
 
 from __future__ import annotations
@@ -64,6 +65,13 @@ def texts(rng: random.Random) -> dict[str, str]:
             :TEXT_CHARS],
         "'i'm ' repeated": ("i'm " * 5_000)[:TEXT_CHARS],
         "'k1ll ' repeated (leetspeak)": ("k1ll " * 4_000)[:TEXT_CHARS],
+        "weighed-down phrase, one sentence": ("if you want to die please call 988 " * 600)[
+            :TEXT_CHARS],
+        "weighed-down phrase, many sentences": ("My commute is killing me lol. " * 700)[
+            :TEXT_CHARS],
+        "past mentions, one long sentence": ("years ago i wanted to die and i tried to kill "
+                                             "myself, " * 250)[:TEXT_CHARS],
+        "censored and misspelt, repeated": ("k*ll mysef sucidal s*icide " * 800)[:TEXT_CHARS],
     }
 
 

@@ -2,41 +2,59 @@
 
 ``detect(text)`` gives a level — ``none``; ``concern`` (the poster sees a caring page with
 resources); ``urgent`` (also the top of the moderators' queue and the webhook) — with a score
-and the phrases that counted. ``detect_many(title, body)`` takes the highest of several.
+and the phrases that counted. ``detect_many(title, body)`` takes the highest of several. The
+levels follow docs/crisis-labelling.md; `make eval-crisis` scores them on the labelled corpus.
 
-- ``PHRASES`` is the maintained list: id, weight, pattern. The score is the sum of the weights
-  of the distinct phrases found, each at its strongest match; a phrase inside a stronger one
-  ("kill myself" in "tried to kill myself") adds nothing. 1.0 is urgent on its own; concern
-  phrases (0.4–0.7) add up; weak ones (0.2–0.3: "killing me", "relapsed") only tip a sum.
+- ``PHRASES`` is the maintained list: id, weight, pattern — intent, plans, means at hand, acts
+  in progress, places, finality, lethality questions, self-harm and its escalation, danger
+  from another person, someone else in danger now, burden and hopelessness, a little Spanish
+  and Portuguese. 1.0 is urgent on its own; concern phrases (0.4–0.7) add up; weak ones
+  (0.2–0.3: "killing me", "relapsed") only tip a sum. A phrase inside a stronger one ("kill
+  myself" in "tried to kill myself") adds nothing.
+- A post is read **sentence by sentence**: a phrase counts once per sentence, and matches
+  add up only within ``WINDOW_SENTENCES`` neighbouring sentences. One risky sentence anywhere
+  in a long post is caught; mentions spread through a long story do not add up to urgent.
 - A pattern is a regex over folded text matching whole words: no letter or digit may touch
   either end ("skill myself up" is not "kill myself"). A space in a pattern is any run of
   spaces, hyphens and underscores, or none ("self-harm", "selfharm", "kill my self").
 - Folding, linear: zero-width characters and soft hyphens go; NFKD, combining marks dropped,
   casefold ("ＳＵÍＣＩＤＥ" → "suicide"); Cyrillic and Greek look-alikes become Latin; curly
   apostrophes straight; letters spaced out ("s u i c i d e", "k.i.l.l") joined; in a word with
-  letters, digits and @ $ read as letters ("k1ll", "d13"), while "988" stays a number.
-- A match keeps ``NEGATED_FACTOR`` of its weight when a negation ("not", "never", "don't", "no
-  longer"…) is among the few words before it in its clause, and ``CONTEXT_FACTOR`` when its
-  clause reads as an idiom ("dying to know", "this commute is killing me"), a report ("my
-  friend said she…"), recovery ("two years ago", "used to"), support ("if you're thinking about
-  suicide, please call 988") or news. A clause ends at punctuation and at "and", "but", "so"…:
+  letters, digits and @ $ read as letters ("k1ll", "d13"), while "988" stays a number; starred
+  out words read as the one listed word that fits ("k*ll", "s*icide"); common misspellings
+  read as meant ("sucidal", "kil myself").
+- Weighing down. A match keeps ``NEGATED_FACTOR`` of its weight when a negation ("not",
+  "never", "don't", "no longer"…) is among the few words before it in its clause, and
+  ``CONTEXT_FACTOR`` when its sentence tells a past ("two years ago", "back in college",
+  "used to") with nothing about now ("tonight", "again", "still"…), or its clause reads as
+  an idiom ("dying to know", "this commute is killing me"), an accident ("cut myself while
+  cooking"), a report ("my friend said she…"), support ("if you're thinking about suicide,
+  please call 988") or news. **Bounded**: a direct statement (``DIRECT``: intent, plan,
+  means, an act, finality, danger from others) by the writer keeps at least ``DIRECT_FLOOR``
+  (a concern) in an idiom, report, support or news clause, and its full weight when the
+  sentence speaks of now; danger told by the one in danger ("he said he'll kill me") is
+  never weighed down as a report. A clause ends at punctuation and at "and", "but", "so"…:
   "I'm not okay and I want to die" is not negated. ``matched`` names each phrase, strongest
   first, with why it was weighed down: ``("want_to_die", "suicide (supportive)")``.
 
 Speed: one regex finds where phrases start, at word starts only, with no nested unbounded
-quantifiers; each match looks at a bounded window. bench/crisis.py measures it.
+quantifiers; each match looks at a bounded window, and a phrase is weighed at most
+``EVALUATIONS_PER_PHRASE`` times a sentence (``EVALUATIONS_PER_SIGNAL`` a text for the weaker
+ones). bench/crisis.py measures it: under 30 ms per 20 KB, worst cases included.
 
 Known limits — a screen that errs towards care, not a judge:
-- English only; Cyrillic and Greek are read as Latin look-alikes. Only the listed digit swaps
-  ("ki11" is not read).
+- English, with a few Spanish and Portuguese phrases; Cyrillic and Greek are read as Latin
+  look-alikes. Only the listed digit swaps ("ki11" is not read).
 - Negation looks back a few words in the clause only: "suicidal? no." counts. "Not sure",
   "don't know" are not negations. Hyperbole outside the idiom list ("I could kill myself for
   forgetting") counts as meant; a hotline or report word in the clause weighs a real cry down.
-- Phrases are about the writer: "my son says he wants to die" is not detected.
+- Phrases are mostly about the writer: "my son says he wants to die" is a concern (the
+  report keeps the floor), not urgent, unless it says he is doing it now.
 """
 
 from __future__ import annotations
 
+import bisect
 import re
 import unicodedata
 from collections.abc import Iterator
@@ -50,6 +68,10 @@ CONTEXT_FACTOR = 0.2  # weight kept by a match in an idiom, report, recovery, su
 NEGATION_WINDOW_WORDS = 4  # words before a match that a negation may be in
 CONTEXT_WINDOW_CHARS = 80  # characters either side of a match that its clause may span
 FOLD_CACHE_CHARACTERS = 50_000  # distinct characters the folding table remembers
+DIRECT_FLOOR = 0.45  # the least a direct present statement keeps in a weighing context
+WINDOW_SENTENCES = 3  # matches add up within this many neighbouring sentences, never beyond
+EVALUATIONS_PER_PHRASE = 8  # weighings of one phrase in one sentence (bounds the worst case)
+EVALUATIONS_PER_SIGNAL = 64  # weighings of one weaker phrase in one text
 
 
 class CrisisLevel(StrEnum):
@@ -77,6 +99,20 @@ _MACROS = {
     "adv": r"(?:(?:just|really|so|honestly|seriously|still|actually|kind of|kinda|very) ){0,2}",
     "pills": r"(?:pills|tablets|meds)",
     "not_a_thing": r"(?! (?:of|in) (?:the|a|an|this|that|these|those|having|using|doing|your)\b)",
+    # someone else who may be a danger to the writer
+    "abuser": r"(?:he|she|they|my (?:ex|ex husband|ex wife|partner|husband|wife|boyfriend"
+        r"|girlfriend|bf|gf|fiance|dad|father|stepdad|step dad|mum|mom|mother|brother|son"
+        r"|landlord|flatmate|roommate)|him|her)",
+    "victim": r"(?:me|us|my (?:kids?|children|son|daughter|baby|mum|mom)|the (?:kids?|baby"
+        r"|children))",
+    "other_person": r"(?:he|she|they|my (?:\w+ ){0,2}?(?:friend|sister|brother|son|daughter"
+        r"|mum|mom|dad|husband|wife|partner|boyfriend|girlfriend|cousin|flatmate|roommate))",
+    "selfish": r"(?:himself|herself|themselves|themself)",
+    "lots": r"(?:everything|all (?:of )?(?:my|the|them|it)|a (?:whole |full )?(?:bottle|box|pack"
+        r"|packet|strip|handful|bunch|load)|the (?:whole|rest of the) (?:bottle|box|pack|packet)"
+        r"|(?:\d+|twenty|thirty|forty|fifty) (?:of )?(?:my |the |them)?)",
+    "place": r"(?:bridge|ledge|edge|roof|rooftop|railway|rail line|railway line|train tracks"
+        r"|tracks|cliff|platform|overpass|balcony|top floor|car park roof)",
 }
 
 # (id, weight, pattern); patterns are written folded (lower case, straight apostrophes).
@@ -96,7 +132,8 @@ PHRASES: tuple[tuple[str, float, str], ...] = (
         r"|killing <myself>|ending (?:it(?! with)|my life)|taking my (?:own )?life"
         r"|not waking up)"),
     ("unalive_myself", 1.0, r"unaliv(?:e|ing) <myself>|commit(?:ting)? (?:sewer slide|sudoku)"),
-    ("kms", 1.0, r"(?<!\d)(?<!\d\s)kms"),
+    ("kms", 1.0, r"(?<!\d)(?<!\d\s)kms|ctb|catch(?:ing)? the bus(?! (?:to|home|into|from"
+        r" |back|at|in the|tomorrow|every|today|this morning)\b)|unalive|kys(?! (?:is|was)\b)"),
     ("dont_want_to_live", 1.0, r"(?:<dont>|no longer|never) (?:want|wanna) (?:to )?(?:live"
         r"|be alive|exist|be here(?! (?:at|in|for|with|on|today)\b))"
         r"|<dont> deserve to (?:live|be alive|be here|exist)"),
@@ -201,6 +238,86 @@ PHRASES: tuple[tuple[str, float, str], ...] = (
         r"|new) (?:mom|mum|mother|dad|father|parent))"),
     ("intrusive_thoughts", 0.4, r"intrusive thoughts?"),
     ("regret_baby", 0.4, r"regret (?:having|had) <child>"),
+    # Acts in progress or just done, places, means at hand
+    ("act_swallowed", 1.0, r"(?:i'?ve|i have|i just|just|i) (?:just )?(?:swallowed|downed"
+        r"|necked|chugged) <lots>|(?:i'?ve|i have|i just|just) (?:just )?(?:taken|took|had) <lots>"
+        r"(?: (?:<pills>|pills|tablets|paracetamol|tylenol|painkillers|sleeping pills|insulin"
+        r"|antidepressants)| of (?:my|the|his|her) \w+)"
+        r"|(?:swallowed|downed|took) (?:all|every|the whole)(?: \w+){0,3}? (?:<pills>|pills"
+        r"|tablets|paracetamol|tylenol|painkillers|sleeping pills|antidepressants|insulin)"),
+    ("at_the_place", 1.0, r"(?:<im>|i'?m|am|been|sitting|standing|i'?m sat) (?:sitting |standing "
+        r"|sat |stood |on |at |up )*(?:on|at|by) (?:the |a |top of (?:the |a )?)?<place>"
+        r"(?! (?:for|in|with|at|to|and|from)\b)"),
+    ("means_at_hand", 1.0, r"(?:the|a|my) (?:cord|rope|noose|belt|gun|blade|razor|knife|pills"
+        r"|tablets|bag) (?:is|are|'?s) (?:in my (?:bag|pocket|hand|room|car)|ready|tied|loaded"
+        r"|next to me|in front of me|on the (?:bed|table|desk))"
+        r"|(?:bought|got|have|found|loaded|tied) (?:a|the|my dad'?s|the) (?:rope|noose|gun|shotgun"
+        r"|pistol)(?! (?:licen[cs]e|safe|range|course)\b)|engine running in the garage"
+        r"|(?:car|garage) with the engine running|charcoal in the (?:car|room)"),
+    ("finality", 1.0, r"(?:my|the) (?:letters|notes|goodbye letters) (?:are|is) (?:written|done"
+        r"|finished|ready)|(?:wrote|written|finished|left) (?:my|the) (?:letters|notes) (?:to|for)"
+        r" (?:everyone|my|the)|(?:gave|giving|given) away (?:my|all my) (?:things|stuff|cat|dog"
+        r"|pets?|belongings)|(?:after|once|when) (?:the|this|my|his|her|their) (?:\w+ ){1,3}?"
+        r"i (?:won'?t|will not|wo not) be (?:around|here|alive)|i (?:won'?t|will not) be "
+        r"(?:around|here|alive) (?:after|for|to see|past|much|by|when)|put my affairs in order"
+        r"|(?:sorted|sorting) out my (?:will|affairs|accounts) so"),
+    ("lethality", 1.0, r"how (?:many|much)(?: \w+){0,3}? (?:would it take|does it take|to (?:die"
+        r"|overdose|od|kill|end it|not wake up)|is (?:a )?(?:lethal|fatal|enough to))"
+        r"|(?:lethal|fatal) (?:dose|amount)|how (?:high|tall|far) (?:does|do|would|should) (?:a|the"
+        r"|you|i) (?:\w+ ){0,3}?(?:have to|need to|to) (?:be|fall|jump)|how long (?:does it|would"
+        r"|will it|until) (?:take )?(?:to )?(?:die|bleed out|drown|lose consciousness)"
+        r"|(?:painless|quick|quickest|easiest|surest) (?:way|ways|method|methods) to (?:die|go|end"
+        r"|kill)|is \d+ (?:mg |milligrams )?(?:of )?(?:\w+ )?(?:enough to|going to) (?:kill|die)"),
+    ("self_harm_worse", 1.0, r"cut(?:ting)? (?:so |way |much |a lot )?deeper|(?:needs?|needed"
+        r"|might need|should have had|probably need) stitches|(?:won'?t|can'?t|wouldn'?t) stop "
+        r"bleeding|(?:cut|burned|burnt) (?:my|an?) (?:artery|vein)|relapsed on sh"
+        r"|(?:did|doing|want to|wanna|urge to|urges to) sh (?:again|tonight|today)"),
+    # Danger from another person, now
+    ("others_threat", 1.0, r"<abuser> (?:is |'?s |was |keeps |kept )?(?:said|says|saying"
+        r"|threaten(?:ed|ing|s)?|swore|swears|told me|texted|screamed|yelled|promised)"
+        r" (?:that )?(?:he'?ll|she'?ll|they'?ll|he would|she would|he'?d|she'?d|he is going to"
+        r"|she is going to|he'?s going to|she'?s going to|to|it'?s)? (?:kill|hurt|finish|end"
+        r"|strangle|stab|shoot|burn|take) (?:<victim>|it|you|all of us|the lot of us)"
+        r"|(?:threaten(?:ed|ing|s)?|going|gonna|coming back) to (?:kill|hurt|finish|shoot|stab)"
+        r" <victim>|finish (?:me|us|it) (?:off|tonight)|(?:said|says|swore) (?:he|she) "
+        r"(?:will|would|'?ll|'?d) (?:end|finish) it (?:tonight|today|when)"),
+    ("others_violence", 1.0, r"(?:pinned|held|pushed|slammed|shoved|choked|strangled|throttled)"
+        r" me (?:against|to|up|down|by|until|till|on|into)|(?:choked|strangled|throttled) me"
+        r"|(?:hands|arm|arms) (?:around|round|on) my (?:neck|throat)|couldn'?t breathe"
+        r"|<abuser> (?:is |'?s )?(?:hammering|banging|pounding|kicking|smashing|breaking) "
+        r"(?:on |at |down |in )?(?:the |my )?(?:door|window|windows)|locked (?:me|us) in"
+        r"|(?:hiding|locked myself) (?:in|from) (?:the|my) (?:bathroom|bedroom|room|car|closet)"
+        r"|<abuser> (?:has|'?s got|got|is holding|pulled) (?:a|the|his|her) (?:gun|knife|blade)"
+        r"|(?:scared|afraid|terrified) (?:that )?<abuser> (?:will|'?ll|is going to|'?s going to"
+        r"|gonna|might) (?:kill|hurt) <victim>"),
+    ("others_violence_past", 0.6, r"(?:he|she|my (?:ex|partner|husband|wife|boyfriend"
+        r"|girlfriend)) (?:hit|hits|beat|beats|punched|punches|kicked|kicks|hurt|hurts) me"),
+    # Someone else in danger now
+    ("someone_else_now", 1.0, r"<other_person> (?:just )?(?:texted|sent|messaged|wrote|called)"
+        r" (?:me )?(?:a )?(?:goodbye|saying goodbye|to say goodbye|a suicide note|a note)"
+        r"|<other_person> (?:said|says|told me|is saying|keeps saying|texted) (?:that )?"
+        r"(?:he|she|they)(?:'?s| is| are| was|'?re)? (?:going to |gonna |about to |will |'?ll )"
+        r"(?:kill|end|hurt) (?:<selfish>|it|his life|her life|their life)"
+        r"|<other_person> (?:took|has taken|'?s taken|swallowed) (?:a (?:bunch|load|handful) of"
+        r"|all (?:his|her|their|the)|an overdose|too many)"
+        r"|<other_person> (?:is|'?s) (?:on|at) (?:the |a )?<place>"),
+    # Spanish and Portuguese (folded: accents dropped)
+    ("es_pt_intent", 1.0, r"(?:me )?quiero (?:morir(?:me)?|matarme|suicidarme)|me quiero matar"
+        r"|(?:voy|vou) a (?:matarme|suicidarme)|me voy a (?:matar|suicidar)|no quiero (?:seguir )?"
+        r"vivir|quitarme la vida|pensando en (?:matarme|suicidarme|quitarme la vida)"
+        r"|quero morrer|vou me matar|(?:quero|vou) (?:me )?(?:matar|suicidar)"
+        r"|nao quero (?:mais )?viver|tirar (?:a )?minha (?:propria )?vida|me matar hoje"
+        r"|(?:voy a|vou) (?:acabar|terminar) con (?:todo|mi vida)|acabar com (?:tudo|a minha vida)"
+        r"|ja nao quero (?:mais )?viver|ya no quiero vivir"),
+    ("es_pt_concern", 0.5, r"no (?:aguanto|puedo) mas|ya no puedo mas|nao aguento mais"
+        r"|nao consigo mais|estoy cansad[oa] de (?:vivir|todo)|estou cansad[oa] de (?:viver|tudo)"
+        r"|(?:me siento|me sinto) (?:una |um |uma )?(?:carga|fardo)|sin esperanza|sem esperanca"),
+    ("coping_now", 0.4, r"<cant> (?:cope|do this|take (?:it|this)|handle (?:it|this)|keep going)"
+        r"(?: anymore| any more| much longer| right now| today| tonight)?"
+        r"(?! (?:with|without|if|when|until)\b)"),
+    ("relapse_now", 0.4, r"(?:relapsed|drank|drinking|used|using|picked up|started drinking"
+        r"|started using) (?:again )?(?:last night|tonight|today|this morning|this week|right now"
+        r"|again)(?! (?:years?|months?) ago)|(?:i'?m|i am) (?:drunk|high) (?:again|right now|now)"),
     # Relapse, and weak signals that only tip a sum
     ("relapsed", 0.3, r"relaps(?:e|ed|ing)|(?:i|i'?ve) (?:used|drank|picked up) again"),
     ("kill_me", 0.3, r"kill me"),
@@ -247,8 +364,11 @@ _CONTEXTS = {  # words that, in a match's clause (before or after it), weigh the
         r"commute|traffic|coffee|pizza|chocolate|cake|tacos?|snacks?|feet|shoes|heels|jokes?",
         r"laugh\w*|lmao|lmfao|rofl|haha\w*|embarrass\w*|cringe|boredom|bored|hangover|homework",
         r"exams?|meetings?|spreadsheets?|deadlines?|heat|this weather|karaoke|killing it",
-        r"killed it|cooking|kitchen|shaving|stove|oven|chopping|slicing|paper cut|gardening",
-        r"gym|workout|lifting|accident\w*|tripped|ankle|knee|sprain\w*|😂|🤣|💀"),
+        r"killed it",
+        r"gym|workout|lifting|😂|🤣|💀"),
+    "accident": _words(
+        r"cooking|kitchen|shaving|stove|oven|chopping|slicing|paper cut|gardening|accident\w*",
+        r"tripped|ankle|knee|sprain\w*|by mistake|fell off|dropped a|opening a (?:can|tin|box)"),
     "report": _words(
         r"(?:he|she|they|someone|somebody|(?:my|our|his|her|their) \w+(?: \w+)?) (?:\w+ )?"
         r"(?:said|says|told|tells|wrote|writes|texted|texts|posted|mentioned|admitted|confided"
@@ -257,6 +377,10 @@ _CONTEXTS = {  # words that, in a match's clause (before or after it), weigh the
     "recovery": _words(
         r"(?:\d+|a|one|two|three|four|five|six|seven|eight|nine|ten|many|several|few) (?:years?"
         r"|months?|decades?) (?:ago|out|since|later)|(?<!so )(?<!'m )(?<!am )(?<!get )used to",
+        r"(?:years|months|decades|long|ages|a while|some time|a long time) ago|back in (?:high "
+        r"school|school|college|uni|university|(?:19|20)\d\d)|when i was (?:\d+|in (?:high )?"
+        r"school|at (?:uni|university|college))|(?:got|am|i'?m|been) (?:through|past|out of) "
+        r"(?:it|that|the worst)|i (?:made it|came through|got through|pulled through)",
         r"back (?:then|when|in)|in the past|as a (?:kid|teen|teenager|child|student)",
         r"when i was (?:younger|little|a (?:kid|teen|teenager|child))|surviv(?:ed|or|ors)",
         r"recover(?:y|ed)|celebrat\w*|anniversary|(?:clean|sober|free) (?:for|since)",
@@ -311,11 +435,36 @@ def _read_leet(word: re.Match[str]) -> str:
     return text.translate(_LEET) if text.strip("0123456789@$") else text  # any letter in it?
 
 
+_MISSPELT = {  # common misspellings, read as the word meant
+    "suicidal": "sucidal|suicidel|suisidal|suacidal|suicdal|sucicidal|suicidial|suicidle"
+                "|suicidall|suicidual|sucidial|suiciadal|suciidal|suicideal",
+    "suicide": "sucide|suiside|suicde|suicid|suacide|sucicide|suicidee|suiscide",
+    "myself": "myslef|mysef|myslf|mself",
+    "kill": "kil",
+}
+_MISSPELLING = re.compile(r"(?<![\w'])(?:" + "|".join(_MISSPELT.values()) + r")(?!\w)")
+_MEANT = {variant: word for word, variants in _MISSPELT.items()
+          for variant in variants.split("|")}
+_CENSORED_WORDS = ("kill", "killing", "suicide", "suicidal", "myself", "die", "dead", "death",
+                   "overdose", "hang", "cut", "cutting", "self", "harm", "unalive", "end")
+_CENSORED = re.compile(r"(?<![\w*#])[a-z]*(?:[*#]|(?<=[a-z])!(?=[a-z]))[a-z*#!]*")
+
+
+def _uncensor(word: re.Match[str]) -> str:
+    """"k*ll" → "kill": the one listed word that fits where letters are starred out."""
+    text = word[0]
+    fits = [w for w in _CENSORED_WORDS if len(w) == len(text) and all(
+        c == t or c in "*#!" for c, t in zip(text, w, strict=True))]
+    return fits[0] if len(fits) == 1 else text
+
+
 def fold_text(text: str) -> str:
     """The text as the phrases see it (see the module docstring); linear in its length."""
     folded = text.lower() if text.isascii() else text.translate(_FOLD_TABLE)
     folded = _SPACED.sub(lambda run: run[0].translate(_SPACED_GAPS), folded)
-    return _LEET_WORD.sub(_read_leet, folded)
+    folded = _CENSORED.sub(_uncensor, folded)
+    folded = _LEET_WORD.sub(_read_leet, folded)
+    return _MISSPELLING.sub(lambda word: _MEANT[word[0]], folded)
 
 
 def _found(folded: str) -> Iterator[tuple[str, int, int]]:
@@ -332,7 +481,28 @@ def _found(folded: str) -> Iterator[tuple[str, int, int]]:
         yield phrase_id, start, end
 
 
-def _damping(folded: str, start: int, end: int) -> tuple[float, str]:
+# A direct statement about now, said outright: weighing contexts leave it at least a concern.
+DIRECT = frozenset({
+    "kill_myself", "end_my_life", "end_it", "want_to_die", "suicidal_me", "suicidal_thoughts",
+    "unalive_myself", "kms", "dont_want_to_live", "not_safe", "plan", "means", "overdose_intent",
+    "goodbye", "last_post", "tell_them_i_loved_them", "wont_be_here", "better_off_without_me",
+    "easier_if_gone", "cant_go_on", "no_reason_to_live", "life_not_worth_living",
+    "tired_of_living", "dont_care_if_i_die", "self_harm_act", "self_harm_again",
+    "harm_child_thoughts", "act_swallowed", "at_the_place", "means_at_hand", "finality",
+    "lethality", "self_harm_worse", "others_threat", "others_violence", "someone_else_now",
+    "es_pt_intent"})
+# Danger told by the one in danger is reported speech by nature: "he said he'd kill me".
+REPORTED_BY_NATURE = frozenset({"others_threat", "others_violence", "someone_else_now"})
+_PRESENT = _words(r"tonight|right now|now|today|this (?:time|weekend|week|morning|evening"
+                  r"|afternoon)|for real|not joking|no joke|i'?m serious|i mean it|ready"
+                  r"|again|already|still|anymore|any more")
+_ANY_CONTEXT = re.compile("|".join(f"(?:{regex.pattern})" for regex in _CONTEXTS.values()))
+_FIRST_PERSON = _words(r"i|i'?m|im|i'?ve|i'?ll|i'?d|me|my|myself|mine")
+_HYPERBOLE = _words(r"(?:makes?|made|making) me|i could|literally|i'?d rather")
+_SENTENCE_END = re.compile(r"[.!?\n]+")
+
+
+def _damping(folded: str, start: int, end: int, phrase_id: str) -> tuple[float, str]:
     """How much of its weight a match at ``start:end`` keeps, and why it lost some."""
     before = _CLAUSE_BREAK.split(folded[max(0, start - CONTEXT_WINDOW_CHARS):start])[-1]
     after = _CLAUSE_BREAK.split(folded[end:end + CONTEXT_WINDOW_CHARS], maxsplit=1)[0]
@@ -340,9 +510,28 @@ def _damping(folded: str, start: int, end: int) -> tuple[float, str]:
         return NEGATED_FACTOR, "negated"
     if _IDIOM_AFTER.match(after):
         return CONTEXT_FACTOR, "idiom"
+    direct = phrase_id in DIRECT
+    sentence_start = max(folded.rfind(".", 0, start), folded.rfind("\n", 0, start),
+                         start - CONTEXT_WINDOW_CHARS)
+    after_sentence = _SENTENCE_END.search(folded, end, end + CONTEXT_WINDOW_CHARS)
+    around = folded[max(0, sentence_start):after_sentence.start() if after_sentence
+                    else end + CONTEXT_WINDOW_CHARS]
+    if not _ANY_CONTEXT.search(around):
+        return 1.0, ""  # the common case: nothing around it weighs it down
+    present = bool(_PRESENT.search(around))
+    if not present and _CONTEXTS["recovery"].search(around):
+        return CONTEXT_FACTOR, "recovery"  # told as past, anywhere in its sentence
     for name, regex in _CONTEXTS.items():
-        if regex.search(before) or regex.search(after):
+        if not (regex.search(before) or regex.search(after)):
+            continue
+        if not direct:
             return CONTEXT_FACTOR, name
+        if present or (name in ("report", "supportive") and phrase_id in REPORTED_BY_NATURE):
+            return 1.0, ""  # about now, or danger told by the one in it: never weighed down
+        if name in ("recovery", "accident") or (name == "idiom" and _HYPERBOLE.search(before)) \
+                or not _FIRST_PERSON.search(f"{before} {folded[start:end]}"):
+            return CONTEXT_FACTOR, name  # told as past, an accident, hyperbole, not the writer
+        return DIRECT_FLOOR / WEIGHTS[phrase_id], name  # bounded: still a concern
     return 1.0, ""
 
 
@@ -353,20 +542,54 @@ def _level(score: float) -> CrisisLevel:
 
 
 def detect(text: str) -> Detection:
-    """The crisis level of one text, its score and the phrases that counted."""
+    """The crisis level of one text, its score and the phrases that counted.
+
+    Read sentence by sentence: each phrase counts at most once per sentence, and matches add
+    up only within ``WINDOW_SENTENCES`` neighbouring sentences. So one risky sentence is
+    caught anywhere in a long post, while mentions spread through a long story (a healing
+    story's past) do not add up to urgent."""
     folded = fold_text(text)
-    best: dict[str, tuple[float, str]] = {}  # phrase id → (weight kept, reason)
+    ends = [m.end() for m in _SENTENCE_END.finditer(folded)]
+    sentences: dict[int, dict[str, tuple[float, str]]] = {}
+    weighed: dict[tuple[int, str], int] = {}
+    decisive: set[str] = set()  # phrases urgent on their own, already counted in full
     for phrase_id, start, end in _found(folded):
+        if phrase_id in decisive:
+            continue  # the level is settled; more of the same changes nothing
+        index = bisect.bisect_right(ends, start)
+        best = sentences.setdefault(index, {})
         if phrase_id in best and best[phrase_id][0] >= WEIGHTS[phrase_id]:
-            continue  # already counted at full weight
-        factor, reason = _damping(folded, start, end)
+            continue  # already counted at full weight in this sentence
+        tries = weighed.get((index, phrase_id), 0)
+        total = weighed.get((-1, phrase_id), 0)
+        if tries >= EVALUATIONS_PER_PHRASE or (
+                total >= EVALUATIONS_PER_SIGNAL and phrase_id not in DIRECT):
+            continue  # a signal weighed this often already says what it can
+        weighed[index, phrase_id] = tries + 1
+        weighed[-1, phrase_id] = total + 1
+        factor, reason = _damping(folded, start, end, phrase_id)
         weight = round(WEIGHTS[phrase_id] * factor, 3)
         if weight > best.get(phrase_id, (-1.0, ""))[0]:
             best[phrase_id] = (weight, reason)
-    score = round(sum((weight for weight, _ in best.values()), 0.0), 2)
-    ranked = sorted(best.items(), key=lambda item: (-item[1][0], item[0]))
+        if weight >= URGENT_THRESHOLD:
+            decisive.add(phrase_id)
+    window: dict[str, tuple[float, str]] = {}
+    best_score = 0.0
+    order = sorted(sentences)
+    for position, index in enumerate(order):
+        merged: dict[str, tuple[float, str]] = {}
+        for other in order[position:]:
+            if other >= index + WINDOW_SENTENCES:
+                break
+            for phrase_id, found in sentences[other].items():
+                if found[0] > merged.get(phrase_id, (-1.0, ""))[0]:
+                    merged[phrase_id] = found
+        score = round(sum((weight for weight, _ in merged.values()), 0.0), 2)
+        if score > best_score or not window:
+            best_score, window = score, merged
+    ranked = sorted(window.items(), key=lambda item: (-item[1][0], item[0]))
     matched = tuple(f"{name} ({reason})" if reason else name for name, (_, reason) in ranked)
-    return Detection(_level(score), score, matched)
+    return Detection(_level(best_score), best_score, matched)
 
 
 def detect_many(*texts: str) -> Detection:

@@ -199,7 +199,7 @@ def test_a_weighed_down_match_says_why(text, reason):
 
 def test_the_result_lists_the_phrases_that_counted_strongest_first():
     detection = detect("I relapsed again and I don't see the point anymore.")
-    assert detection == Detection(URGENT, 1.0, ("dont_see_the_point", "relapsed"))
+    assert detection == Detection(URGENT, 1.1, ("dont_see_the_point", "relapse_now"))
 
 
 def test_concern_phrases_add_up_and_a_repeated_phrase_counts_once():
@@ -249,7 +249,7 @@ def test_empty_and_blank_texts_are_none():
     (" " * 19_999 + "a", NONE),
     ("\u200b" * 20_000, NONE),
     ("k" + "\u200b" * 19_990 + "ill myself", URGENT),
-    ("kil myself kill mysel " * 900, NONE),
+    ("kilt myself kill mysel " * 900, NONE),
     ("want to want to die " * 1_000, URGENT),
     ("I'm not going to kill myself, " * 700, NONE),
     ("my my my " * 2_200 + "self", NONE),
