@@ -18,6 +18,8 @@ Trap for later migrations on SQLite: the view and the thread triggers name ``pos
 post_search_source: no such table" — loudly, before anything is lost. Such a migration must
 run ``drop_search`` first and ``create_search`` after (both below; rebuild the index then).
 The rebuild also drops the triggers on the rebuilt table, which ``create_search`` restores.
+From 0013 on, the index and its triggers are 0013's (readable posts only): a later migration
+uses 0013's ``drop_search`` / ``create_search`` instead.
 """
 
 from tortoise import migrations
