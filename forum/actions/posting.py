@@ -23,6 +23,7 @@ from forum.actions.community import announce_mentions, announce_reply, follow
 from forum.actions.status import move_status
 from forum.actions.submissions import Sent, already_sent, submission_key, write_once
 from forum.anonymity import (
+    author_id_of,
     retired_author_tag,
     seal_author,
     sealed_author_id,
@@ -309,6 +310,8 @@ async def edit_post(post: Post, form: EditFields) -> bool:
     texts = [form.body] + ([title] if title_changed and title else [])
     screening = await screen(texts, _form_values(form))
     crisis = detect_many(*texts)
+    kept_title = thread.title if post.is_story and not title_changed else None
+    releasing = await _crisis_releases(post, screening, crisis, kept_title)
     now = datetime.now(UTC)
     async with in_transaction():
         await PostRevision.create(
@@ -321,11 +324,33 @@ async def edit_post(post: Post, form: EditFields) -> bool:
         await post.save(update_fields=["body_md", "body_html", "edited_at", "crisis_level"])
         if screening.hold:
             await move_status(post, PostStatus.PENDING, (PostStatus.PUBLISHED,))
+        elif releasing:
+            releasing = await move_status(post, PostStatus.PUBLISHED,
+                                          (PostStatus.PENDING,)) is not None
         if title_changed and title is not None:
             thread.title = screening.censor(title)
             await thread.save(update_fields=["title"])
         await flag_for_moderators(post, screening.flagged)
         await bring_to_a_human(post, crisis)
+    if releasing and not post.is_story:
+        await announce_reply(post, thread, author_id_of(post) or 0)
+    return True
+
+
+async def _crisis_releases(post: Post, screening: Screening, crisis: Detection,
+                           kept_title: str | None) -> bool:
+    """Whether an edit publishes a member's waiting post: it now has crisis language and
+    nothing in it is held for a watched word — what a new post with these words would be,
+    since pre-moderation never holds a cry for help. A guest's post always waits for a
+    moderator. ``kept_title``: a story's title that this edit leaves as it was."""
+    if post.status != PostStatus.PENDING or post.is_guest or screening.hold:
+        return False
+    if crisis.level is CrisisLevel.NONE:
+        return False
+    if kept_title is not None:
+        matcher = await watched_words_matcher()
+        return not any(m.action in (WordAction.REQUIRE_APPROVAL, WordAction.BLOCK)
+                       for m in matcher.find(kept_title))
     return True
 
 

@@ -7,7 +7,9 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 
+from tortoise.expressions import Case, Q, When
 from tortoise.functions import Min
+from tortoise.queryset import QuerySet
 
 from forum.models.accounts import Role, User
 from forum.models.content import Category, Post, PostRevision, PostStatus, Premoderation
@@ -21,6 +23,7 @@ from forum.models.moderation import (
 )
 from forum.queries.accounts import find_user_by_username
 from forum.queries.content import not_found
+from forum.safety.crisis import CrisisLevel
 from forum.safety.words import WatchedPattern, WordAction, WordMatcher
 
 QUEUE_PER_PAGE = 20
@@ -124,6 +127,12 @@ class QueueItem:
             counted[report.reason.value] = counted.get(report.reason.value, 0) + 1
         return counted
 
+    @property
+    def waiting_in_crisis(self) -> bool:
+        """Crisis language in a post nobody can read yet (a guest's, or held for a watched
+        word): it heads the Urgent tab until a moderator approves or rejects it."""
+        return self.post.status == PostStatus.PENDING and self.post.crisis_level in CRISIS_LEVELS
+
 
 @dataclass(frozen=True)
 class QueuePage:
@@ -134,21 +143,61 @@ class QueuePage:
     counts: dict[str, int]
 
 
+CRISIS_LEVELS = (CrisisLevel.URGENT.value, CrisisLevel.CONCERN.value)  # most urgent first
+
+
+def _waiting_in_crisis() -> QuerySet[Post]:
+    """Held posts with crisis language: guests' posts (a moderator approves every one) and
+    posts held for a watched word. Pre-moderation itself never holds them."""
+    return Post.filter(status=PostStatus.PENDING, crisis_level__in=CRISIS_LEVELS)
+
+
 def _open_reports(tab: QueueTab):  # type: ignore[no-untyped-def]
     query = Report.filter(resolved_at__isnull=True)
     if tab is QueueTab.URGENT:
-        return query.filter(reason=ReportReason.WORRIED)
+        # A held crisis post is listed once, among the waiting ones at the top.
+        return query.filter(reason=ReportReason.WORRIED).filter(
+            ~Q(post__status=PostStatus.PENDING) | ~Q(post__crisis_level__in=CRISIS_LEVELS))
     return query.exclude(reason=ReportReason.WORRIED)
 
 
 async def _count(tab: QueueTab) -> int:
     if tab is QueueTab.APPROVAL:
         return await Post.filter(status=PostStatus.PENDING).count()
-    return len(await _open_reports(tab).distinct().values_list("post_id", flat=True))
+    reported = len(await _open_reports(tab).distinct().values_list("post_id", flat=True))
+    if tab is QueueTab.URGENT:
+        return await _waiting_in_crisis().count() + reported
+    return reported
+
+
+async def _reported_ids(tab: QueueTab, offset: int, limit: int) -> list[int]:
+    """Posts with open reports of the tab's kind, the longest-reported first."""
+    if limit <= 0:
+        return []
+    rows = await (_open_reports(tab).annotate(first=Min("created_at")).group_by("post_id")
+                  .order_by("first", "post_id").offset(offset).limit(limit)
+                  .values("post_id", "first"))
+    return [int(row["post_id"]) for row in rows]
+
+
+async def _urgent_ids(offset: int) -> list[int]:
+    """The Urgent tab: first the crisis posts nobody can read yet (urgent before concern,
+    the longest-waiting first), then posts with an open "worried" report (crisis language
+    noticed by the forum, or a member's worry), the longest-reported first."""
+    rank = Case(*(When(crisis_level=level, then=str(n)) for n, level in enumerate(CRISIS_LEVELS)),
+                default=str(len(CRISIS_LEVELS)))
+    waiting: list[int] = [i for (i,) in await _waiting_in_crisis().annotate(rank=rank).order_by(
+        "rank", "created_at", "id").offset(offset).limit(QUEUE_PER_PAGE).values_list("id")]
+    if len(waiting) == QUEUE_PER_PAGE:
+        return waiting
+    # Reported posts start on the page where the waiting ones end.
+    skipped = 0 if waiting else max(0, offset - await _waiting_in_crisis().count())
+    return waiting + await _reported_ids(QueueTab.URGENT, skipped, QUEUE_PER_PAGE - len(waiting))
 
 
 async def queue_page(tab: QueueTab, page: int) -> QueuePage:
-    """One tab of the queue, oldest first, with each post in context and its open reports."""
+    """One tab of the queue, oldest first, with each post in context and its open reports;
+    the Urgent tab puts held crisis posts before everything else."""
     counts = {t.value: await _count(t) for t in QueueTab}
     pages = max(1, -(-counts[tab.value] // QUEUE_PER_PAGE))
     if page > pages:
@@ -157,11 +206,10 @@ async def queue_page(tab: QueueTab, page: int) -> QueuePage:
     if tab is QueueTab.APPROVAL:
         ids: list[int] = [i for (i,) in await Post.filter(status=PostStatus.PENDING).order_by(
             "created_at", "id").offset(offset).limit(QUEUE_PER_PAGE).values_list("id")]
+    elif tab is QueueTab.URGENT:
+        ids = await _urgent_ids(offset)
     else:
-        rows = await (_open_reports(tab).annotate(first=Min("created_at")).group_by("post_id")
-                      .order_by("first", "post_id").offset(offset).limit(QUEUE_PER_PAGE)
-                      .values("post_id", "first"))
-        ids = [int(row["post_id"]) for row in rows]
+        ids = await _reported_ids(tab, offset, QUEUE_PER_PAGE)
     posts = {p.id: p for p in await Post.filter(id__in=ids).select_related(
         "thread__category", "author")}
     items = {post_id: QueueItem(posts[post_id]) for post_id in ids if post_id in posts}
