@@ -151,5 +151,5 @@ async def purge_erased_text() -> None:
     conn = connections.get("default")
     if conn.capabilities.dialect != "sqlite":
         return
-    await conn.execute_script("INSERT INTO post_search(post_search) VALUES ('optimize')")
+    await conn.execute_query("INSERT INTO post_search(post_search) VALUES ('optimize')")
     await conn.execute_query("PRAGMA wal_checkpoint(TRUNCATE)")

@@ -11,8 +11,11 @@ from __future__ import annotations
 
 import hashlib
 import itertools
+import os
 import re
 import struct
+import subprocess
+import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -160,16 +163,13 @@ def wal_commits(db_file: Path) -> list[Commit]:
     """Read the WAL frame by frame (header, then 24-byte frame headers and pages), grouping
     frames into transactions at each commit frame; map pages to tables with ``dbstat`` on a
     copy of the database."""
-    import shutil
     import sqlite3
 
-    wal = Path(f"{db_file}-wal").read_bytes()
+    copy = copy_of(db_file)
+    wal = Path(f"{copy}-wal").read_bytes()
     assert len(wal) > 32, "the write-ahead log is empty: nothing to read"
     page_size = struct.unpack(">I", wal[8:12])[0]
     salts = wal[16:24]
-    copy = db_file.parent / "adversary-copy.sqlite3"
-    for suffix in ("", "-wal"):
-        shutil.copyfile(f"{db_file}{suffix}", f"{copy}{suffix}")
     with sqlite3.connect(copy) as db:
         page_table = {int(page): str(name) for name, page in db.execute(
             "SELECT name, pageno FROM dbstat")}
@@ -330,9 +330,23 @@ async def test_words_removed_with_the_account_are_nowhere_in_the_files(client_fa
             assert b"kk9" not in raw and b"jj8" not in raw, name
 
 
+def copy_of(path: Path) -> Path:
+    """A copy of the database file and its write-ahead log, as the adversary takes it.
+
+    Copied by another process: closing a file descriptor of the live database in this one
+    would drop this process's SQLite locks on it (POSIX advisory locks are per process), and
+    the app's connection would then read and write without them."""
+    target = Path(tempfile.mkdtemp()) / path.name
+    for suffix in ("", "-wal"):
+        if os.path.exists(f"{path}{suffix}"):
+            subprocess.run(["cp", f"{path}{suffix}", f"{target}{suffix}"], check=True)
+    return target
+
+
 def files_of(path: Path) -> dict[str, bytes]:
     """The database file and its write-ahead log, as a copy of them would hold."""
-    return {p.name: p.read_bytes() for p in (path, Path(f"{path}-wal")) if p.exists()}
+    copy = copy_of(path)
+    return {p.name: p.read_bytes() for p in (copy, Path(f"{copy}-wal")) if p.exists()}
 
 
 async def everything() -> str:
