@@ -1,29 +1,99 @@
-"""Reading the crisis resource directory for a region."""
+"""Reading the crisis resource directory for a region, in the order a person needs it."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Protocol
 
 from forum.models.safety import CrisisAlert, CrisisResource
 from forum.queries.content import not_found
-from forum.safety.resources import INTL, SHIPPED, STALE_AFTER_DAYS, emergency_number
+from forum.safety.care_topics import order_by_need, topics_noticed
+from forum.safety.phones import format_number
+from forum.safety.resources import (
+    INTL,
+    SHIPPED,
+    STALE_AFTER_DAYS,
+    EmergencyNumbers,
+    country_in_sentence,
+    country_name,
+    emergency_for,
+    sms_link,
+    tel_link,
+)
 
 # A care message's note holds only the moderator's words: which helplines were added would
 # say where its (perhaps anonymous) recipient lives. They are the reader's own, looked up
 # each time the note is shown. Notes of the older kind "care" carry them in their text.
 CARE_MESSAGE = "care_message"
+CARE_LIST_LENGTH = 4  # the region's helplines listed under a care message; /help has all
+
+
+@dataclass(frozen=True)
+class ShownResource:
+    """An entry as a reader sees it: numbers written the way its country writes them, with
+    the tel: and sms: links to tap."""
+
+    name: str
+    country: str
+    topics: list[str]
+    description: str
+    hours: str
+    phone: str | None        # as written for the reader
+    tel: str | None          # tel: link
+    text_number: str | None  # as written for the reader
+    text_keyword: str | None
+    sms: str | None          # sms: link, the keyword in its body
+    chat_url: str | None
+    website: str | None
+
+    @classmethod
+    def of(cls, r: CrisisResource) -> ShownResource:
+        return cls(
+            name=r.name, country=r.country, topics=list(r.topics or []),
+            description=r.description, hours=r.hours,
+            phone=(r.phone_display or format_number(r.phone, r.country)) if r.phone else None,
+            tel=tel_link(r.phone) if r.phone else None,
+            text_number=format_number(r.text_number, r.country) if r.text_number else None,
+            text_keyword=r.text_keyword or None,
+            sms=sms_link(r.text_number, r.text_keyword) if r.text_number else None,
+            chat_url=r.chat_url, website=r.website)
+
+    @property
+    def call_or_text_same(self) -> bool:
+        return bool(self.tel and self.sms and self.tel[4:] == self.sms[4:].split("?")[0])
+
+    @property
+    def reach(self) -> str:
+        """One short line: how to reach it (for plain text)."""
+        ways = []
+        if self.phone:
+            ways.append(f"{self.phone} (call or text)" if self.call_or_text_same else self.phone)
+        if self.text_number and not self.call_or_text_same:
+            keyword = f"{self.text_keyword} to " if self.text_keyword else ""
+            ways.append(f"text {keyword}{self.text_number}")
+        if not ways and self.website:
+            ways.append(self.website)
+        return ", ".join(ways)
 
 
 @dataclass(frozen=True)
 class RegionHelp:
     region: str
     region_name: str
-    emergency: str | None
-    by_topic: list[tuple[str, list[CrisisResource]]]  # (topic label, entries)
-    international: list[CrisisResource]
+    emergency: EmergencyNumbers | None
+    by_topic: list[tuple[str, list[ShownResource]]]  # (topic label, entries), needs first
+    international: list[ShownResource]
+    suggested: bool = False  # guessed from the browser's language: the page offers a choice
+
+    @property
+    def first_line(self) -> ShownResource | None:
+        return self.by_topic[0][1][0] if self.by_topic else None
+
+    @property
+    def in_region(self) -> str:
+        return country_in_sentence(self.region)
 
 
 async def resources_for(region: str, topic: str | None = None) -> list[CrisisResource]:
@@ -32,16 +102,41 @@ async def resources_for(region: str, topic: str | None = None) -> list[CrisisRes
     return [r for r in found if topic is None or topic in r.topics]
 
 
-async def help_for(region: str) -> RegionHelp:
+def _topics(r: CrisisResource | ShownResource) -> list[str]:
+    return list(r.topics or [])
+
+
+async def help_for(region: str, noticed: Sequence[str] = (), *,
+                   suggested: bool = False) -> RegionHelp:
+    """The region's lines grouped by topic, the groups for what was noticed first."""
     local = await resources_for(region) if region != INTL else []
     international = await resources_for(INTL)
-    by_topic: list[tuple[str, list[CrisisResource]]] = []
-    for topic, label in SHIPPED.topics.items():
-        entries = [r for r in local if r.topics and r.topics[0] == topic]
+    groups: list[tuple[str, list[ShownResource]]] = []
+    for topic in SHIPPED.topics:
+        entries = [ShownResource.of(r) for r in local if r.topics and r.topics[0] == topic]
         if entries:
-            by_topic.append((label, entries))
-    return RegionHelp(region, SHIPPED.countries.get(region, region), emergency_number(region),
-                      by_topic, international)
+            groups.append((topic, entries))
+    ordered = order_by_need(groups, noticed, lambda group: [group[0]])
+    return RegionHelp(region, country_name(region), emergency_for(region),
+                      [(SHIPPED.topics[topic], entries) for topic, entries in ordered],
+                      [ShownResource.of(r) for r in international], suggested)
+
+
+async def help_for_words(region: str, *texts: str) -> RegionHelp:
+    """Help for someone who wrote these words: what they touch comes first."""
+    return await help_for(region, topics_noticed(*texts))
+
+
+async def resources_for_words(region: str, *texts: str,
+                              topic: str | None = None) -> list[CrisisResource]:
+    """The region's lines then the international ones, ordered by what these words touch."""
+    local = await resources_for(region, topic) if region != INTL else []
+    ordered = order_by_need(local, topics_noticed(*texts), _topics) if texts else local
+    return [*ordered, *await resources_for(INTL)]
+
+
+async def lines_for_words(region: str, *texts: str) -> list[ShownResource]:
+    return [ShownResource.of(r) for r in await resources_for_words(region, *texts)]
 
 
 class _Note(Protocol):
@@ -51,26 +146,42 @@ class _Note(Protocol):
     def message(self) -> str: ...
 
 
-async def care_help(notes: Iterable[_Note], region: str) -> list[CrisisResource]:
+@dataclass(frozen=True)
+class CareHelp:
+    """The help shown under care messages: the reader's emergency number, a few of their
+    region's lines (those for what the moderator's words touch first), help anywhere."""
+
+    region: str
+    emergency: EmergencyNumbers | None
+    lines: list[ShownResource]
+
+    def __bool__(self) -> bool:
+        return bool(self.lines or self.emergency)
+
+
+async def care_help(notes: Iterable[_Note], region: str) -> CareHelp:
     """The helplines to show with the care messages among these notes: the reader's region's
-    own, then the international ones; none when there is no care message."""
-    if not any(note.kind == CARE_MESSAGE for note in notes):
-        return []
-    local = await resources_for(region) if region != INTL else []
-    return [*local, *await resources_for(INTL)]
+    own, ordered by what the moderator's words touch, then the international ones; none when
+    there is no care message."""
+    words = [note.message for note in notes if note.kind == CARE_MESSAGE]
+    if not words:
+        return CareHelp(region, None, [])
+    lines = await lines_for_words(region, *words)
+    local = [r for r in lines if r.country != INTL][:CARE_LIST_LENGTH]
+    return CareHelp(region, emergency_for(region),
+                    [*local, *(r for r in lines if r.country == INTL)])
 
 
-def note_text(note: _Note, help_lines: list[CrisisResource]) -> str:
-    """A note as one line of text (the JSON API): a care message with its helplines."""
-    if note.kind != CARE_MESSAGE:
+def note_text(note: _Note, help: CareHelp) -> str:
+    """A note as text (the JSON API): a care message is its words, then a short list."""
+    if note.kind != CARE_MESSAGE or not help:
         return note.message
-    return f"{note.message} — " + " · ".join(_help_line(r) for r in help_lines)
-
-
-def _help_line(r: CrisisResource) -> str:
-    reach = r.website if r.country == INTL else (
-        r.phone_display or r.phone or r.text_number or r.website)
-    return f"{r.name}: {reach}"
+    lines = [note.message, ""]
+    if help.emergency:
+        lines.append(f"- In immediate danger: call {help.emergency.main}")
+    lines += [f"- {r.name}: {r.reach}" for r in help.lines]
+    lines.append("- More help: /help")
+    return "\n".join(lines)
 
 
 async def all_resources() -> list[CrisisResource]:

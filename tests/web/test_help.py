@@ -1,4 +1,5 @@
-"""/help shows the reader's region: profile, chooser cookie, browser language, else INTL."""
+"""/help shows the reader's region: a choice on the page, profile, chooser cookie, browser
+language, else INTL (tests/web/test_help_regions.py covers every region)."""
 
 from __future__ import annotations
 
