@@ -1,5 +1,6 @@
 // While someone writes, check the draft for crisis language (POST /api/v1/safety/check,
-// nothing stored) and, if it sounds heavy, show a gentle card with help for their region.
+// nothing stored) and, if it sounds heavy, show a gentle card with help for their region,
+// the lines for what the draft is about first (the server orders them).
 // It never blocks posting. Without JavaScript the same check happens when the post is sent.
 (function () {
   "use strict";
@@ -17,17 +18,21 @@
     var name = document.createElement("strong");
     name.textContent = resource.name;
     item.appendChild(name);
+    var digits = function (n) { return n.replace(/[^0-9+]/g, ""); };
+    var same = resource.phone && resource.text && digits(resource.phone) === digits(resource.text);
+    var body = resource.text_keyword ? "?body=" + encodeURIComponent(resource.text_keyword) : "";
     if (resource.phone) {
       item.appendChild(document.createTextNode(" — call "));
-      item.appendChild(link("tel:" + resource.phone.replace(/[^0-9+]/g, ""),
+      item.appendChild(link("tel:" + digits(resource.phone),
                             resource.phone_display || resource.phone));
     }
-    if (resource.text) {
-      item.appendChild(document.createTextNode(
-        resource.phone ? ", text " : " — text " +
+    if (same) {  // one number for both: "call 1-833-852-6262 or text it"
+      item.appendChild(document.createTextNode(" or "));
+      item.appendChild(link("sms:" + digits(resource.text) + body, "text it"));
+    } else if (resource.text) {
+      item.appendChild(document.createTextNode((resource.phone ? ", text " : " — text ") +
         (resource.text_keyword ? resource.text_keyword + " to " : "")));
-      var body = resource.text_keyword ? "?body=" + encodeURIComponent(resource.text_keyword) : "";
-      item.appendChild(link("sms:" + resource.text.replace(/[^0-9+]/g, "") + body, resource.text));
+      item.appendChild(link("sms:" + digits(resource.text) + body, resource.text));
     }
     if (!resource.phone && !resource.text && resource.website) {
       item.appendChild(document.createTextNode(" — "));

@@ -12,9 +12,10 @@ from forum.api.serialize import story_json
 from forum.errors import problem
 from forum.models.safety import CrisisResource
 from forum.queries.content import needs_reply_page
-from forum.queries.resources import resources_for
+from forum.queries.resources import resources_for_words
 from forum.request_context import context_of
 from forum.safety.crisis import CrisisLevel
+from forum.safety.phones import format_number
 from forum.safety.resources import INTL, SHIPPED, emergency_number, known_region
 from forum.schemas.base import parse_input
 from forum.schemas.community import DraftCheckIn
@@ -23,23 +24,29 @@ from forum.web import page_param, per_page_param, read_json, region_of, viewer_o
 
 def resource_json(r: CrisisResource) -> dict[str, Any]:
     return {"name": r.name, "country": r.country, "topics": r.topics,
-            "description": r.description, "phone": r.phone, "phone_display": r.phone_display,
+            "description": r.description, "phone": r.phone,
+            "phone_display": (r.phone_display or format_number(r.phone, r.country)
+                              if r.phone else None),
             "text": r.text_number, "text_keyword": r.text_keyword, "chat_url": r.chat_url,
             "website": r.website, "hours": r.hours, "languages": r.languages,
             "source": r.source, "last_verified": r.last_verified.isoformat()}
 
 
-async def help_json(region: str, topic: str | None = None) -> dict[str, Any]:
-    local = await resources_for(region, topic) if region != INTL else []
+async def help_json(region: str, topic: str | None = None, texts: tuple[str, ...] = ()
+                    ) -> dict[str, Any]:
+    """The region's lines (those for what `texts` touch first), then the international ones."""
+    found = await resources_for_words(region, *texts, topic=topic)
     return {"country": region, "emergency_number": emergency_number(region),
-            "resources": [resource_json(r) for r in [*local, *await resources_for(INTL)]]}
+            "resources": [resource_json(r) for r in found]}
 
 
-async def crisis_json(request: Request, level: str) -> dict[str, Any]:
-    """The `crisis` object of posting responses: resources only when they may be needed."""
+async def crisis_json(request: Request, level: str, *texts: str) -> dict[str, Any]:
+    """The `crisis` object of posting responses: resources only when they may be needed,
+    ordered by what the words touch when they are given."""
     if level == CrisisLevel.NONE:
         return {"level": level, "resources": []}
-    return {"level": level, "resources": (await help_json(region_of(request)))["resources"]}
+    found = await help_json(region_of(request), texts=texts)
+    return {"level": level, "resources": found["resources"]}
 
 
 async def resources(request: Request) -> Response:
@@ -63,6 +70,6 @@ async def needs_reply(request: Request) -> Response:
 
 async def check(request: Request) -> Response:
     """The composer's live check of a draft. Nothing is stored or logged."""
-    level = await check_draft(context_of(request),
-                              parse_input(DraftCheckIn, await read_json(request)))
-    return JSONResponse(await crisis_json(request, level.value))
+    data = parse_input(DraftCheckIn, await read_json(request))
+    level = await check_draft(context_of(request), data)
+    return JSONResponse(await crisis_json(request, level.value, data.text))
