@@ -16,7 +16,7 @@ from forum.queries.resources import resources_for_words
 from forum.request_context import context_of
 from forum.safety.crisis import CrisisLevel
 from forum.safety.phones import format_number
-from forum.safety.resources import INTL, SHIPPED, emergency_number, known_region
+from forum.safety.resources import COUNTRIES, INTL, SHIPPED, emergency_number, known_region
 from forum.schemas.base import parse_input
 from forum.schemas.community import DraftCheckIn
 from forum.web import page_param, per_page_param, read_json, region_of, viewer_of
@@ -53,7 +53,7 @@ async def resources(request: Request) -> Response:
     raw_country = request.query_params.get("country")
     region = known_region(raw_country) if raw_country else region_of(request)
     if raw_country and region is None:
-        return problem(400, f"Use one of: {', '.join(SHIPPED.countries)}.")
+        return problem(400, f"Use one of: {', '.join(COUNTRIES)}.")
     topic = request.query_params.get("topic") or None
     if topic and topic not in SHIPPED.topics:
         return problem(400, f"The topic must be one of: {', '.join(SHIPPED.topics)}.")

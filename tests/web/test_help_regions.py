@@ -166,3 +166,10 @@ async def test_kids_help_phone_texts_without_the_unconfirmed_keyword(visitor):
     page = (await visitor.get("/help?region=CA")).text
     assert 'href="sms:686868"' in page
     assert "CONNECT" not in page and "sms:686868?body" not in page
+
+
+async def test_the_api_answers_for_every_country_in_the_table(visitor):
+    found = await visitor.http.get("/api/v1/resources?country=DE")
+    assert found.status_code == 200 and found.json()["emergency_number"] == "112"
+    refused = await visitor.http.get("/api/v1/resources?country=ZZ")
+    assert refused.status_code == 400 and "ZA" in refused.text
