@@ -530,12 +530,12 @@ UNREADABLE_BEFORE_0013 = [
 ]
 
 
+@pytest.mark.backend_independent  # a SQLite file of its own: 0013 changes only SQLite's index
 def test_the_readable_only_index_is_built_from_posts_already_written_and_can_be_undone(
-        scratch_url: str, tmp_path: Path):
+        tmp_path: Path):
     """SQLite: 0013 rebuilds the index from readable posts only (PostgreSQL's ts_rank has
     no corpus statistics, and 0013 leaves it as it is)."""
-    if not scratch_url.startswith("sqlite"):
-        pytest.skip("0013 changes only the SQLite index")
+    scratch_url = f"sqlite://{tmp_path / 'search-0013.sqlite3'}"
     tortoise = str(BIN / "tortoise")
     run_cli([tortoise, "migrate", "models", "0012_sealed_released_names"], scratch_url,
             tmp_path)
