@@ -13,7 +13,7 @@ import re
 from collections.abc import Callable, Sequence
 from typing import TypeVar
 
-from forum.safety.crisis import CrisisLevel, detect_many
+from forum.safety.crisis import WEIGHTS, CrisisLevel, detect_many
 
 CRISIS = "crisis"
 BEREAVEMENT = "bereavement"  # no directory topic of its own: emotional-support lines serve it
@@ -108,8 +108,11 @@ def topics_noticed(*texts: str) -> list[str]:
         if hit := pattern.search(joined):
             found.append((hit.start(), topic))
     topics = list(dict.fromkeys([*from_phrases, *(t for _, t in sorted(found))]))
-    self_urgent = detection.level == CrisisLevel.URGENT and any(
-        _phrase_topic(p) is None for p in detection.matched[:1])
+    # The strongest of the detector's own phrases says whose danger it is; anything else it
+    # reports (a score, a model's verdict) names no topic, so it is passed over here.
+    phrases = [p for p in detection.matched if p.split(" ")[0] in WEIGHTS]
+    self_urgent = detection.level == CrisisLevel.URGENT and (
+        not phrases or _phrase_topic(phrases[0]) is None)
     return [CRISIS, *topics] if self_urgent else topics
 
 
