@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed-stamp
 LOCK := constraints.txt
 PIP := $(BIN)/python -m pip --disable-pip-version-check
 
-.PHONY: run test bench lint migrate demo clean lock eval-crisis
+.PHONY: run test bench lint migrate demo clean lock eval-crisis train-crisis
 
 # The build backend comes from the lock too, so the editable install needs no build isolation.
 $(STAMP): pyproject.toml $(LOCK)
@@ -48,6 +48,11 @@ bench: $(STAMP)
 # Crisis detection on the labelled corpus (docs/crisis-labelling.md): dev and the frozen test split.
 eval-crisis: $(STAMP)
 	$(BIN)/python tools/crisis_eval.py
+
+# Fit the learned crisis model on the train split (dev picks its thresholds): needs scikit-learn.
+train-crisis: $(STAMP)
+	$(PIP) install --quiet --group train
+	$(BIN)/python tools/train_crisis_model.py
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .ruff_cache .mypy_cache dist

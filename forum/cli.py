@@ -107,6 +107,7 @@ def cmd_resources(settings: Settings, args: argparse.Namespace) -> int:
 
 def cmd_check(settings: Settings, _args: argparse.Namespace) -> int:
     from forum.key_location import check_warnings, startup_refusal
+    from forum.safety.crisis_model import detector_in_use
 
     print("Configuration:")
     for name, value in settings.describe().items():
@@ -116,6 +117,7 @@ def cmd_check(settings: Settings, _args: argparse.Namespace) -> int:
         print(f"Anonymity key: WARNING: {warning}")
     if not warnings:
         print("Anonymity key: kept apart from the data")
+    print(f"Crisis detection: {detector_in_use()}")
     refused = startup_refusal(settings) is not None
     if refused:
         print("The forum will not start with an https FORUM_BASE_URL until the key is moved.")

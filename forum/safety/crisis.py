@@ -61,7 +61,10 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from enum import StrEnum
 
+from forum.safety.crisis_model import shipped
+
 URGENT_THRESHOLD = 1.0  # score at or above which a text is urgent
+MODEL = "model"  # names the learned model in ``matched`` when it raised the level
 CONCERN_THRESHOLD = 0.4  # score at or above which a text is a concern
 NEGATED_FACTOR = 0.1  # weight kept by a negated match ("I'm not suicidal")
 CONTEXT_FACTOR = 0.2  # weight kept by a match in an idiom, report, recovery, support or news
@@ -97,7 +100,10 @@ _MACROS = {
     "kin": r"(?:kids?|children|son|daughter|baby|family|wife|husband|partner|mum|mom|parents)",
     "child": r"(?:my|the|our) (?:baby|babies|newborn|son|daughter|kids?|child|children|twins)",
     "adv": r"(?:(?:just|really|so|honestly|seriously|still|actually|kind of|kinda|very) ){0,2}",
-    "pills": r"(?:pills|tablets|meds)",
+    "pills": r"(?:pills|tablets|meds|paracetamol|tylenol|ibuprofen|aspirin|sertraline|quetiapine"
+        r"|lithium|zopiclone|insulin|codeine|co codamol|oxycodone|oxys|xanax|diazepam|valium"
+        r"|amitriptyline|citalopram|fluoxetine|propranolol|sleeping (?:pills|tablets)"
+        r"|painkillers|antidepressants|benzos|opioids|morphine|tramadol|fentanyl)",
     "not_a_thing": r"(?! (?:of|in) (?:the|a|an|this|that|these|those|having|using|doing|your)\b)",
     # someone else who may be a danger to the writer
     "abuser": r"(?:he|she|they|my (?:ex|ex husband|ex wife|partner|husband|wife|boyfriend"
@@ -272,6 +278,24 @@ PHRASES: tuple[tuple[str, float, str], ...] = (
         r"|might need|should have had|probably need) stitches|(?:won'?t|can'?t|wouldn'?t) stop "
         r"bleeding|(?:cut|burned|burnt) (?:my|an?) (?:artery|vein)|relapsed on sh"
         r"|(?:did|doing|want to|wanna|urge to|urges to) sh (?:again|tonight|today)"),
+    ("method_now", 1.0, r"(?:<going>|i'?ll|i will|gonna|i'?m going to) (?:jump|throw myself)"
+        r" (?:off|from|in front of|into|under)|(?:<going>|i'?ll|gonna) (?:step|walk|drive|run)"
+        r" (?:out )?(?:in front of|into|off) (?:a |the )?(?:train|bus|lorry|truck|traffic|sea"
+        r"|river|cliff|wall|bridge|motorway)|(?:<going>|i'?ll|gonna) crash (?:my|the) car"
+        r"|(?:hang|drown|shoot|gas|poison|electrocute) <myself>|overdose (?:tonight|today"
+        r"|this weekend)|(?:tested|tied|testing|tying) (?:the )?(?:knot|noose)"
+        r"|(?:drank|drunk|swallowed|downed) (?:the |some |a (?:bottle|cup) of )?(?:bleach"
+        r"|antifreeze|weed killer|drain cleaner|poison)"
+        r"|hose (?:for|on|to|into) the (?:car )?exhaust|(?:started|running) the car in the "
+        r"(?:garage|closed garage)|(?:took|taken|swallowed|downed|had|saving|saved|hoarding"
+        r"|stockpiling|collected|counted out) (?:about |like |maybe |over |nearly |all |around )?"
+        r"(?:\d+|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|a hundred)(?: of)?"
+        r"(?: my| the| his| her| mums?| moms?)? (?:\w+ )?<pills>"),
+    ("do_it_soon", 0.6, r"(?:doing|do) it (?:tonight|tomorrow|this weekend|on (?:friday|saturday"
+        r"|sunday|monday|tuesday|wednesday|thursday)|after (?:christmas|dinner|the funeral))"
+        r"|tonight'?s the night|(?:i'?ve|i have) decided(?:\.|,)? (?:tonight|tomorrow|friday"
+        r"|saturday|sunday|it'?s)|(?:<im>|i am) (?:finally |definitely )?(?:going to do it"
+        r"|doing it)(?: tonight| tomorrow| for real| this time)"),
     # Danger from another person, now
     ("others_threat", 1.0, r"<abuser> (?:is |'?s |was |keeps |kept )?(?:said|says|saying"
         r"|threaten(?:ed|ing|s)?|swore|swears|told me|texted|screamed|yelled|promised)"
@@ -308,10 +332,18 @@ PHRASES: tuple[tuple[str, float, str], ...] = (
         r"|quero morrer|vou me matar|(?:quero|vou) (?:me )?(?:matar|suicidar)"
         r"|nao quero (?:mais )?viver|tirar (?:a )?minha (?:propria )?vida|me matar hoje"
         r"|(?:voy a|vou) (?:acabar|terminar) con (?:todo|mi vida)|acabar com (?:tudo|a minha vida)"
-        r"|ja nao quero (?:mais )?viver|ya no quiero vivir"),
+        r"|ja nao quero (?:mais )?viver|ya no quiero vivir|me mato|me (?:voy a |vou )?(?:tirar"
+        r"|jogar) (?:de|da|del|do) (?:puente|ponte|edificio|predio|viaduto)|vou me jogar"
+        r"|(?:manana|amanha) (?:ya )?(?:no|nao) (?:voy a|vou) estar|(?:no|nao) (?:voy a|vou)"
+        r" estar (?:mais |mas )?aqui|(?:escribi|escrevi) (?:las|as) cartas|me corte (?:muy|muito"
+        r"|fundo|profundo)|me cortei|(?:no|nao) para de sangrar|pastillas para no despertar"
+        r"|(?:compre|comprei) (?:la|a) (?:cuerda|corda|soga)|(?:tengo|tenho) (?:la|a) (?:pistola"
+        r"|arma)"),
     ("es_pt_concern", 0.5, r"no (?:aguanto|puedo) mas|ya no puedo mas|nao aguento mais"
         r"|nao consigo mais|estoy cansad[oa] de (?:vivir|todo)|estou cansad[oa] de (?:viver|tudo)"
-        r"|(?:me siento|me sinto) (?:una |um |uma )?(?:carga|fardo)|sin esperanza|sem esperanca"),
+        r"|(?:me siento|me sinto|siento que soy|sinto que sou) (?:una |um |uma )?(?:carga|fardo"
+        r"|peso)|sin esperanza|sem esperanca|estarian mejor sin mi|seriam mais felizes sem mim"
+        r"|(?:estariam|ficariam) melhor sem mim"),
     ("coping_now", 0.4, r"<cant> (?:cope|do this|take (?:it|this)|handle (?:it|this)|keep going)"
         r"(?: anymore| any more| much longer| right now| today| tonight)?"
         r"(?! (?:with|without|if|when|until)\b)"),
@@ -458,8 +490,14 @@ def _uncensor(word: re.Match[str]) -> str:
     return fits[0] if len(fits) == 1 else text
 
 
+_QUOTED = re.compile(r"(?m)^[ \t]*>.*$")  # a quoted line (Markdown "> …"): another's words
+
+
 def fold_text(text: str) -> str:
-    """The text as the phrases see it (see the module docstring); linear in its length."""
+    """The text as the phrases see it (see the module docstring); linear in its length.
+    Quoted lines are left out: a reply that quotes a cry for help is not one."""
+    if ">" in text:
+        text = _QUOTED.sub("", text)
     folded = text.lower() if text.isascii() else text.translate(_FOLD_TABLE)
     folded = _SPACED.sub(lambda run: run[0].translate(_SPACED_GAPS), folded)
     folded = _CENSORED.sub(_uncensor, folded)
@@ -490,12 +528,22 @@ DIRECT = frozenset({
     "tired_of_living", "dont_care_if_i_die", "self_harm_act", "self_harm_again",
     "harm_child_thoughts", "act_swallowed", "at_the_place", "means_at_hand", "finality",
     "lethality", "self_harm_worse", "others_threat", "others_violence", "someone_else_now",
-    "es_pt_intent"})
+    "es_pt_intent", "method_now"})
 # Danger told by the one in danger is reported speech by nature: "he said he'd kill me".
 REPORTED_BY_NATURE = frozenset({"others_threat", "others_violence", "someone_else_now"})
-_PRESENT = _words(r"tonight|right now|now|today|this (?:time|weekend|week|morning|evening"
+_PRESENT = _words(r"tonight|right now|now|this (?:time|weekend|week|morning|evening"
                   r"|afternoon)|for real|not joking|no joke|i'?m serious|i mean it|ready"
                   r"|again|already|still|anymore|any more")
+# A sentence told in the past by the writer ("i was", "i took"…) with nothing about now or
+# the last hours in it: what it says is weighed down like a recovery story.
+_PAST_TELLING = _words(r"i (?:was|were|had|took|tried|wanted|felt|thought|used to|spent|went"
+                       r"|got|did|attempted|swallowed|cut|remember|survived|nearly|almost"
+                       r"|would|couldn'?t|didn'?t)|i'?d (?:been|had|tried)|back then"
+                       r"|at (?:my|the) (?:worst|lowest)|those (?:days|years|nights)")
+_RECENT = _words(r"i'?m|i am|i'?ve|i have|am|now|tonight|today|just|right now|an hour|hours?"
+                 r"|minutes?|mins?|earlier|last night|this (?:morning|evening|afternoon)"
+                 r"|at \d+|again|still|anymore|any more|currently|keep|keeps")
+_MADE_ME = re.compile(r"(?:makes?|made|making|make) me (?:\w+ ){0,2}?$")
 _ANY_CONTEXT = re.compile("|".join(f"(?:{regex.pattern})" for regex in _CONTEXTS.values()))
 _FIRST_PERSON = _words(r"i|i'?m|im|i'?ve|i'?ll|i'?d|me|my|myself|mine")
 _HYPERBOLE = _words(r"(?:makes?|made|making) me|i could|literally|i'?d rather")
@@ -516,11 +564,15 @@ def _damping(folded: str, start: int, end: int, phrase_id: str) -> tuple[float, 
     after_sentence = _SENTENCE_END.search(folded, end, end + CONTEXT_WINDOW_CHARS)
     around = folded[max(0, sentence_start):after_sentence.start() if after_sentence
                     else end + CONTEXT_WINDOW_CHARS]
-    if not _ANY_CONTEXT.search(around):
+    if not _ANY_CONTEXT.search(around) and not _PAST_TELLING.search(around) \
+            and not _MADE_ME.search(before):
         return 1.0, ""  # the common case: nothing around it weighs it down
     present = bool(_PRESENT.search(around))
-    if not present and _CONTEXTS["recovery"].search(around):
+    if not present and (_CONTEXTS["recovery"].search(around) or (
+            _PAST_TELLING.search(around) and not _RECENT.search(around))):
         return CONTEXT_FACTOR, "recovery"  # told as past, anywhere in its sentence
+    if not present and _MADE_ME.search(before):
+        return CONTEXT_FACTOR, "idiom"  # "the way she drives makes me want to die"
     for name, regex in _CONTEXTS.items():
         if not (regex.search(before) or regex.search(after)):
             continue
@@ -541,7 +593,7 @@ def _level(score: float) -> CrisisLevel:
     return CrisisLevel.CONCERN if score >= CONCERN_THRESHOLD else CrisisLevel.NONE
 
 
-def detect(text: str) -> Detection:
+def detect(text: str, *, use_model: bool = True) -> Detection:
     """The crisis level of one text, its score and the phrases that counted.
 
     Read sentence by sentence: each phrase counts at most once per sentence, and matches add
@@ -589,16 +641,29 @@ def detect(text: str) -> Detection:
             best_score, window = score, merged
     ranked = sorted(window.items(), key=lambda item: (-item[1][0], item[0]))
     matched = tuple(f"{name} ({reason})" if reason else name for name, (_, reason) in ranked)
-    return Detection(_level(best_score), best_score, matched)
+    level = _level(best_score)
+    model = shipped() if use_model and folded.strip() else None
+    if model is not None:
+        by_model, urgent = model.assess(folded)
+        if by_model == "urgent" and matched and all(
+                name.endswith(("(idiom)", "(accident)", "(negated)")) for name in matched):
+            by_model = "concern"  # the rules read these very words as an idiom or a "not"
+        if _RANK[CrisisLevel(by_model)] > _RANK[level]:
+            level = CrisisLevel(by_model)
+            best_score = max(best_score, URGENT_THRESHOLD if level is CrisisLevel.URGENT
+                             else CONCERN_THRESHOLD)
+            matched = (f"{MODEL} ({urgent:.2f})", *matched)
+    return Detection(level, best_score, matched)
 
 
-def detect_many(*texts: str) -> Detection:
+def detect_many(*texts: str, use_model: bool = True) -> Detection:
     """Several texts of one post (title, body): the highest level; all the matches, those that
     counted in full first, stronger first."""
-    detections = [detect(text) for text in texts]
+    detections = [detect(text, use_model=use_model) for text in texts]
     if not detections:
         return Detection(CrisisLevel.NONE, 0.0, ())
     top = max(detections, key=lambda detection: (_RANK[detection.level], detection.score))
     matched = dict.fromkeys(name for detection in detections for name in detection.matched)
-    ranked = sorted(matched, key=lambda name: ("(" in name, -WEIGHTS[name.split(" ")[0]]))
+    ranked = sorted(matched, key=lambda name: ("(" in name and not name.startswith(MODEL),
+                                               -WEIGHTS.get(name.split(" ")[0], 1.0)))
     return Detection(top.level, top.score, tuple(ranked))

@@ -1,4 +1,5 @@
-"""Crisis detection: the labelled corpus, each folding rule, negations, idioms. Pure: no DB."""
+"""Crisis detection's rules (the learned model left out: tests/unit/test_crisis_model.py): the
+project's own sentences, each folding rule, negations, idioms. Pure: no DB."""
 
 import re
 from collections import Counter
@@ -6,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from forum.safety import crisis
 from forum.safety.crisis import (
     CONCERN_THRESHOLD,
     PHRASES,
@@ -13,8 +15,6 @@ from forum.safety.crisis import (
     WEIGHTS,
     CrisisLevel,
     Detection,
-    detect,
-    detect_many,
     fold_text,
 )
 
@@ -22,6 +22,14 @@ NONE, CONCERN, URGENT = CrisisLevel.NONE, CrisisLevel.CONCERN, CrisisLevel.URGEN
 CORPUS = Path(__file__).with_name("crisis_corpus.tsv")
 MIN_URGENT_RECALL = 0.95
 MAX_FALSE_URGENT = 0.05  # share of `none` lines detected as urgent
+
+
+def detect(text: str) -> Detection:
+    return crisis.detect(text, use_model=False)
+
+
+def rules_many(*texts: str) -> Detection:
+    return crisis.detect_many(*texts, use_model=False)
 
 
 def level(text: str) -> CrisisLevel:
@@ -226,13 +234,13 @@ def test_detection_is_deterministic():
 
 
 def test_detect_many_takes_the_highest_level_and_combines_the_matches():
-    combined = detect_many("Suicide prevention? What's the point", "I want to kill myself.")
+    combined = rules_many("Suicide prevention? What's the point", "I want to kill myself.")
     assert combined.level is URGENT
     assert combined.score == 1.0
     assert combined.matched == ("kill_myself", "what_is_the_point", "suicide (supportive)")
-    assert detect_many("What's the point", "A good day.").level is CONCERN
-    assert detect_many("Title", "Body") == Detection(NONE, 0.0, ())
-    assert detect_many() == Detection(NONE, 0.0, ())
+    assert rules_many("What's the point", "A good day.").level is CONCERN
+    assert rules_many("Title", "Body") == Detection(NONE, 0.0, ())
+    assert rules_many() == Detection(NONE, 0.0, ())
 
 
 def test_empty_and_blank_texts_are_none():

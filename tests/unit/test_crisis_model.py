@@ -1,0 +1,96 @@
+"""The learned crisis model beside the rules: it ships, loads without numpy, reads a text
+whole and window by window, raises levels the rules miss (measured on the dev split) and
+never lowers one; and the whole detector stays fast on hostile 20 KB texts."""
+
+from __future__ import annotations
+
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from forum.safety import crisis
+from forum.safety.crisis import CrisisLevel, detect
+from forum.safety.crisis_model import detector_in_use, dump, features, load_bytes, shipped
+
+pytestmark = pytest.mark.backend_independent
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_the_model_ships_with_the_package_and_check_says_it_runs():
+    model = shipped()
+    assert model is not None and len(model.weights) > 10_000
+    assert 0 < model.concern_at <= 1 and 0 < model.urgent_at <= 1
+    assert detector_in_use().startswith("rules and the learned model")
+
+
+def test_the_file_round_trips_and_a_wrong_file_is_refused():
+    model = shipped()
+    assert model is not None
+    again = load_bytes(dump(model))
+    assert again.weights == model.weights and again.urgent_at == model.urgent_at
+    with pytest.raises(Exception):  # noqa: B017  (zlib or format: either refuses)
+        load_bytes(b"not a model")
+
+
+def test_features_are_deterministic_and_a_few_words_are_too_little_to_judge():
+    once = features(crisis.fold_text("the rope is in the shed"))
+    assert once == features(crisis.fold_text("the rope is in the shed"))
+    model = shipped()
+    assert model is not None
+    assert model.assess(crisis.fold_text("Tonight")) == ("none", 0.0)
+
+
+def test_on_the_dev_split_the_model_raises_recall_without_many_false_alarms():
+    """Measured on the corpus's dev split (it chose the thresholds; the frozen test split is
+    only scored by `make eval-crisis`): rules and model together find clearly more urgent
+    posts than the rules alone, for few more false alarms."""
+    sys.path.insert(0, str(ROOT / "tools"))
+    from crisis_eval import load
+
+    dev = [i for i in load() if i.split == "dev"]
+    assert len(dev) > 300
+
+    def rates(use_model: bool) -> tuple[float, float]:
+        found = [(i.level, crisis.detect(i.text, use_model=use_model).level.value) for i in dev]
+        urgent = [got for want, got in found if want == "urgent"]
+        none = [got for want, got in found if want == "none"]
+        return urgent.count("urgent") / len(urgent), none.count("urgent") / len(none)
+
+    rules_recall, rules_false = rates(use_model=False)
+    recall, false = rates(use_model=True)
+    assert recall >= rules_recall + 0.15
+    assert false <= rules_false + 0.03
+
+
+@pytest.mark.parametrize("text", [
+    "I want to kill myself.", "I'm going to end it tonight.",
+    "he said he'll kill me when he gets home",
+])
+def test_the_model_never_lowers_what_the_rules_found(text):
+    assert detect(text).level is CrisisLevel.URGENT
+
+
+@pytest.mark.parametrize("text", [
+    "Made banana bread with the kids, the kitchen is a disaster but they're happy.",
+    "Does anyone have tips for getting a toddler to sleep past 5am?",
+    "Finally booked the dentist. Small wins!",
+])
+def test_ordinary_posts_stay_ordinary(text):
+    assert detect(text).level is CrisisLevel.NONE
+
+
+@pytest.mark.parametrize("text", [
+    ("I want to kill myself. " * 900)[:20_000],
+    ("My commute is killing me lol. " * 700)[:20_000],
+    ("words and more words, " * 1_000)[:20_000],
+    ("a" * 20_000),
+    (" ".join(f"sentence {n} of a long calm story about the garden." for n in range(400)))[
+        :20_000],
+])
+def test_a_hostile_20_kb_text_is_read_in_bounded_time(text):
+    detect(text)  # warm the model
+    started = time.perf_counter()
+    detect(text)
+    assert time.perf_counter() - started < 0.5  # generous: bench/crisis.py holds the 30 ms
