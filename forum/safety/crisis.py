@@ -332,7 +332,8 @@ PHRASES: tuple[tuple[str, float, str], ...] = (
         r"|quero morrer|vou me matar|(?:quero|vou) (?:me )?(?:matar|suicidar)"
         r"|nao quero (?:mais )?viver|tirar (?:a )?minha (?:propria )?vida|me matar hoje"
         r"|(?:voy a|vou) (?:acabar|terminar) con (?:todo|mi vida)|acabar com (?:tudo|a minha vida)"
-        r"|ja nao quero (?:mais )?viver|ya no quiero vivir|me mato|me (?:voy a |vou )?(?:tirar"
+        r"|ja nao quero (?:mais )?viver|ya no quiero vivir"
+        r"|me mato(?! de (?:risa|la risa|hambre|calor|sueno))|me (?:voy a |vou )?(?:tirar"
         r"|jogar) (?:de|da|del|do) (?:puente|ponte|edificio|predio|viaduto)|vou me jogar"
         r"|(?:manana|amanha) (?:ya )?(?:no|nao) (?:voy a|vou) estar|(?:no|nao) (?:voy a|vou)"
         r" estar (?:mais |mas )?aqui|(?:escribi|escrevi) (?:las|as) cartas|me corte (?:muy|muito"
@@ -543,6 +544,15 @@ _PAST_TELLING = _words(r"i (?:was|were|had|took|tried|wanted|felt|thought|used t
 _RECENT = _words(r"i'?m|i am|i'?ve|i have|am|now|tonight|today|just|right now|an hour|hours?"
                  r"|minutes?|mins?|earlier|last night|this (?:morning|evening|afternoon)"
                  r"|at \d+|again|still|anymore|any more|currently|keep|keeps")
+# A post that says it is looking back ("all in the past", "i'm safe now", "ten years out"):
+# its sentences about the worst times, with nothing of now in them, are told as past.
+_RETROSPECTIVE = _words(r"(?:all )?in the past|i'?m (?:safe|okay|ok|fine|alive|doing (?:well"
+                        r"|better|okay)) (?:now|today|these days)|(?:this|it) isn'?t a crisis"
+                        r"|not a crisis post|(?:\d+|ten|five|two|three|four|six|seven|eight"
+                        r"|nine|many) years (?:out|on|later|sober|clean|free)|in recovery"
+                        r"|recovery (?:story|post)|my story(?: so far)?|looking back"
+                        r"|what (?:got|helped) (?:me|you) through|i made it|still here"
+                        r"|came out the other side|(?:sober|clean) (?:for|since)|anniversary")
 _MADE_ME = re.compile(r"(?:makes?|made|making|make) me (?:\w+ ){0,2}?$")
 _ANY_CONTEXT = re.compile("|".join(f"(?:{regex.pattern})" for regex in _CONTEXTS.values()))
 _FIRST_PERSON = _words(r"i|i'?m|im|i'?ve|i'?ll|i'?d|me|my|myself|mine")
@@ -550,7 +560,8 @@ _HYPERBOLE = _words(r"(?:makes?|made|making) me|i could|literally|i'?d rather")
 _SENTENCE_END = re.compile(r"[.!?\n]+")
 
 
-def _damping(folded: str, start: int, end: int, phrase_id: str) -> tuple[float, str]:
+def _damping(folded: str, start: int, end: int, phrase_id: str,
+             retrospective: bool = False) -> tuple[float, str]:
     """How much of its weight a match at ``start:end`` keeps, and why it lost some."""
     before = _CLAUSE_BREAK.split(folded[max(0, start - CONTEXT_WINDOW_CHARS):start])[-1]
     after = _CLAUSE_BREAK.split(folded[end:end + CONTEXT_WINDOW_CHARS], maxsplit=1)[0]
@@ -564,6 +575,8 @@ def _damping(folded: str, start: int, end: int, phrase_id: str) -> tuple[float, 
     after_sentence = _SENTENCE_END.search(folded, end, end + CONTEXT_WINDOW_CHARS)
     around = folded[max(0, sentence_start):after_sentence.start() if after_sentence
                     else end + CONTEXT_WINDOW_CHARS]
+    if retrospective and not _RECENT.search(around) and not _PRESENT.search(around):
+        return CONTEXT_FACTOR, "recovery"  # a post looking back, this sentence with it
     if not _ANY_CONTEXT.search(around) and not _PAST_TELLING.search(around) \
             and not _MADE_ME.search(before):
         return 1.0, ""  # the common case: nothing around it weighs it down
@@ -605,6 +618,7 @@ def detect(text: str, *, use_model: bool = True) -> Detection:
     sentences: dict[int, dict[str, tuple[float, str]]] = {}
     weighed: dict[tuple[int, str], int] = {}
     decisive: set[str] = set()  # phrases urgent on their own, already counted in full
+    retrospective = bool(_RETROSPECTIVE.search(folded))
     for phrase_id, start, end in _found(folded):
         if phrase_id in decisive:
             continue  # the level is settled; more of the same changes nothing
@@ -619,7 +633,7 @@ def detect(text: str, *, use_model: bool = True) -> Detection:
             continue  # a signal weighed this often already says what it can
         weighed[index, phrase_id] = tries + 1
         weighed[-1, phrase_id] = total + 1
-        factor, reason = _damping(folded, start, end, phrase_id)
+        factor, reason = _damping(folded, start, end, phrase_id, retrospective)
         weight = round(WEIGHTS[phrase_id] * factor, 3)
         if weight > best.get(phrase_id, (-1.0, ""))[0]:
             best[phrase_id] = (weight, reason)
