@@ -64,7 +64,8 @@ from enum import StrEnum
 from forum.safety.crisis_model import shipped
 
 URGENT_THRESHOLD = 1.0  # score at or above which a text is urgent
-MODEL = "model"  # names the learned model in ``matched`` when it raised the level
+MODEL = "model"  # names the learned model in ``matched`` when it moved the level
+MODEL_CALM = 0.7  # the model's "no crisis" for a whole text that keeps a rules urgent a concern
 CONCERN_THRESHOLD = 0.4  # score at or above which a text is a concern
 NEGATED_FACTOR = 0.1  # weight kept by a negated match ("I'm not suicidal")
 CONTEXT_FACTOR = 0.2  # weight kept by a match in an idiom, report, recovery, support or news
@@ -658,10 +659,15 @@ def detect(text: str, *, use_model: bool = True) -> Detection:
     level = _level(best_score)
     model = shipped() if use_model and folded.strip() else None
     if model is not None:
-        by_model, urgent = model.assess(folded)
+        by_model, urgent, calm = model.assess(folded)
         if by_model == "urgent" and matched and all(
                 name.endswith(("(idiom)", "(accident)", "(negated)")) for name in matched):
             by_model = "concern"  # the rules read these very words as an idiom or a "not"
+        if level is CrisisLevel.URGENT and by_model != "urgent" and calm >= MODEL_CALM:
+            # The words the rules caught sit in what reads, as a whole, as no crisis (a
+            # recovery story, a reply): bounded — it stays a concern, never less.
+            level = CrisisLevel.CONCERN
+            matched = (f"{MODEL} (reads as calm {calm:.2f})", *matched)
         if _RANK[CrisisLevel(by_model)] > _RANK[level]:
             level = CrisisLevel(by_model)
             best_score = max(best_score, URGENT_THRESHOLD if level is CrisisLevel.URGENT

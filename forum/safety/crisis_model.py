@@ -102,19 +102,22 @@ class Model:
         total = sum(exps)
         return exps[0] / total, exps[1] / total, exps[2] / total
 
-    def assess(self, folded: str) -> tuple[str, float]:
-        """The level this model gives a (folded) text, and its probability of urgent. A text
-        of fewer than MIN_WORDS words (a title, "tonight") is too little to judge: none."""
+    def assess(self, folded: str) -> tuple[str, float, float]:
+        """The level this model gives a (folded) text, its probability of urgent (the highest
+        of any window), and its probability that the text as a whole is no crisis. A text of
+        fewer than MIN_WORDS words (a title, "tonight") is too little to judge."""
         if len(_WORD.findall(folded, 0, 400)) < MIN_WORDS:
-            return "none", 0.0
-        urgent, worry = 0.0, 0.0
-        for part in windows(folded):
-            _none, concern, urgent_here = self.probabilities(features(part))
+            return "none", 0.0, 0.0
+        urgent, worry, calm = 0.0, 0.0, 0.0
+        for number, part in enumerate(windows(folded)):
+            none, concern, urgent_here = self.probabilities(features(part))
+            if number == 0:
+                calm = none
             urgent = max(urgent, urgent_here)
             worry = max(worry, concern + urgent_here)
         if urgent >= self.urgent_at:
-            return "urgent", urgent
-        return ("concern" if worry >= self.concern_at else "none"), urgent
+            return "urgent", urgent, calm
+        return ("concern" if worry >= self.concern_at else "none"), urgent, calm
 
 
 def dump(model: Model) -> bytes:

@@ -39,7 +39,7 @@ def test_features_are_deterministic_and_a_few_words_are_too_little_to_judge():
     assert once == features(crisis.fold_text("the rope is in the shed"))
     model = shipped()
     assert model is not None
-    assert model.assess(crisis.fold_text("Tonight")) == ("none", 0.0)
+    assert model.assess(crisis.fold_text("Tonight")) == ("none", 0.0, 0.0)
 
 
 def test_on_the_dev_split_the_model_raises_recall_without_many_false_alarms():
@@ -61,7 +61,16 @@ def test_on_the_dev_split_the_model_raises_recall_without_many_false_alarms():
     rules_recall, rules_false = rates(use_model=False)
     recall, false = rates(use_model=True)
     assert recall >= rules_recall + 0.15
-    assert false <= rules_false + 0.03
+    assert false <= rules_false  # and a rules urgent that reads as calm becomes a concern
+
+
+def test_what_the_rules_call_urgent_never_ends_below_concern():
+    sys.path.insert(0, str(ROOT / "tools"))
+    from crisis_eval import load
+
+    for item in [i for i in load() if i.split == "dev"]:
+        if crisis.detect(item.text, use_model=False).level is CrisisLevel.URGENT:
+            assert detect(item.text).level is not CrisisLevel.NONE, item.id
 
 
 @pytest.mark.parametrize("text", [
