@@ -642,6 +642,7 @@ def detect(text: str, *, use_model: bool = True) -> Detection:
             decisive.add(phrase_id)
     window: dict[str, tuple[float, str]] = {}
     best_score = 0.0
+    window_at = 0  # the first sentence of the window that scored highest
     order = sorted(sentences)
     for position, index in enumerate(order):
         merged: dict[str, tuple[float, str]] = {}
@@ -653,19 +654,23 @@ def detect(text: str, *, use_model: bool = True) -> Detection:
                     merged[phrase_id] = found
         score = round(sum((weight for weight, _ in merged.values()), 0.0), 2)
         if score > best_score or not window:
-            best_score, window = score, merged
+            best_score, window, window_at = score, merged, index
     ranked = sorted(window.items(), key=lambda item: (-item[1][0], item[0]))
     matched = tuple(f"{name} ({reason})" if reason else name for name, (_, reason) in ranked)
     level = _level(best_score)
     model = shipped() if use_model and folded.strip() else None
     if model is not None:
-        by_model, urgent, calm = model.assess(folded)
+        by_model, urgent, _calm = model.assess(folded)
+        start = ends[window_at - 1] if 0 < window_at <= len(ends) else 0
+        stop = ends[window_at + WINDOW_SENTENCES - 1] if window_at + WINDOW_SENTENCES - 1 < len(
+            ends) else len(folded)
+        calm = model.calm(folded[start:stop]) if level is CrisisLevel.URGENT else 0.0
         if by_model == "urgent" and matched and all(
                 name.endswith(("(idiom)", "(accident)", "(negated)")) for name in matched):
             by_model = "concern"  # the rules read these very words as an idiom or a "not"
         if level is CrisisLevel.URGENT and by_model != "urgent" and calm >= MODEL_CALM:
-            # The words the rules caught sit in what reads, as a whole, as no crisis (a
-            # recovery story, a reply): bounded — it stays a concern, never less.
+            # The sentences the rules caught read, around them, as no crisis (a recovery
+            # story's past, a reply): bounded — it stays a concern, never less.
             level = CrisisLevel.CONCERN
             matched = (f"{MODEL} (reads as calm {calm:.2f})", *matched)
         if _RANK[CrisisLevel(by_model)] > _RANK[level]:

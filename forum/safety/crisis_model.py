@@ -102,6 +102,12 @@ class Model:
         total = sum(exps)
         return exps[0] / total, exps[1] / total, exps[2] / total
 
+    def calm(self, folded: str) -> float:
+        """The probability that this (folded) passage is no crisis (0 for a few words)."""
+        if len(_WORD.findall(folded, 0, 400)) < MIN_WORDS:
+            return 0.0
+        return self.probabilities(features(folded))[0]
+
     def assess(self, folded: str) -> tuple[str, float, float]:
         """The level this model gives a (folded) text, its probability of urgent (the highest
         of any window), and its probability that the text as a whole is no crisis. A text of
