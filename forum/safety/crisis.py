@@ -55,6 +55,7 @@ Known limits — a screen that errs towards care, not a judge:
 from __future__ import annotations
 
 import bisect
+import functools
 import re
 import unicodedata
 from collections.abc import Iterator
@@ -486,7 +487,11 @@ _CENSORED = re.compile(r"(?<![\w*#])[a-z]*(?:[*#]|(?<=[a-z])!(?=[a-z]))[a-z*#!]*
 
 def _uncensor(word: re.Match[str]) -> str:
     """"k*ll" → "kill": the one listed word that fits where letters are starred out."""
-    text = word[0]
+    return _uncensored(word[0])
+
+
+@functools.lru_cache(maxsize=4096)
+def _uncensored(text: str) -> str:
     fits = [w for w in _CENSORED_WORDS if len(w) == len(text) and all(
         c == t or c in "*#!" for c, t in zip(text, w, strict=True))]
     return fits[0] if len(fits) == 1 else text
@@ -592,11 +597,14 @@ def _damping(folded: str, start: int, end: int, phrase_id: str,
             continue
         if not direct:
             return CONTEXT_FACTOR, name
-        if present or (name in ("report", "supportive") and phrase_id in REPORTED_BY_NATURE):
-            return 1.0, ""  # about now, or danger told by the one in it: never weighed down
-        if name in ("recovery", "accident") or (name == "idiom" and _HYPERBOLE.search(before)) \
-                or not _FIRST_PERSON.search(f"{before} {folded[start:end]}"):
-            return CONTEXT_FACTOR, name  # told as past, an accident, hyperbole, not the writer
+        if name in ("report", "supportive") and phrase_id in REPORTED_BY_NATURE:
+            return 1.0, ""  # danger told by the one in it: never weighed down as a report
+        if not _FIRST_PERSON.search(f"{before} {folded[start:end]}"):
+            return CONTEXT_FACTOR, name  # not about the writer ("if you are thinking of…")
+        if present:
+            return 1.0, ""  # the writer, about now: never weighed down
+        if name in ("recovery", "accident") or (name == "idiom" and _HYPERBOLE.search(before)):
+            return CONTEXT_FACTOR, name  # told as past, an accident, hyperbole
         return DIRECT_FLOOR / WEIGHTS[phrase_id], name  # bounded: still a concern
     return 1.0, ""
 
@@ -658,7 +666,10 @@ def detect(text: str, *, use_model: bool = True) -> Detection:
     ranked = sorted(window.items(), key=lambda item: (-item[1][0], item[0]))
     matched = tuple(f"{name} ({reason})" if reason else name for name, (_, reason) in ranked)
     level = _level(best_score)
-    model = shipped() if use_model and folded.strip() else None
+    outright = any(phrase_id in DIRECT and weight >= WEIGHTS[phrase_id]
+                   for phrase_id, (weight, _) in window.items())
+    settled = level is CrisisLevel.URGENT and outright  # nothing the model says changes it
+    model = shipped() if use_model and folded.strip() and not settled else None
     if model is not None:
         by_model, urgent, _calm = model.assess(folded)
         start = ends[window_at - 1] if 0 < window_at <= len(ends) else 0
@@ -668,9 +679,11 @@ def detect(text: str, *, use_model: bool = True) -> Detection:
         if by_model == "urgent" and matched and all(
                 name.endswith(("(idiom)", "(accident)", "(negated)")) for name in matched):
             by_model = "concern"  # the rules read these very words as an idiom or a "not"
-        if level is CrisisLevel.URGENT and by_model != "urgent" and calm >= MODEL_CALM:
-            # The sentences the rules caught read, around them, as no crisis (a recovery
-            # story's past, a reply): bounded — it stays a concern, never less.
+        if level is CrisisLevel.URGENT and by_model != "urgent" and calm >= MODEL_CALM \
+                and not outright:
+            # Signals that only add up, in sentences that read as no crisis (a recovery
+            # story's past, a reply): bounded — it stays a concern, never less. A direct
+            # statement counted in full is never lowered.
             level = CrisisLevel.CONCERN
             matched = (f"{MODEL} (reads as calm {calm:.2f})", *matched)
         if _RANK[CrisisLevel(by_model)] > _RANK[level]:
