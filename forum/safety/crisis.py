@@ -76,7 +76,7 @@ FOLD_CACHE_CHARACTERS = 50_000  # distinct characters the folding table remember
 DIRECT_FLOOR = 0.45  # the least a direct present statement keeps in a weighing context
 WINDOW_SENTENCES = 3  # matches add up within this many neighbouring sentences, never beyond
 EVALUATIONS_PER_PHRASE = 8  # weighings of one phrase in one sentence (bounds the worst case)
-EVALUATIONS_PER_SIGNAL = 64  # weighings of one weaker phrase in one text
+EVALUATIONS_PER_SIGNAL = 32  # weighings of one weaker phrase in one text
 
 
 class CrisisLevel(StrEnum):
@@ -116,11 +116,13 @@ _MACROS = {
     "other_person": r"(?:he|she|they|my (?:\w+ ){0,2}?(?:friend|sister|brother|son|daughter"
         r"|mum|mom|dad|husband|wife|partner|boyfriend|girlfriend|cousin|flatmate|roommate))",
     "selfish": r"(?:himself|herself|themselves|themself)",
-    "lots": r"(?:everything|all (?:of )?(?:my|the|them|it)|a (?:whole |full )?(?:bottle|box|pack"
+    "lots": r"(?:everything|(?:my|the) (?:whole|entire) (?:prescription|supply|bottle|box|pack"
+        r"|packet|strip|stash)|all (?:of )?(?:my|the|them|it)|a (?:whole |full )?(?:bottle|box|pack"
         r"|packet|strip|handful|bunch|load)|the (?:whole|rest of the) (?:bottle|box|pack|packet)"
         r"|(?:\d+|twenty|thirty|forty|fifty) (?:of )?(?:my |the |them)?)",
     "place": r"(?:bridge|ledge|edge|roof|rooftop|railway|rail line|railway line|train tracks"
-        r"|tracks|cliff|platform|overpass|balcony|top floor|car park roof)",
+        r"|tracks|cliff|cliffs|platform|overpass|balcony|top floor|car park roof|windowsill"
+        r"|window ledge|hard shoulder)",
 }
 
 # (id, weight, pattern); patterns are written folded (lower case, straight apostrophes).
@@ -298,7 +300,33 @@ PHRASES: tuple[tuple[str, float, str], ...] = (
         r"|tonight'?s the night|(?:i'?ve|i have) decided(?:\.|,)? (?:tonight|tomorrow|friday"
         r"|saturday|sunday|it'?s)|(?:<im>|i am) (?:finally |definitely )?(?:going to do it"
         r"|doing it)(?: tonight| tomorrow| for real| this time)"),
+    ("lethality_for_me", 0.6, r"(?:asking|ask|question|need to know|want to know|pregunto|pergunto"
+        r"|es|e) (?:for|about|por|pra|para) (?:myself|me|mi|mim)(?! (?:friend|mum|mom|son"
+        r"|daughter|dad|kid|child|sister|brother)\b)|(?:for|about) myself|serious question"),
+    ("how_much_how_high", 0.5, r"how (?:many|much|long|high|cold|deep|far|tall|fast)"
+        r"(?: \w+){0,4}? (?:would|does|do|will|to|is|are|before|until|enough|it takes?)"
+        r"(?: \w+){0,3}? (?:it take|take|die|work|do it|kill|enough|survive|not survive|lethal"
+        r"|fatal|liver damage|fall|drown)"
+        r"|(?:cuantos|cuantas|quantos|quantas) (?:metros|andares|pisos|comprimidos|pastillas"
+        r"|mg|gramos|gramas)|(?:quanto tempo|cuanto tiempo) (?:demora|tarda)"),
+    ("last_one", 0.6, r"(?:my|the) last (?:night|day|meal|one|birthday|post|time|weekend|sunrise"
+        r"|cigarette|drink)(?! (?:of|at|in|on|before|with|for|was|i|we)\b)|today'?s the day"
+        r"|(?:friday|saturday|sunday|monday|tuesday|wednesday|thursday|tomorrow|tonight)'?s the day"
+        r"|(?:sexta|sabado|domingo|amanha) e o dia|not coming back(?! (?:to|until|till|for)\b)"
+        r"|(?:stopped|not) eating (?:or|and) drinking"),
+    ("when_they_find_me", 1.0, r"(?:when|after|once) (?:they|someone|somebody|my \w+) finds? me"
+        r"|(?:whoever|the person who|the one who) finds? me|(?:off|s word|unalive) <myself>"
+        r"|(?:on|rang|rung|called|calling|ringing|phoning) (?:999|911|000|112|an ambulance"
+        r"|the police)(?! (?:yesterday|last|before|once)\b)|ambulance (?:is |'?s )?(?:on "
+        r"(?:the|its) way|coming)|(?:he|she|they)(?:'?s| is| are|'?re)? (?:not breathing"
+        r"|unconscious|unresponsive|going grey|turning blue|won'?t wake up)"
+        r"|(?:mensagem|mensaje) de despedida"
+        r"|(?:vias del tren|linha do trem|alto do viaduto|(?:to|estou|estoy) (?:na|en el|no|en la)"
+        r" (?:ponte|puente|viaduto|azotea))|(?:ja tomei|ya tome)|me corto|ponerme puntos"),
     # Danger from another person, now
+    ("others_threat_words", 1.0, r"finish what (?:he|she|they) started|if i can'?t have you "
+        r"(?:nobody|no one|noone) (?:can|will)|(?:going to|gonna|will) have an accident soon"
+        r"|on (?:his|her|their) way with something for (?:you|me)"),
     ("others_threat", 1.0, r"<abuser> (?:is |'?s |was |keeps |kept )?(?:said|says|saying"
         r"|threaten(?:ed|ing|s)?|swore|swears|told me|texted|screamed|yelled|promised)"
         r" (?:that )?(?:he'?ll|she'?ll|they'?ll|he would|she would|he'?d|she'?d|he is going to"
@@ -313,7 +341,8 @@ PHRASES: tuple[tuple[str, float, str], ...] = (
         r"|<abuser> (?:is |'?s )?(?:hammering|banging|pounding|kicking|smashing|breaking) "
         r"(?:on |at |down |in )?(?:the |my )?(?:door|window|windows)|locked (?:me|us) in"
         r"|(?:hiding|locked myself) (?:in|from) (?:the|my) (?:bathroom|bedroom|room|car|closet)"
-        r"|<abuser> (?:has|'?s got|got|is holding|pulled) (?:a|the|his|her) (?:gun|knife|blade)"
+        r"|<abuser> (?:has|'?s got|got|is holding|pulled) (?:a|the|his|her) (?:gun|knife|blade"
+        r"|poker|bat|hammer|machete|axe)"
         r"|(?:scared|afraid|terrified) (?:that )?<abuser> (?:will|'?ll|is going to|'?s going to"
         r"|gonna|might) (?:kill|hurt) <victim>"),
     ("others_violence_past", 0.6, r"(?:he|she|my (?:ex|partner|husband|wife|boyfriend"
@@ -476,6 +505,7 @@ _MISSPELT = {  # common misspellings, read as the word meant
     "suicide": "sucide|suiside|suicde|suicid|suacide|sucicide|suicidee|suiscide",
     "myself": "myslef|mysef|myslf|mself",
     "kill": "kil",
+    "killing": "killin|kiling",
 }
 _MISSPELLING = re.compile(r"(?<![\w'])(?:" + "|".join(_MISSPELT.values()) + r")(?!\w)")
 _MEANT = {variant: word for word, variants in _MISSPELT.items()
@@ -515,10 +545,15 @@ def fold_text(text: str) -> str:
 def _found(folded: str) -> Iterator[tuple[str, int, int]]:
     """(phrase id, start, end) of each match, leaving out those inside a match as strong."""
     cover_end, cover_weight = 0, 0.0
+    named: dict[str, str | None] = {}  # the same words (and what follows them): the same phrase
     for found in _SCAN.finditer(folded):
         start, end = found.span(1)
-        which = _WHICH.match(folded, start)
-        phrase_id = which.lastgroup if which else None
+        seen = folded[max(0, start - 3):end + 24]  # lookbehinds and lookaheads see the same
+        if seen in named:
+            phrase_id = named[seen]
+        else:
+            which = _WHICH.match(folded, start)
+            phrase_id = named[seen] = which.lastgroup if which else None
         if phrase_id is None or (start < cover_end and WEIGHTS[phrase_id] <= cover_weight):
             continue
         if end >= cover_end:
@@ -535,9 +570,10 @@ DIRECT = frozenset({
     "tired_of_living", "dont_care_if_i_die", "self_harm_act", "self_harm_again",
     "harm_child_thoughts", "act_swallowed", "at_the_place", "means_at_hand", "finality",
     "lethality", "self_harm_worse", "others_threat", "others_violence", "someone_else_now",
-    "es_pt_intent", "method_now"})
+    "es_pt_intent", "method_now", "when_they_find_me", "others_threat_words"})
 # Danger told by the one in danger is reported speech by nature: "he said he'd kill me".
-REPORTED_BY_NATURE = frozenset({"others_threat", "others_violence", "someone_else_now"})
+REPORTED_BY_NATURE = frozenset({"others_threat", "others_violence", "someone_else_now",
+                                "others_threat_words"})
 _PRESENT = _words(r"tonight|right now|now|this (?:time|weekend|week|morning|evening"
                   r"|afternoon)|for real|not joking|no joke|i'?m serious|i mean it|ready"
                   r"|again|already|still|anymore|any more")
