@@ -32,7 +32,8 @@
     } else if (resource.text) {
       item.appendChild(document.createTextNode((resource.phone ? ", text " : " — text ") +
         (resource.text_keyword ? resource.text_keyword + " to " : "")));
-      item.appendChild(link("sms:" + digits(resource.text) + body, resource.text));
+      item.appendChild(link("sms:" + digits(resource.text) + body,
+                            resource.text_display || resource.text));
     }
     if (!resource.phone && !resource.text && resource.website) {
       item.appendChild(document.createTextNode(" — "));

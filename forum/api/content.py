@@ -60,7 +60,8 @@ async def _written_json(request: Request, written: Written) -> JSONResponse:
     """201 published, 202 held, 200 when this submission was already received."""
     post, viewer = written.post, viewer_of(request)
     body = story_json(post, viewer) if post.is_story else post_json(post, viewer)
-    body["crisis"] = await crisis_json(request, post.crisis_level)
+    title = post.thread.title if post.is_story else ""
+    body["crisis"] = await crisis_json(request, post.crisis_level, title, post.body_md)
     location = f"/api/v1/stories/{post.thread_id}" if post.is_story and viewer else (
         f"/api/v1/posts/{post.id}")
     if viewer is None:  # a guest's post is always held

@@ -68,7 +68,9 @@ async def queue(request: Request) -> Response:
                    "story_title": item.post.thread.title,
                    "category": item.post.thread.category.slug,
                    "content_warnings": item.post.thread.content_warnings,
-                   "reports": [report_json(r) for r in item.reports]}
+                   "reports": [report_json(r) for r in item.reports],
+                   "crisis_level": item.post.crisis_level,
+                   "waiting_in_crisis": item.waiting_in_crisis}
                   for item in found.items],
     })
 

@@ -199,6 +199,8 @@ class Resource(Shape):
     phone: str | None
     phone_display: str | None
     text: str | None
+    text_display: str | None = Field(
+        default=None, description="the text number as people in its country write it")
     text_keyword: str | None
     chat_url: str | None
     website: str | None
@@ -318,6 +320,10 @@ class QueueItem(Shape):
     category: str
     content_warnings: list[str]
     reports: list[Report]
+    crisis_level: CrisisLevel = Field(description="what crisis-language detection found")
+    waiting_in_crisis: bool = Field(
+        description="crisis language in a post nobody can read yet: it heads the urgent tab "
+                    "until a moderator approves or rejects it")
 
 
 class QueuePage(Page):

@@ -12,7 +12,7 @@ from forum.actions.stories import Written
 from forum.anonymity import author_view
 from forum.forms import CONTENT_WARNINGS, FormInvalid
 from forum.queries.content import answers_to, guest_categories, guest_post_by_token
-from forum.queries.resources import help_for
+from forum.queries.resources import help_for_words
 from forum.request_context import context_of
 from forum.schemas.base import parse_input
 from forum.schemas.posting import GuestReplyIn, GuestStoryIn, guest_edit_schema
@@ -66,11 +66,12 @@ async def reply(request: Request) -> Response:
 
 async def _posted(request: Request, written: Written) -> Response:
     """The manage link, once (a resent form hears that its post arrived before); and help
-    first when the words sound like crisis."""
+    first when the words sound like crisis, the lines for what they touch first."""
     post = written.post
     in_crisis = post.crisis_level in ("concern", "urgent")
-    context = {"post": post,
-               "help": await help_for(region_of(request)) if in_crisis else None}
+    title = post.thread.title if post.is_story else ""
+    help = await help_for_words(region_of(request), title, post.body_md) if in_crisis else None
+    context = {"post": post, "help": help}
     if written.manage_token is None:
         return render(request, "guests/received.html", context)
     manage_url = f"{settings_of(request).base_url}/manage/{written.manage_token}"

@@ -17,7 +17,7 @@ from forum.anonymity import author_view
 from forum.forms import FormInvalid
 from forum.models.accounts import User
 from forum.queries.content import list_categories
-from forum.queries.resources import help_for
+from forum.queries.resources import help_for_words
 from forum.queries.search import SearchHit, parse_query
 from forum.request_context import context_of
 from forum.safety.crisis import CrisisLevel
@@ -66,7 +66,7 @@ async def search(request: Request) -> Response:
         "query": data.query.text,
         "category_slug": data.category,
         "categories": await list_categories(),
-        "help": (await help_for(region_of(request))
+        "help": (await help_for_words(region_of(request), data.query.text)
                  if crisis in (CrisisLevel.CONCERN, CrisisLevel.URGENT) else None),
         "results": [], "total": 0, "page": data.page, "pages": 1, "limited": None,
         "prev_url": None, "next_url": None,
