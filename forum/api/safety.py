@@ -27,7 +27,9 @@ def resource_json(r: CrisisResource) -> dict[str, Any]:
             "description": r.description, "phone": r.phone,
             "phone_display": (r.phone_display or format_number(r.phone, r.country)
                               if r.phone else None),
-            "text": r.text_number, "text_keyword": r.text_keyword, "chat_url": r.chat_url,
+            "text": r.text_number,
+            "text_display": format_number(r.text_number, r.country) if r.text_number else None,
+            "text_keyword": r.text_keyword, "chat_url": r.chat_url,
             "website": r.website, "hours": r.hours, "languages": r.languages,
             "source": r.source, "last_verified": r.last_verified.isoformat()}
 

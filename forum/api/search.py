@@ -37,5 +37,5 @@ async def search(request: Request) -> Response:
         "page": found.page,
         "pages": found.pages,
         "total": found.total,
-        "crisis": await crisis_json(request, data.crisis_level.value),
+        "crisis": await crisis_json(request, data.crisis_level.value, data.query.text),
     })

@@ -200,7 +200,7 @@ class Resource(Shape):
     phone_display: str | None
     text: str | None
     text_display: str | None = Field(
-        default=None, description="the text number as people in its country write it")
+        description="the text number as people in its country write it")
     text_keyword: str | None
     chat_url: str | None
     website: str | None

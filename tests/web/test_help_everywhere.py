@@ -103,6 +103,15 @@ async def test_searching_in_words_of_grief_and_drinking_puts_the_alcohol_lines_b
     assert shown.index("Alcohol and drugs") < shown.index("Domestic and family violence")
 
 
+async def test_the_search_api_orders_its_help_by_the_words_searched(visitor):
+    found = await in_region(visitor, "GB").get(
+        "/api/v1/search", params={"q": "my husband hit me and said he would kill me"})
+    assert found.status_code == 200
+    crisis = found.json()["crisis"]
+    assert crisis["level"] != "none"
+    assert crisis["resources"][0]["name"] == "National Domestic Abuse Helpline (Refuge)"
+
+
 async def test_an_ordinary_search_shows_no_helplines(visitor):
     found = await in_region(visitor, "GB").get("/search", params={"q": "garden walk"})
     assert found.status_code == 200 and headings(found.text) == []
@@ -137,13 +146,6 @@ async def test_a_member_replying_through_the_api_gets_lines_for_the_reply(api_me
 
 # --- the composer card's text numbers --------------------------------------------------------
 
-# forum/api/safety.py's resource_json (every resource list of the API, the composer's check
-# included) does not fill `text_display` yet; strict, so these start failing once it does.
-TEXT_DISPLAY_NOT_FILLED = pytest.mark.xfail(
-    strict=True, reason="resource_json in forum/api/safety.py does not fill text_display yet")
-
-
-@TEXT_DISPLAY_NOT_FILLED
 async def test_the_composer_card_gets_text_numbers_as_their_country_writes_them(visitor):
     checked = await visitor.http.post("/api/v1/safety/check", json={"text": GRIEF_AND_DRINKING},
                                       headers={"Accept-Language": "en-AU"})
@@ -185,7 +187,6 @@ setTimeout(() => {
 """
 
 
-@TEXT_DISPLAY_NOT_FILLED
 @pytest.mark.skipif(shutil.which("node") is None, reason="needs Node to run the script")
 async def test_the_composer_card_shows_text_numbers_the_way_their_country_writes_them(visitor):
     checked = await visitor.http.post("/api/v1/safety/check", json={"text": GRIEF_AND_DRINKING},
