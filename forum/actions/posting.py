@@ -44,7 +44,7 @@ from forum.models.content import (
 from forum.models.moderation import Report, ReportReason
 from forum.models.notifications import Notification, SealedNotification
 from forum.queries.moderation import ApprovalRules, needs_approval, watched_words_matcher
-from forum.safety.crisis import CrisisLevel, Detection, detect_many
+from forum.safety.crisis import CrisisLevel, Detection, detect_many, noticed
 from forum.safety.words import WordAction, WordMatch
 
 
@@ -167,8 +167,7 @@ async def bring_to_a_human(post: Post, crisis: Detection) -> None:
     await Report.get_or_create(
         open_key=f"{post.id}:crisis",
         defaults={"post_id": post.id, "reason": ReportReason.WORRIED,
-                  "note": "Crisis language noticed: " + ", ".join(
-                      [m for m in crisis.matched if "(" not in m][:5])},
+                  "note": noticed(crisis)},
     )
 
 

@@ -741,3 +741,14 @@ def detect_many(*texts: str, use_model: bool = True) -> Detection:
     ranked = sorted(matched, key=lambda name: ("(" in name and not name.startswith(MODEL),
                                                -WEIGHTS.get(name.split(" ")[0], 1.0)))
     return Detection(top.level, top.score, tuple(ranked))
+
+
+def noticed(detection: Detection, limit: int = 5) -> str:
+    """What was noticed, for the moderators' Urgent tab: the phrases that counted in full,
+    or that the learned model read it so."""
+    names = [name for name in detection.matched if "(" not in name][:limit]
+    if names:
+        return "Crisis language noticed: " + ", ".join(names)
+    if any(name.startswith(MODEL) for name in detection.matched):
+        return "Crisis language noticed by the learned model (no listed phrase)"
+    return "Crisis language noticed"

@@ -103,3 +103,11 @@ def test_a_hostile_20_kb_text_is_read_in_bounded_time(text):
     started = time.perf_counter()
     detect(text)
     assert time.perf_counter() - started < 0.5  # generous: bench/crisis.py holds the 30 ms
+
+
+def test_the_urgent_tab_says_what_was_noticed_even_when_only_the_model_read_it():
+    from forum.safety.crisis import Detection, noticed
+
+    assert noticed(Detection(CrisisLevel.URGENT, 1.0, ("kill_myself", "numb (idiom)"))) == (
+        "Crisis language noticed: kill_myself")
+    assert "learned model" in noticed(Detection(CrisisLevel.URGENT, 1.0, ("model (0.91)",)))
