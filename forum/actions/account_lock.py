@@ -16,6 +16,7 @@ from starlette.exceptions import HTTPException
 from tortoise import connections
 
 from forum.models.accounts import User
+from forum.sealed_side import SealedSide, forget, read_sealed_side
 
 ACCOUNT_GONE = "Your account is no longer here, so this could not be saved."
 ACCOUNT_LOCKS = 0x41434354  # the advisory lock space of accounts ("ACCT")
@@ -37,3 +38,12 @@ async def hold_account(user: User) -> User:
     if fresh is None:
         raise account_gone()
     return fresh
+
+
+async def held_sealed_side(user: User) -> SealedSide:
+    """Hold the account, then read its sealed side afresh (forum.sealed_side): for a write
+    that takes the member's next post or limit slot. The request's cached copy is dropped,
+    so what it reads next includes this write."""
+    await hold_account(user)
+    forget(user)
+    return await read_sealed_side(user)

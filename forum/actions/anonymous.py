@@ -3,11 +3,11 @@ keyed slot on each of their anonymous posts (forum.sealed_side)."""
 
 from __future__ import annotations
 
-from forum.actions.account_lock import hold_account
+from forum.actions.account_lock import held_sealed_side
 from forum.anonymity import choose_pseudonym
 from forum.models.accounts import User
 from forum.models.content import Thread, ThreadPseudonym
-from forum.sealed_side import forget, owner_slot, read_sealed_side
+from forum.sealed_side import owner_slot
 
 
 async def pseudonym_in_thread(thread_id: int, author_tag: str, kind: str) -> str:
@@ -32,7 +32,5 @@ async def claim_owner_slot(user: User) -> str:
     """The author's next post slot, for the anonymous post being written (inside its
     transaction). The account is held, not its row written; an account deleted meanwhile
     refuses the post (401), so it cannot outlive the deletion."""
-    await hold_account(user)
-    side = await read_sealed_side(user)
-    forget(user)
+    side = await held_sealed_side(user)
     return owner_slot(user.id, side.next_post_slot)

@@ -21,7 +21,7 @@ from typing import Any, cast
 from tortoise.expressions import Q
 from tortoise.transactions import in_transaction
 
-from forum.actions.account_lock import hold_account
+from forum.actions.account_lock import held_sealed_side
 from forum.actions.community import announce_reply
 from forum.actions.notify import send
 from forum.actions.status import move_status
@@ -42,7 +42,7 @@ from forum.notice_recipients import FOR_ADMINS, seal_admin_note
 from forum.queries.resources import CARE_MESSAGE
 from forum.restrictions import NONE as NO_RESTRICTIONS
 from forum.restrictions import Restrictions
-from forum.sealed_side import forget, limit_slot, read_sealed_side, seal_limit, sealed_side
+from forum.sealed_side import limit_slot, seal_limit, sealed_side
 from forum.sessions import end_all_sessions
 
 REPORT_ACTIONED = ("A moderator reviewed the post you reported and took action. "
@@ -257,11 +257,9 @@ async def _add_sealed_limit(user: User | None, change: dict[str, Any] | None) ->
     if user is None:
         await SealedLimit.create(slot=secrets.token_hex(20), sealed=seal_limit(0, change))
         return
-    await hold_account(user)
-    side = await read_sealed_side(user)
+    side = await held_sealed_side(user)
     await SealedLimit.create(slot=limit_slot(user.id, side.next_limit_slot),
                              sealed=seal_limit(user.id, change))
-    forget(user)
 
 
 def _restriction_fields(changes: dict[str, Any]) -> dict[str, Any]:

@@ -111,8 +111,10 @@ async def rekey(old: Sealer, new: Sealer, batch_rows: int = BATCH_ROWS) -> Rekey
     authors = await _posts(work, batch_rows) | await _named_authors_in_pseudonym_threads()
     current_tags = await _tags(work, sorted(authors), batch_rows)
     await _users(work, batch_rows)
-    await _notifications(work, batch_rows)
-    await _released_names(work, batch_rows)
+    await _reseal_column(work, SealedNotification, "sealed_recipient", NOTICE_PURPOSE,
+                         batch_rows)
+    await _reseal_column(work, ReleasedUsername, "sealed_skeleton", RELEASED_NAME_PURPOSE,
+                         batch_rows)
     # Form ids are keyed hashes of (member, id) kept against a form sent twice: the old key
     # could test guesses against them, and a replay after the switch is long past.
     await Post.filter(submission_key__isnull=False).update(submission_key=None)
@@ -246,28 +248,16 @@ async def _move_slots(work: _Resealer, model: type[Post] | type[SealedLimit], co
         n += 1
 
 
-async def _notifications(work: _Resealer, batch_rows: int) -> None:
-    ids = cast(list[int], await SealedNotification.all().order_by("id").values_list(
-        "id", flat=True))
+async def _reseal_column(work: _Resealer, model: type[SealedNotification] | type[
+        ReleasedUsername], column: str, purpose: str, batch_rows: int) -> None:
+    """Re-seal one sealed column of every row of a table whose purpose is fixed."""
+    ids = cast(list[int], await model.all().order_by("id").values_list("id", flat=True))
+    name = f"{model._meta.db_table}.{column}"
 
     async def batch(chunk: list[int]) -> None:
-        for note in await SealedNotification.filter(id__in=chunk).order_by("id"):
-            if resealed := work.reseal("sealed_notifications.sealed_recipient",
-                                       note.sealed_recipient, NOTICE_PURPOSE):
-                await SealedNotification.filter(id=note.id).update(sealed_recipient=resealed)
-
-    await _batches(ids, batch_rows, batch)
-
-
-async def _released_names(work: _Resealer, batch_rows: int) -> None:
-    ids = cast(list[int], await ReleasedUsername.all().order_by("id").values_list(
-        "id", flat=True))
-
-    async def batch(chunk: list[int]) -> None:
-        for row in await ReleasedUsername.filter(id__in=chunk).order_by("id"):
-            if resealed := work.reseal("released_usernames.sealed_skeleton",
-                                       row.sealed_skeleton, RELEASED_NAME_PURPOSE):
-                await ReleasedUsername.filter(id=row.id).update(sealed_skeleton=resealed)
+        for row in await model.filter(id__in=chunk).order_by("id"):
+            if resealed := work.reseal(name, getattr(row, column), purpose):
+                await model.filter(id=row.id).update(**{column: resealed})
 
     await _batches(ids, batch_rows, batch)
 
