@@ -15,6 +15,7 @@ from tortoise.contrib.starlette import RegisterTortoise
 from forum import errors, sealing
 from forum.db import check_sqlite_pragmas, tortoise_config
 from forum.forms import FormInvalid
+from forum.jobs.runner import JobRunner
 from forum.key_location import startup_refusal
 from forum.pagecache import PageCache
 from forum.passwords import use_fast_hashing
@@ -51,7 +52,14 @@ def create_app(settings: Settings, *, manage_database: bool = True,
                 return
             async with RegisterTortoise(app, config=tortoise_config(settings.database_url)):
                 await check_sqlite_pragmas()
-                yield
+                runner = JobRunner(settings) if settings.run_jobs else None
+                if runner is not None:
+                    runner.start()
+                try:
+                    yield
+                finally:
+                    if runner is not None:
+                        await runner.stop()
         finally:
             await app.state.rate_limiter.close()
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import getpass
 import sys
 from collections.abc import Sequence
@@ -202,6 +203,31 @@ def cmd_rekey(settings: Settings, args: argparse.Namespace) -> int:
     return run_rekey(settings, args.new_key_file, args.old_key_file)
 
 
+def cmd_worker(settings: Settings, args: argparse.Namespace) -> int:
+    """Run background jobs (crisis alerts, tidying) apart from the web processes."""
+    from forum.jobs.runner import JobRunner, drain
+
+    async def work() -> None:
+        if args.drain:
+            ran = await drain(settings, wait_seconds=args.wait)
+            print(f"Ran {ran} job(s).")
+            return
+        runner = JobRunner(settings, concurrency=args.concurrency)
+        print(f"Worker {runner.name} is running jobs (Ctrl-C stops it).", flush=True)
+        await runner.run_forever()
+
+    with contextlib.suppress(KeyboardInterrupt):
+        asyncio.run(_with_orm(settings, work))
+    return 0
+
+
+def cmd_prune(settings: Settings, _args: argparse.Namespace) -> int:
+    from forum.actions.maintenance import prune
+
+    print(asyncio.run(_with_orm(settings, lambda: prune(settings))))
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="forum", description="Hearth, a peer-support forum.")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -237,6 +263,16 @@ def build_parser() -> argparse.ArgumentParser:
                        help="the new key (make one with `forum new-key FILE`)")
     rekey.add_argument("--old-key-file",
                        help="the old key, if the forum's settings no longer name it")
+    worker = sub.add_parser(
+        "worker", help="run background jobs (alerts, tidying) apart from `forum serve`")
+    worker.add_argument("--drain", action="store_true",
+                        help="run what is queued, then stop (retry pauses waited out)")
+    worker.add_argument("--wait", type=float, default=60.0,
+                        help="with --drain: seconds to wait for retries at most (60)")
+    worker.add_argument("--concurrency", type=int, default=4,
+                        help="jobs run at once (4)")
+    sub.add_parser("prune", help="delete expired sessions, old read notifications and "
+                   "finished jobs (the hourly tidy-up, now)")
     return parser
 
 
@@ -250,6 +286,8 @@ COMMANDS = {
     "check": cmd_check,
     "new-key": cmd_new_key,
     "rekey": cmd_rekey,
+    "worker": cmd_worker,
+    "prune": cmd_prune,
 }
 
 

@@ -17,6 +17,7 @@ MODEL_MODULES = [
     "forum.models.notifications",
     "forum.models.safety",
     "forum.models.community",
+    "forum.models.jobs",
 ]
 SQLITE_BUSY_TIMEOUT_MS = 5000
 SQLITE_PRAGMAS = {
@@ -88,6 +89,7 @@ async def migrate_database(settings: Settings) -> list[str]:
     """Apply every pending migration, then load the reference data. Returns what was applied."""
     from tortoise.migrations.api.migrate import migrate
 
+    from forum.actions.maintenance import give_old_notes_slots
     from forum.actions.setup import ensure_reference_data
 
     applied: list[str] = []
@@ -110,6 +112,7 @@ async def migrate_database(settings: Settings) -> list[str]:
             if broken:
                 raise RuntimeError(f"foreign key check failed after migrating: {broken[:5]}")
         await ensure_reference_data()
+        await give_old_notes_slots()
         await refresh_planner_statistics()
     finally:
         await Tortoise.close_connections()

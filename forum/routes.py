@@ -20,6 +20,7 @@ from forum.pagecache import shared_page
 from forum.paths import STATIC_DIR
 from forum.views import (
     accounts,
+    admin_jobs,
     admin_resources,
     care,
     community,
@@ -125,6 +126,9 @@ mod_routes: list[BaseRoute] = [
 ]
 
 admin_routes: list[BaseRoute] = [
+    Route("/jobs", admin_jobs.job_list, methods=["GET"], name="admin_jobs"),
+    Route("/jobs/{job_id:int}/retry", admin_jobs.retry, methods=["POST"],
+          name="admin_job_retry"),
     Route("/resources", admin_resources.resource_list, methods=["GET"],
           name="admin_resources"),
     Route("/resources/new", admin_resources.resource_form, methods=["GET"],

@@ -22,6 +22,9 @@ VISITOR_COOKIE = "hearth_visitor"  # binds a visitor's CSRF token before sign-in
 WEB_SESSION_DAYS = 30
 API_TOKEN_DAYS = 365
 TOKEN_BYTES = 32
+# Live sessions kept per account and kind (browsers signed in; API tokens): a new one past
+# the cap ends the oldest.
+LIVE_SESSIONS = {SessionKind.WEB: 20, SessionKind.API: 10}
 
 
 def new_token() -> str:
@@ -42,7 +45,16 @@ async def start_session(user: User, kind: SessionKind = SessionKind.WEB) -> str:
         kind=kind,
         expires_at=datetime.now(UTC) + timedelta(days=days),
     )
+    await _keep_newest(user.id, kind)
     return token
+
+
+async def _keep_newest(user_id: int, kind: SessionKind) -> None:
+    """At most LIVE_SESSIONS[kind] live sessions of a kind per account: the oldest end."""
+    beyond = await Session.filter(user_id=user_id, kind=kind).order_by("-id").offset(
+        LIVE_SESSIONS[kind]).values_list("id", flat=True)
+    if beyond:
+        await Session.filter(id__in=list(beyond)).delete()
 
 
 async def end_session(token: str) -> None:

@@ -94,6 +94,11 @@ class Settings(BaseSettings):
     page_cache_seconds: WholeNumber = 30
     new_member_days: WholeNumber = 3
     new_member_posts: WholeNumber = 2
+    # Read notifications are deleted this many days after they were sent.
+    notifications_kept_days: WholeNumber = 90
+    # Run background jobs (crisis alerts, tidying) inside each `forum serve` process; set
+    # false when a separate `forum worker` runs them.
+    run_jobs: bool = True
 
     @classmethod
     def settings_customise_sources(

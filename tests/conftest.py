@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 import os
 import re
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -166,6 +166,18 @@ async def db(orm: None, settings: Settings) -> AsyncIterator[None]:
 @pytest.fixture
 def app(settings: Settings, db: None) -> Starlette:
     return create_app(settings, manage_database=False, strict_templates=True)
+
+
+@pytest.fixture
+def run_jobs(app: Starlette) -> Callable[[], Awaitable[int]]:
+    """Run the app's queued background jobs to the end (the ASGI test transport runs no
+    lifespan, so no worker runs by itself); the number of jobs run."""
+    from forum.jobs.runner import drain
+
+    async def run() -> int:
+        return await drain(app.state.settings, wait_seconds=15.0)
+
+    return run
 
 
 CSRF_INPUT = re.compile(r'name="csrf_token" value="([^"]+)"')

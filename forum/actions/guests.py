@@ -22,7 +22,6 @@ from forum.actions.stories import Changed, Written, edited
 from forum.guest_forms import check_guest_extras
 from forum.models.content import Post, Thread
 from forum.queries.content import get_category_or_404, get_story_or_404, get_thread_for_post
-from forum.safety.followup import follow_up
 from forum.schemas.posting import (
     GuestEditIn,
     GuestReplyEditIn,
@@ -54,10 +53,7 @@ async def write_guest_story(ctx: Context, data: GuestStoryIn) -> Written:
     _extras(data, [data.title, data.body])
     category = await get_category_or_404(data.category)
     await enforce_limit(ctx, "guest", ctx.client, _values(data), GUEST_LIMITED)
-    written = await create_guest_story(category, data)
-    if written.created:
-        await follow_up(written.post, ctx.settings)
-    return await _written(written)
+    return await _written(await create_guest_story(category, data))
 
 
 async def thread_for_guest_reply(thread_id: int) -> Thread:
@@ -74,10 +70,7 @@ async def write_guest_reply(ctx: Context, thread_id: int, data: GuestReplyIn) ->
     thread = await thread_for_guest_reply(thread_id)
     _extras(data, [data.body])
     await enforce_limit(ctx, "guest", ctx.client, _values(data), GUEST_LIMITED)
-    written = await create_guest_reply(thread, data)
-    if written.created:
-        await follow_up(written.post, ctx.settings)
-    return await _written(written)
+    return await _written(await create_guest_reply(thread, data))
 
 
 async def edit_as_guest(ctx: Context, post: Post, data: GuestEditIn) -> Changed:

@@ -1,15 +1,30 @@
 """Writing a notification: plain for a member, sealed when it concerns an anonymous post
-(then no row ties the member to it; the app finds their notes by opening them)."""
+(then no row ties the member to it; the member finds their notes by their keyed slots)."""
 
 from __future__ import annotations
 
+import asyncio
 import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
+from tortoise import connections
+from tortoise.exceptions import IntegrityError
+from tortoise.transactions import in_transaction
+
 from forum.models.notifications import Notification, SealedNotification
-from forum.notice_recipients import seal_recipient
+from forum.notice_recipients import (
+    SLOTS_PER_PROBE,
+    day_number,
+    note_slot,
+    seal_recipient,
+    slot_literals,
+)
+
+# Another write took a slot between our look and our insert: look again (each round one of
+# the racing writers wins, so this bounds the writers racing for one member at one moment).
+SLOT_RACES = 64
 
 
 @dataclass(frozen=True)
@@ -23,21 +38,66 @@ class Note:
 async def send(user_id: int, kind: str, message: str, link: str = "", *,
                sealed: bool = False) -> None:
     if sealed:
-        await SealedNotification.create(sealed_recipient=seal_recipient(user_id), kind=kind,
-                                        message=message, link=link)
+        await send_sealed_event([Note(user_id, kind, message)], link)
     else:
         await Notification.create(user_id=user_id, kind=kind, message=message, link=link)
 
 
 async def send_sealed_event(notes: Sequence[Note], link: str) -> None:
     """All the sealed notes of one event at once: one timestamp, in a random order, so
-    neither the order of the rows nor their times sets any recipient apart."""
+    neither the order of the rows nor their times sets any recipient apart. Each goes into
+    its recipient's next free slot of the day."""
     if not notes:
         return
     now = datetime.now(UTC)
     shuffled = list(notes)
     secrets.SystemRandom().shuffle(shuffled)
-    await SealedNotification.bulk_create([
-        SealedNotification(sealed_recipient=seal_recipient(n.user_id, own=n.own), kind=n.kind,
-                           message=n.message, link=link, created_at=now)
-        for n in shuffled])
+    for attempt in range(SLOT_RACES):
+        slots = await next_free_slots([n.user_id for n in shuffled], day_number(now))
+        rows = [SealedNotification(
+            sealed_recipient=seal_recipient(n.user_id, own=n.own), kind=n.kind,
+            message=n.message, link=link, created_at=now, slot=slots[i])
+            for i, n in enumerate(shuffled)]
+        try:
+            async with in_transaction():  # a savepoint inside the caller's transaction
+                await SealedNotification.bulk_create(rows)
+            return
+        except IntegrityError:
+            if attempt == SLOT_RACES - 1:
+                raise
+            await asyncio.sleep(secrets.randbelow(5) / 1000)
+
+
+async def next_free_slots(user_ids: list[int], day: int) -> list[str]:
+    """A free slot of the day for each recipient in turn (one member twice gets two)."""
+    wanted: dict[int, int] = {}
+    for user_id in user_ids:
+        wanted[user_id] = wanted.get(user_id, 0) + 1
+    first_free: dict[int, int] = {}
+    start = dict.fromkeys(wanted, 0)
+    while start:
+        index = {note_slot(user_id, day, n): (user_id, n)
+                 for user_id, begin in start.items()
+                 for n in range(begin, begin + SLOTS_PER_PROBE)}
+        rows = await connections.get("default").execute_query_dict(
+            "SELECT slot FROM sealed_notifications "  # noqa: S608 (checked hex literals)
+            f"WHERE slot IN ({slot_literals(index)})")
+        taken: dict[int, int] = {}
+        for row in rows:
+            user_id, n = index[str(row["slot"])]
+            taken[user_id] = max(taken.get(user_id, -1), n)
+        following = {}
+        for user_id, begin in start.items():
+            top = taken.get(user_id, begin - 1)
+            if top == begin + SLOTS_PER_PROBE - 1:
+                following[user_id] = begin + SLOTS_PER_PROBE  # this batch is full: look on
+            else:
+                first_free[user_id] = max(top + 1, begin)
+        start = following
+    slots = []
+    used: dict[int, int] = {}
+    for user_id in user_ids:
+        n = first_free[user_id] + used.get(user_id, 0)
+        used[user_id] = used.get(user_id, 0) + 1
+        slots.append(note_slot(user_id, day, n))
+    return slots

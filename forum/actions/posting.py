@@ -44,6 +44,7 @@ from forum.models.content import (
 from forum.models.moderation import Report, ReportReason
 from forum.models.notifications import Notification, SealedNotification
 from forum.queries.moderation import ApprovalRules, needs_approval, watched_words_matcher
+from forum.safety.alerts import queue_alert
 from forum.safety.crisis import CrisisLevel, Detection, detect_many, noticed
 from forum.safety.words import WordAction, WordMatch
 
@@ -161,14 +162,17 @@ async def _authorship(author: User, thread_id: int, anonymous: bool) -> dict[str
 
 async def bring_to_a_human(post: Post, crisis: Detection) -> None:
     """Urgent crisis language puts the post in the moderators' Urgent tab (a system
-    "worried" report). The post itself is never held or hidden for it."""
+    "worried" report) and, when it newly arrives there, queues the crisis alert — in the
+    transaction that wrote the words. The post itself is never held or hidden for it."""
     if crisis.level is not CrisisLevel.URGENT:
         return
-    await Report.get_or_create(
+    _report, created = await Report.get_or_create(
         open_key=f"{post.id}:crisis",
         defaults={"post_id": post.id, "reason": ReportReason.WORRIED,
                   "note": noticed(crisis)},
     )
+    if created:
+        await queue_alert(post.id, crisis.level.value)
 
 
 _FORM_FIELDS = ("category", "title", "body", "content_warnings", "content_warning_note",

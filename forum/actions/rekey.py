@@ -7,6 +7,8 @@ What the key protects, and how each is carried over:
 - ``sealed_notifications.sealed_recipient`` (news about an anonymous post),
 - ``released_usernames.sealed_skeleton`` (a deleted account's name, cooling down):
   each is opened with the new key or else the old one, and sealed again with the new key.
+- ``sealed_notifications.slot``, the keyed hash of (member, day, n) where a member finds a
+  note (forum.notice_recipients): recomputed for every note from its opened recipient.
 - ``posts.owner_slot`` and ``sealed_limits.slot``, keyed hashes of (member, n) that find a
   member's anonymous posts and limits (forum.sealed_side): recomputed for every account,
   slot by slot, each moved only once.
@@ -45,6 +47,7 @@ from forum.models.community import ReleasedUsername
 from forum.models.content import Post, ThreadPseudonym
 from forum.models.moderation import SealedLimit
 from forum.models.notifications import SealedNotification
+from forum.notice_recipients import day_number, note_slot, open_recipient_text
 from forum.numbers import ID_MAX, whole_number
 from forum.queries.accounts import RELEASED_NAME_PURPOSE
 from forum.sealed_side import limit_slot, owner_slot
@@ -113,6 +116,7 @@ async def rekey(old: Sealer, new: Sealer, batch_rows: int = BATCH_ROWS) -> Rekey
     await _users(work, batch_rows)
     await _reseal_column(work, SealedNotification, "sealed_recipient", NOTICE_PURPOSE,
                          batch_rows)
+    await _reslot_notes(work, batch_rows)
     await _reseal_column(work, ReleasedUsername, "sealed_skeleton", RELEASED_NAME_PURPOSE,
                          batch_rows)
     # Form ids are keyed hashes of (member, id) kept against a form sent twice: the old key
@@ -246,6 +250,34 @@ async def _move_slots(work: _Resealer, model: type[Post] | type[SealedLimit], co
             return rows
         rows.append(found.id)
         n += 1
+
+
+async def _reslot_notes(work: _Resealer, batch_rows: int) -> None:
+    """Each sealed note's slot under the new key: its recipient's n-th note of its day (by
+    id), the same on every run. A note neither key opens gets a slot nobody can find."""
+    rows = await SealedNotification.all().order_by("id").values_list(
+        "id", "sealed_recipient", "created_at", "slot")
+    seen: dict[tuple[int, int], int] = {}
+    wanted: list[tuple[int, str]] = []
+    for row_id, sealed, created_at, slot in rows:
+        value, _is_new = work.keys.open(str(sealed), NOTICE_PURPOSE)
+        recipient = open_recipient_text(value) if value is not None else None
+        if recipient is None:
+            new_slot = work.keys.new.tag("unfindable-note", row_id)
+        else:
+            day = day_number(created_at)
+            n = seen.get((recipient, day), 0)
+            seen[(recipient, day)] = n + 1
+            new_slot = note_slot(recipient, day, n, work.keys.new)
+        if new_slot != slot:
+            wanted.append((int(row_id), new_slot))
+
+    async def batch(chunk: list[tuple[int, str]]) -> None:
+        for row_id, new_slot in chunk:
+            await SealedNotification.filter(id=row_id).update(slot=new_slot)
+        work.report.tags_moved += len(chunk)
+
+    await _batches(wanted, batch_rows, batch)
 
 
 async def _reseal_column(work: _Resealer, model: type[SealedNotification] | type[

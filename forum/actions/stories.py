@@ -19,8 +19,6 @@ from forum.models.accounts import User
 from forum.models.content import Post, PostStatus
 from forum.queries.content import get_category_or_404, get_post_or_404, get_story_or_404
 from forum.queries.moderation import is_new_member
-from forum.safety.crisis import CrisisLevel
-from forum.safety.followup import follow_up
 from forum.schemas.posting import EditIn, ReplyEditIn, ReplyIn, StoryEditIn, StoryIn
 
 POSTING_TOO_FAST = ("You're posting faster than we can take in. Please wait about {wait} and "
@@ -89,8 +87,6 @@ async def write_story(ctx: Context, data: StoryIn) -> Written:
     await _posting_limit(ctx, author, data.model_dump(exclude_none=True))
     category = await get_category_or_404(data.category)
     story, created = await create_story(author, category, data, ctx.approval_rules)
-    if created:
-        await follow_up(story, ctx.settings)
     return Written(await get_post_or_404(story.id, author), created)
 
 
@@ -104,8 +100,6 @@ async def write_reply(ctx: Context, thread_id: int, data: ReplyIn) -> Written:
     await _confirm_named_after_anonymous(author, story.thread_id, data)
     await _posting_limit(ctx, author, data.model_dump(exclude_none=True))
     reply, created = await create_reply(author, story.thread, data, ctx.approval_rules)
-    if created:
-        await follow_up(reply, ctx.settings)
     return Written(await get_post_or_404(reply.id, author), created)
 
 
@@ -128,13 +122,9 @@ async def edit(ctx: Context, post: Post, data: EditIn) -> Changed:
 
 
 async def edited(ctx: Context, post: Post, change: Callable[[], Awaitable[bool]]) -> Changed:
-    """Any edit of a post, by its member or by its guest: words that became urgent with it
-    alert the crisis webhook."""
-    was_urgent = post.crisis_level == CrisisLevel.URGENT
-    changed = await change()
-    if changed:
-        await follow_up(post, ctx.settings, newly_urgent=not was_urgent)
-    return Changed(post, changed)
+    """Any edit of a post, by its member or by its guest (words that put it in the Urgent
+    tab queue the crisis alert in the edit's own transaction)."""
+    return Changed(post, await change())
 
 
 async def delete(ctx: Context, post_id: int) -> Changed:

@@ -30,10 +30,12 @@ class Notification(Model):
 
 class SealedNotification(Model):
     """News about an anonymous post. The recipient is sealed (forum.sealing), so no row ties
-    a member to their anonymous post; the app finds a member's notes by opening them."""
+    a member to their anonymous post; the app finds a member's notes by their keyed slots."""
 
     id = fields.IntField(primary_key=True)
     sealed_recipient = fields.CharField(max_length=120)
+    # Where the recipient finds it (forum.notice_recipients.note_slot); unique.
+    slot = fields.CharField(max_length=64, null=True, unique=True)
     kind = fields.CharField(max_length=30)
     message = fields.TextField()
     link = fields.CharField(max_length=200, default="")

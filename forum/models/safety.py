@@ -52,6 +52,7 @@ class CrisisAlert(Model):
     last_error = fields.CharField(max_length=300, default="")
     created_at = fields.DatetimeField(auto_now_add=True)
     delivered_at = fields.DatetimeField(null=True)
+    job_id = fields.IntField(null=True, unique=True)  # the job delivering it (forum.jobs)
 
     class Meta:
         table = "crisis_alerts"

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Protocol, TypeVar
+from datetime import UTC, datetime
+from typing import Any, Protocol, TypeVar
 
 from tortoise import connections
 from tortoise.functions import Count
@@ -14,10 +16,23 @@ from forum.models.accounts import User
 from forum.models.community import Follow, Reaction, ReactionKind
 from forum.models.content import Post, PostStatus
 from forum.models.notifications import Notification, SealedNotification
-from forum.notice_recipients import FOR_ADMINS, open_admin_note, open_recipient
+from forum.notice_recipients import (
+    FOR_ADMINS,
+    SEALED_NOTES_KEPT_DAYS,
+    SLOTS_PER_PROBE,
+    day_number,
+    note_slot,
+    open_admin_note,
+    open_recipient,
+    recent_slots,
+    slot_literals,
+)
 from forum.queries.content import not_found
 
-SEALED_SCAN = 2000
+# Sealed notes are looked up by slot for the days they are kept, this many days per query;
+# the bell counts those of the last BELL_DAYS days (older ones are on the notifications page).
+DAYS_PER_LOOKUP = 92
+BELL_DAYS = 30
 NOTIFICATIONS_SHOWN = 50
 PROFILE_POSTS = 30
 # A member told about one event in several roles sees one note: the first role here.
@@ -53,23 +68,54 @@ async def is_following(user: User, thread_id: int) -> bool:
     return await Follow.exists(user_id=user.id, thread_id=thread_id)
 
 
-async def _opened_sealed_notes(user: User, unread_only: bool) -> list[
-        tuple[SealedNotification, bool]]:
-    """The member's sealed notes, each with whether it is their own receipt. Any member may
-    have some (news in a thread touched by an anonymous post), so all are opened."""
-    query = SealedNotification.all()
-    if unread_only:
-        query = query.filter(read_at__isnull=True)
-        if user.sealed_notes_read_before is not None:
-            query = query.filter(created_at__gte=user.sealed_notes_read_before)
+async def _slotted_rows(user_id: int, days: Sequence[int], columns: str, *,
+                        from_n: int = 0) -> list[dict[str, Any]]:
+    """Every sealed row in the member's slots of these days (from slot ``from_n`` on): one
+    query for all the days' first slots, another only for days whose slots were all taken."""
+    found: list[dict[str, Any]] = []
+    start = dict.fromkeys(days, from_n)
+    while start:
+        index = {note_slot(user_id, day, n): (day, n) for day, begin in start.items()
+                 for n in range(begin, begin + SLOTS_PER_PROBE)}
+        rows = await connections.get("default").execute_query_dict(
+            f"SELECT {columns} FROM sealed_notifications "  # noqa: S608 (checked literals)
+            f"WHERE slot IN ({slot_literals(index)})")
+        found += rows
+        top: dict[int, int] = {}
+        for row in rows:
+            day, n = index[str(row["slot"])]
+            top[day] = max(top.get(day, -1), n)
+        start = {day: begin + SLOTS_PER_PROBE for day, begin in start.items()
+                 if top.get(day) == begin + SLOTS_PER_PROBE - 1}
+    return found
+
+
+def _days_back(today: int, count: int) -> list[int]:
+    return list(range(today, today - count, -1))
+
+
+async def _opened_sealed_notes(user: User, unread_only: bool, *, enough: int | None = None,
+                               ) -> list[tuple[SealedNotification, bool]]:
+    """The member's sealed notes, newest days first, each with whether it is their own
+    receipt: every day the notes are kept, or (``enough``) until that many are found."""
+    today = day_number(datetime.now(UTC))
     found: list[tuple[SealedNotification, bool]] = []
-    for note in await query.order_by("-id").limit(SEALED_SCAN):
-        recipient = open_recipient(note.sealed_recipient)
-        if recipient is not None and recipient.user_id == user.id:
+    for first in range(0, SEALED_NOTES_KEPT_DAYS + 1, DAYS_PER_LOOKUP):
+        days = _days_back(today - first, min(DAYS_PER_LOOKUP,
+                                             SEALED_NOTES_KEPT_DAYS + 1 - first))
+        ids = [int(row["id"]) for row in await _slotted_rows(user.id, days, "id, slot")]
+        for note in await SealedNotification.filter(id__in=ids).order_by("-id"):
+            recipient = open_recipient(note.sealed_recipient)
+            if recipient is None or recipient.user_id != user.id:
+                continue
             if note.read_at is None and user.sealed_notes_read_before is not None and (
                     note.created_at < user.sealed_notes_read_before):
                 note.read_at = note.created_at  # shown as read; the row is never written
+            if unread_only and note.read_at is not None:
+                continue
             found.append((note, recipient.own))
+        if enough is not None and len(found) >= enough:
+            break
     return found
 
 
@@ -117,20 +163,31 @@ def _rank(note: _NoteLike) -> int:
 
 
 async def unread_count(user: User) -> int:
-    """The bell on every page: the plain count and the recent unread sealed notes in one
-    query."""
+    """The bell on every page: the plain count, and the member's unread sealed notes of the
+    last BELL_DAYS days found by their slots, in one query."""
+    recent = recent_slots(user.id, day_number(datetime.now(UTC)), BELL_DAYS)
+    index = recent.index
     rows = await connections.get("default").execute_query_dict(
-        "SELECT 0 AS id, '' AS sealed_recipient, '' AS kind, '' AS link, "  # noqa: S608
-        "NULL AS created_at, "
+        "SELECT 0 AS id, '' AS slot, '' AS sealed_recipient, '' AS kind, '' AS link, "  # noqa: S608
+        "NULL AS created_at, NULL AS read_at, "
         f"COUNT(*) AS plain FROM notifications WHERE user_id = {int(user.id)} "
-        "AND read_at IS NULL UNION ALL SELECT * FROM (SELECT id, sealed_recipient, kind, "
-        "link, created_at, 0 AS plain FROM sealed_notifications WHERE read_at IS NULL "
-        f"ORDER BY id DESC LIMIT {int(SEALED_SCAN)}) AS recent")
-    plain = sum(int(row["plain"]) for row in rows if not row["sealed_recipient"])
+        "AND read_at IS NULL UNION ALL SELECT id, slot, sealed_recipient, kind, link, "
+        "created_at, read_at, 0 AS plain FROM sealed_notifications "
+        f"WHERE slot IN ({recent.literals})")
+    plain = sum(int(row["plain"]) for row in rows if not row["slot"])
+    sealed = [row for row in rows if row["slot"]]
+    top: dict[int, int] = {}
+    for row in sealed:
+        day, n = index[str(row["slot"])]
+        top[day] = max(top.get(day, -1), n)
+    if full := [day for day, n in top.items() if n == SLOTS_PER_PROBE - 1]:
+        sealed += await _slotted_rows(
+            user.id, full, "id, slot, sealed_recipient, kind, link, created_at, read_at",
+            from_n=SLOTS_PER_PROBE)
     read_before = user.sealed_notes_read_before
     opened: list[tuple[_Unread, bool]] = []
-    for row in rows:
-        if row["sealed_recipient"] and (
+    for row in sealed:
+        if row["read_at"] is None and (
                 read_before is None or parse_time(row["created_at"]) >= read_before) and (
                 recipient := open_recipient(row["sealed_recipient"])) is not None and (
                 recipient.user_id == user.id):
@@ -143,8 +200,8 @@ async def notifications_for(user: User) -> list[Notification | SealedNotificatio
     for note in plain:
         if note.kind == FOR_ADMINS:
             note.message = open_admin_note(note.message)  # shown opened; the row stays sealed
-    both: list[Notification | SealedNotification] = [
-        *plain, *_as_news(await _opened_sealed_notes(user, unread_only=False))]
+    sealed = await _opened_sealed_notes(user, unread_only=False, enough=NOTIFICATIONS_SHOWN)
+    both: list[Notification | SealedNotification] = [*plain, *_as_news(sealed)]
     return sorted(both, key=lambda n: (n.created_at, n.id), reverse=True)[:NOTIFICATIONS_SHOWN]
 
 

@@ -13,6 +13,7 @@ from typing import Any
 from tortoise import connections
 
 from forum import sealing
+from forum.actions.maintenance import give_old_notes_slots
 from forum.anonymity import NOTICE_PURPOSE
 from forum.models.accounts import User
 from forum.models.content import Post
@@ -210,6 +211,7 @@ async def test_notes_sealed_before_receipts_existed_still_reach_their_member(mem
     await SealedNotification.create(
         sealed_recipient=sealing.seal(str(member.user.id), NOTICE_PURPOSE),
         kind="moderation", message="An older note", link="")
+    await give_old_notes_slots()  # what `forum migrate` does for notes without a slot
     page = await member.get("/notifications")
     assert "An older note" in page.text
     assert (await member.api("GET", "/api/v1/me/notifications")).json()["unread"] == 1

@@ -66,6 +66,12 @@ class LiveServer:
         self._signal(signal.SIGKILL)
         self._log_file.close()
 
+    def kill(self) -> None:
+        """SIGKILL every process of the server at once (the supervisor and its workers), as
+        a crash or an out-of-memory kill would: nothing gets to finish or clean up."""
+        self._signal(signal.SIGKILL)
+        self.process.wait(timeout=STOP_TIMEOUT_S)
+
     def _signal(self, sig: int) -> None:
         with contextlib.suppress(ProcessLookupError):
             os.killpg(self.process.pid, sig)
@@ -98,15 +104,16 @@ def _wait_until_ready(server: LiveServer) -> None:
 @pytest.fixture
 def serve(db: None, database_url: str, var_dir: Path, tmp_path: Path,
           request: pytest.FixtureRequest) -> Iterator[Callable[..., LiveServer]]:
-    """`serve(workers=2)` starts `forum serve` on a free port and waits until it answers."""
+    """`serve(workers=2)` starts `forum serve` on a free port and waits until it answers;
+    `env` adds or overrides FORUM_* settings."""
     started: list[LiveServer] = []
     request.node.stash[SERVERS] = started
 
-    def start(workers: int = 1) -> LiveServer:
+    def start(workers: int = 1, env: dict[str, str] | None = None) -> LiveServer:
         port = free_port()
         base_url = f"http://127.0.0.1:{port}"
-        env = {k: v for k, v in os.environ.items() if not k.startswith("FORUM_")}
-        env.update({
+        environ = {k: v for k, v in os.environ.items() if not k.startswith("FORUM_")}
+        environ.update({
             "FORUM_DATABASE_URL": database_url,
             "FORUM_VAR_DIR": str(var_dir),
             "FORUM_SECRET_KEY": "e2e-test-secret-key-not-for-production",
@@ -116,12 +123,13 @@ def serve(db: None, database_url: str, var_dir: Path, tmp_path: Path,
             "FORUM_NEW_MEMBER_DAYS": "0",
             "FORUM_NEW_MEMBER_POSTS": "0",
             "PYTHONUNBUFFERED": "1",
+            **(env or {}),
         })
         log_path = tmp_path / f"server-{port}.log"
         log_file = log_path.open("wb")
         command = [*forum_command(), "serve", "--host", "127.0.0.1", "--port", str(port),
                    "--workers", str(workers)]
-        process = subprocess.Popen(command, cwd=REPO, env=env, stdin=subprocess.DEVNULL,
+        process = subprocess.Popen(command, cwd=REPO, env=environ, stdin=subprocess.DEVNULL,
                                    stdout=log_file, stderr=subprocess.STDOUT,
                                    start_new_session=True)
         server = LiveServer(base_url, log_path, process, log_file)

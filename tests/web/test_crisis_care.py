@@ -83,7 +83,7 @@ async def post_story(client, body: str, **extra) -> Post:
 
 
 async def test_an_urgent_story_is_published_the_writer_sees_help_and_moderators_see_it_first(
-        member, moderator, receiver):
+        member, moderator, receiver, run_jobs):
     story = await post_story(member, URGENT)
     assert story.status == PostStatus.PUBLISHED and story.crisis_level == "urgent"
     care = await member.get(f"/care/{story.id}")
@@ -91,14 +91,15 @@ async def test_an_urgent_story_is_published_the_writer_sees_help_and_moderators_
     assert "Find A Helpline" in care.text
     urgent = await moderator.get("/mod/?tab=urgent")
     assert "Tonight" in urgent.text and "Crisis language noticed" in urgent.text
-    await alerts.wait_for_deliveries()
+    await run_jobs()
 
 
-async def test_the_alert_is_sent_once_in_the_background_and_names_no_one(member, receiver):
+async def test_the_alert_is_sent_once_in_the_background_and_names_no_one(
+        member, receiver, run_jobs):
     receiver.delay = 1.5
     story = await post_story(member, URGENT)
     assert not receiver.answered.is_set(), "the request waited for the webhook"
-    await alerts.wait_for_deliveries()
+    await run_jobs()
     assert len(receiver.received) == 1
     [payload] = receiver.received
     assert payload["level"] == "urgent"
@@ -110,27 +111,27 @@ async def test_the_alert_is_sent_once_in_the_background_and_names_no_one(member,
 
 
 async def test_a_failed_delivery_is_retried_and_failures_are_kept_for_admins(member, receiver,
-                                                                            admin):
+                                                                            admin, run_jobs):
     receiver.statuses = [500]
     story = await post_story(member, URGENT)
-    await alerts.wait_for_deliveries()
+    await run_jobs()
     assert len(receiver.received) == 2 and receiver.received[0] == receiver.received[1]
     alert = await CrisisAlert.get(post_id=story.id)
     assert (alert.status, alert.attempts) == ("delivered", 2)
     receiver.statuses = [500] * 5
     await post_story(member, URGENT + " Again.")
-    await alerts.wait_for_deliveries()
+    await run_jobs()
     failed = await CrisisAlert.filter(status="failed").first()
     assert failed is not None and failed.attempts == 5 and failed.last_error == "HTTP 500"
     page = await admin.get("/admin/resources")
     assert "failed" in page.text and "HTTP 500" in page.text
 
 
-async def test_concern_shows_help_without_alerting_anyone(member, receiver):
+async def test_concern_shows_help_without_alerting_anyone(member, receiver, run_jobs):
     story = await post_story(member, CONCERN)
     assert story.crisis_level == "concern"
     assert not await Report.exists(post_id=story.id)
-    await alerts.wait_for_deliveries()
+    await run_jobs()
     assert receiver.received == []
 
 
@@ -157,20 +158,20 @@ async def test_the_draft_check_answers_with_help_and_stores_nothing(visitor, mem
 
 
 async def test_posting_through_the_api_reports_the_crisis_level(client_factory, member,
-                                                                receiver):
+                                                                receiver, run_jobs):
     api = await client_factory(member.user, api_token=True)
     response = await api.api("POST", "/api/v1/stories", json={
         "category": "depression-anxiety", "title": "Tonight", "body": URGENT})
     assert response.status_code == 201
     crisis = response.json()["crisis"]
     assert crisis["level"] == "urgent" and crisis["resources"]
-    await alerts.wait_for_deliveries()
+    await run_jobs()
 
 
 async def test_a_care_message_reaches_an_anonymous_author_and_only_moderators_send_one(
-        member, other_member, moderator):
+        member, other_member, moderator, run_jobs):
     story = await post_story(member, URGENT, anonymous="1")
-    await alerts.wait_for_deliveries()
+    await run_jobs()
     refused = await other_member.post_form(f"/mod/posts/{story.id}/care",
                                            {"message": "Thinking of you"})
     assert refused.status_code == 403
@@ -184,7 +185,7 @@ async def test_a_care_message_reaches_an_anonymous_author_and_only_moderators_se
     assert member.user.username not in entry.target_label
 
 
-async def test_a_guest_in_crisis_sees_help_with_the_manage_link(visitor, member):
+async def test_a_guest_in_crisis_sees_help_with_the_manage_link(visitor, member, run_jobs):
     await make_story(member.user)
     await visitor.get("/guest/new")
     response = await visitor.post_form("/guest/new", {
@@ -192,4 +193,4 @@ async def test_a_guest_in_crisis_sees_help_with_the_manage_link(visitor, member)
     assert response.status_code == 201
     assert "You don" in response.text and "Find A Helpline" in response.text
     assert "/manage/" in response.text
-    await alerts.wait_for_deliveries()
+    await run_jobs()

@@ -14,7 +14,9 @@ import pytest
 from starlette.routing import Mount, Route
 
 from forum.actions.posting import create_guest_reply
+from forum.jobs.queue import enqueue
 from forum.models.accounts import Role
+from forum.models.jobs import Job, JobStatus
 from forum.models.moderation import WatchedWord
 from forum.models.safety import CrisisResource
 from forum.routes import routes
@@ -125,6 +127,8 @@ MATRIX: list[tuple[str, str, dict[str, Any] | None, dict[str, int]]] = [
     ("POST", "/admin/resources/{resource_id}", RESOURCE, ADMIN_POST),
     ("POST", "/admin/resources/{resource_id}/verify", {}, ADMIN_POST),
     ("POST", "/admin/resources/{resource_id}/enable", {"enabled": "0"}, ADMIN_POST),
+    ("GET", "/admin/jobs", None, ADMIN_ONLY),
+    ("POST", "/admin/jobs/{job_id}/retry", {}, ADMIN_POST),
     ("GET", "/guest/new", None, {V: 200, M: 303, O: 303}),
     ("POST", "/guest/new", {"category": "small-wins", "title": "T", "body": "B"},
      {V: 201, M: 201, O: 201}),
@@ -204,9 +208,12 @@ async def world(client_factory):
     word = await WatchedWord.create(pattern="watchme", action="flag")
     resource = await CrisisResource.filter(country="GB").first()
     guest = await create_guest_reply(story.thread, ReplyIn(body="A guest's kind words"))
+    failed = await enqueue("crisis_alert", {"post_id": story.id, "level": "urgent"})
+    await Job.filter(id=failed.id).update(status=JobStatus.FAILED)
     return {"owner": owner, "other": other, "moderator": moderator, "admin": admin,
             "story": story, "reply": reply, "word": word, "make": client_factory,
-            "guest_token": guest.manage_token, "resource_id": resource.id}
+            "guest_token": guest.manage_token, "resource_id": resource.id,
+            "job_id": failed.id}
 
 
 async def persona_client(world, persona: str, api: bool):
@@ -221,7 +228,7 @@ def fill(path: str, world) -> str:
                        action="pin" if "/posts/" in path and "/author/" not in path
                        else "warn",
                        word_id=world["word"].id, token=world["guest_token"], kind="hug",
-                       resource_id=world["resource_id"])
+                       resource_id=world["resource_id"], job_id=world["job_id"])
 
 
 @pytest.mark.parametrize("persona", PERSONAS)
