@@ -54,7 +54,10 @@ DEFAULT_LIMITS: dict[str, str] = {
     "signup": "5/30minutes;20/day",  # per client address
     "signin": "10/15minutes;30/day",  # per account: a growing back-off for guessing
     "signin_ip": "30/15minutes;200/day",  # per client address
-    "token": "10/15minutes",  # API token requests, per account
+    # API token requests, per account: a token lasts a year, so a day's cap keeps a script
+    # that asks again and again from filling the sessions table (the sign-in limit still
+    # applies too; FORUM_RATE_LIMITS=signin=... raised for a shared address leaves this).
+    "token": "10/15minutes;20/day",
     "post": "6/minute;60/hour;300/day",  # stories and replies, per member
     "post_new_member": "2/minute;10/hour;30/day",  # stories and replies, per new member
     "report": "10/hour;40/day",  # reports, per member

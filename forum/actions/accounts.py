@@ -37,6 +37,9 @@ SIGNIN_FAILED = "That username and password don't match an account. Please check
 WRONG_CURRENT_PASSWORD = "That isn't your current password."
 TOO_MANY_ATTEMPTS = ("There were too many attempts in a short time. Please try again in about "
                      "{wait}.")
+TOO_MANY_TOKENS = ("This account has asked for a lot of API tokens lately. Each token lasts a "
+                   "year, so please keep using the one you have; a new one can be made in "
+                   "about {wait}.")
 
 
 class AccountDetails(Protocol):
@@ -114,7 +117,7 @@ async def sign_in(ctx: Context, data: SignInIn, session: SessionKind, *,
                         TOO_MANY_ATTEMPTS)
     if session is SessionKind.API:
         await enforce_limit(ctx, "token", password_guess_key(data.username), values,
-                            TOO_MANY_ATTEMPTS)
+                            TOO_MANY_TOKENS)
     user = await authenticate(data)
     if user is None:
         raise FormInvalid({"form": SIGNIN_FAILED}, values, status_code=401)

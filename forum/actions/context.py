@@ -31,6 +31,10 @@ class Context:
 
 
 def wait_text(seconds: int) -> str:
+    """How long to wait, as a person would say it: minutes, or hours past an hour and a half."""
+    if seconds >= 90 * 60:
+        hours = round(seconds / 3600)
+        return f"{hours} hours"
     minutes = max(1, round(seconds / 60))
     return f"{minutes} minute{'s' if minutes != 1 else ''}"
 
