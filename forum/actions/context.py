@@ -40,10 +40,10 @@ def wait_text(seconds: int) -> str:
 
 
 async def enforce_limit(ctx: Context, name: str, key: str, values: Mapping[str, Any],
-                        message: str) -> None:
+                        message: str, *, at: float | None = None) -> None:
     """One hit on a rate limit; a refusal is a 429 that keeps what the person wrote.
-    `message` may say `{wait}` for how long to wait."""
-    refusal = await ctx.limiter.hit(name, key)
+    `message` may say `{wait}` for how long to wait; `at` as in `RateLimiter.hit`."""
+    refusal = await ctx.limiter.hit(name, key, at=at)
     if refusal is None:
         return
     raise FormInvalid({"form": message.format(wait=wait_text(refusal.retry_after))}, values,
