@@ -72,7 +72,7 @@ def create_app(settings: Settings, *, manage_database: bool = True,
         debug=settings.debug,
         routes=routes,
         middleware=[
-            Middleware(SecurityHeadersMiddleware),
+            Middleware(SecurityHeadersMiddleware, base_url=settings.base_url),
             Middleware(BodyLimitMiddleware, max_bytes=BODY_LIMIT_BYTES,
                        error_page=errors.error_response),
             Middleware(ViewerMiddleware, secure_cookies=settings.secure_cookies),

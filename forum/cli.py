@@ -106,7 +106,8 @@ def cmd_resources(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_check(settings: Settings, _args: argparse.Namespace) -> int:
+def cmd_check(settings: Settings, args: argparse.Namespace) -> int:
+    from forum.address_warnings import address_warnings
     from forum.key_location import check_warnings, startup_refusal
     from forum.safety.crisis_model import detector_in_use
 
@@ -118,6 +119,12 @@ def cmd_check(settings: Settings, _args: argparse.Namespace) -> int:
         print(f"Anonymity key: WARNING: {warning}")
     if not warnings:
         print("Anonymity key: kept apart from the data")
+    addresses = address_warnings(settings, args.host)
+    for warning in addresses:
+        print(f"Addresses: WARNING: {warning}")
+    if not addresses:
+        print(f"Addresses: people reach the forum at {settings.base_url}"
+              + ("" if args.host else " (give --host as `forum serve` has it to check more)"))
     print(f"Crisis detection: {detector_in_use()}")
     refused = startup_refusal(settings) is not None
     if refused:
@@ -254,7 +261,9 @@ def build_parser() -> argparse.ArgumentParser:
     resources_import.add_argument("file")
     seed = sub.add_parser("seed-demo", help="add demo stories to an empty forum")
     seed.add_argument("--force", action="store_true", help="add them even if stories exist")
-    sub.add_parser("check", help="show the configuration and the database's state")
+    check = sub.add_parser("check", help="show the configuration and the database's state")
+    check.add_argument("--host", help="the address `forum serve` listens on (its --host): "
+                                      "warns about settings that matter when others reach it")
     new_key = sub.add_parser("new-key", help="write a new random anonymity key to a new file")
     new_key.add_argument("file")
     rekey = sub.add_parser(

@@ -13,6 +13,13 @@ from argon2.profiles import CHEAPEST, RFC_9106_LOW_MEMORY
 
 PASSWORD_MIN = 10
 PASSWORD_MAX = 1024
+# A new password needs this many different characters (letters counted once whatever their
+# case). Ten characters drawn from four or fewer — "aaaaaaaaaa", ten spaces and an x,
+# "abababab…", one short chunk typed again and again — are the first things a guesser tries
+# and are not in any list of common passwords; five refuses them all while every passphrase
+# of two real words and any ordinary ten-letter word passes. Only new passwords are judged:
+# older ones still sign in.
+MIN_DISTINCT_CHARACTERS = 5
 # Each argon2 hash holds 64 MiB; at most this many run at once per process.
 HASHING_CONCURRENCY = 4
 
@@ -39,6 +46,10 @@ def password_problem(password: str, *, username: str = "") -> str | None:
         return f"Use at least {PASSWORD_MIN} characters. A few words strung together work well."
     if len(password) > PASSWORD_MAX:
         return f"Passwords can be at most {PASSWORD_MAX} characters long."
+    if len(set(password.casefold())) < MIN_DISTINCT_CHARACTERS:
+        return (f"Use at least {MIN_DISTINCT_CHARACTERS} different characters: this one "
+                "repeats the same few over and over, which is quick to guess. A few words "
+                "strung together work well.")
     lowered = password.lower()
     if lowered in common_passwords() or (username and lowered == username.lower()):
         return "That password is too common and easy to guess. Please choose another."

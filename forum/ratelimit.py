@@ -54,7 +54,10 @@ DEFAULT_LIMITS: dict[str, str] = {
     "signup": "5/30minutes;20/day",  # per client address
     "signin": "10/15minutes;30/day",  # per account: a growing back-off for guessing
     "signin_ip": "30/15minutes;200/day",  # per client address
-    "token": "10/15minutes",  # API token requests, per account
+    # API token requests, per account: a token lasts a year, so a day's cap keeps a script
+    # that asks again and again from filling the sessions table (the sign-in limit still
+    # applies too; FORUM_RATE_LIMITS=signin=... raised for a shared address leaves this).
+    "token": "10/15minutes;20/day",
     "post": "6/minute;60/hour;300/day",  # stories and replies, per member
     "post_new_member": "2/minute;10/hour;30/day",  # stories and replies, per new member
     "report": "10/hour;40/day",  # reports, per member
@@ -189,15 +192,16 @@ class RateLimiter:
                                        window.ends_at)
         return count
 
-    async def hit(self, name: str, key: str) -> Refusal | None:
+    async def hit(self, name: str, key: str, *, at: float | None = None) -> Refusal | None:
         """Count one attempt; a Refusal says how long to wait when over any window.
 
+        `at` is the moment read from `clock` by a caller that may `give_back` this attempt.
         If the shared store is down, the attempt is let through (and logged): an outage of
         Redis must not stop people from signing in or asking for help.
         """
         if self.limits is None:
             return None
-        now = self.clock()
+        now = self.clock() if at is None else at
         windows = [(item, Window.holding(item, now)) for item in self.limits[name]]
         counters = [self.storage_key(name, key, item, window) for item, window in windows]
         try:
@@ -207,6 +211,25 @@ class RateLimiter:
         except Exception:  # any storage failure: log it and let the request through
             log.exception("rate limit store unavailable; %s not limited", name)
         return None
+
+    async def give_back(self, name: str, key: str, at: float) -> None:
+        """Uncount an attempt `hit` counted (and let through) at `at`: for limits on wrong
+        guesses only, where the attempt is counted before the answer is known — so a burst
+        of guesses at once cannot slip past while each is checked — and a right answer is
+        then given back. A window that has ended since is left alone (its count is gone)."""
+        if self.limits is None:
+            return
+        now = self.clock()
+        try:
+            for item in self.limits[name]:
+                window = Window.holding(item, at)
+                if window.ends_at <= now:
+                    continue
+                counter = self.storage_key(name, key, item, window)
+                await self.storage.incr(counter, max(1, math.ceil(window.ends_at - now)),
+                                        amount=-1)
+        except Exception:  # as in `hit`: a store outage must not fail the request
+            log.exception("rate limit store unavailable; %s not given back", name)
 
     async def reset(self) -> None:
         await self.storage.reset()

@@ -1,12 +1,13 @@
-"""Protection on every request: security headers, the body cap, CSRF."""
+"""Protection on every request: security headers (HSTS on an https forum), redirects that
+point at FORUM_BASE_URL, the body cap, CSRF."""
 
 from __future__ import annotations
 
 import hmac
 from collections.abc import Awaitable, Callable
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, urlsplit, urlunsplit
 
-from starlette.datastructures import MutableHeaders
+from starlette.datastructures import URL, MutableHeaders
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
@@ -27,6 +28,10 @@ SECURITY_HEADERS = {
     "cross-origin-opener-policy": "same-origin",
     "permissions-policy": "camera=(), microphone=(), geolocation=(), interest-cohort=()",
 }
+# Browsers that once saw an https page come back over https only, for a year, subdomains too.
+# Sent only when FORUM_BASE_URL is https: over plain http it would be ignored at best.
+HSTS_SECONDS = 365 * 24 * 3600
+STRICT_TRANSPORT_SECURITY = f"max-age={HSTS_SECONDS}; includeSubDomains"
 UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 CSRF_FIELD = "csrf_token"
 CSRF_HEADER = "x-csrf-token"
@@ -34,9 +39,12 @@ CSRF_HEADER = "x-csrf-token"
 ErrorPage = Callable[[Request, int, str | None], Awaitable[Response] | Response]
 
 
-def apply_security_headers(headers: MutableHeaders, *, private: bool, path: str) -> None:
+def apply_security_headers(headers: MutableHeaders, *, private: bool, path: str,
+                           https: bool = False) -> None:
     for name, value in SECURITY_HEADERS.items():
         headers[name] = value
+    if https:
+        headers["strict-transport-security"] = STRICT_TRANSPORT_SECURITY
     if path.startswith("/static/"):
         return
     headers.add_vary_header("Cookie")
@@ -47,9 +55,28 @@ def apply_security_headers(headers: MutableHeaders, *, private: bool, path: str)
         headers["cache-control"] = "no-cache"
 
 
+def on_base_url(location: str, scope: Scope, base_url: str) -> str:
+    """A redirect's target with this site's scheme and host taken from FORUM_BASE_URL.
+
+    Starlette writes some redirects (the trailing-slash one) as absolute URLs built from the
+    request's Host header, which anyone can set: a cache or a link shared from such a reply
+    would send readers elsewhere. A target naming the host the request claimed is rewritten
+    to the base URL's; same-site paths and other sites' addresses are left as they are.
+    """
+    target = urlsplit(location)
+    if not target.netloc or target.netloc != urlsplit(str(URL(scope=scope))).netloc:
+        return location
+    base = urlsplit(base_url)
+    return urlunsplit((base.scheme, base.netloc, target.path, target.query, target.fragment))
+
+
 class SecurityHeadersMiddleware:
-    def __init__(self, app: ASGIApp) -> None:
+    """The headers every response carries, and redirects kept on FORUM_BASE_URL."""
+
+    def __init__(self, app: ASGIApp, *, base_url: str) -> None:
         self.app = app
+        self.base_url = base_url
+        self.https = base_url.startswith("https://")
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -61,7 +88,11 @@ class SecurityHeadersMiddleware:
                 state = scope.get("state", {})
                 private = bool(state.get("viewer") or state.get("csrf_used"))
                 headers = MutableHeaders(scope=message)
-                apply_security_headers(headers, private=private, path=scope["path"])
+                apply_security_headers(headers, private=private, path=scope["path"],
+                                       https=self.https)
+                if "location" in headers:
+                    headers["location"] = on_base_url(headers["location"], scope,
+                                                      self.base_url)
             await send(message)
 
         await self.app(scope, receive, send_with_headers)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Any, Protocol
 
 from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
@@ -19,6 +19,7 @@ from forum.forms import FormInvalid
 from forum.models.accounts import Role, SessionKind, User
 from forum.passwords import (
     burn_verification_time,
+    confirms_password,
     hash_password,
     needs_rehash,
     password_problem,
@@ -37,6 +38,13 @@ SIGNIN_FAILED = "That username and password don't match an account. Please check
 WRONG_CURRENT_PASSWORD = "That isn't your current password."
 TOO_MANY_ATTEMPTS = ("There were too many attempts in a short time. Please try again in about "
                      "{wait}.")
+TOO_MANY_WRONG_PASSWORDS = (
+    "There were too many wrong passwords in a short time, so for now even the right password "
+    "can't be accepted here — this keeps anyone else using your session from guessing it. "
+    "Nothing was changed. Please try again in about {wait}.")
+TOO_MANY_TOKENS = ("This account has asked for a lot of API tokens lately. Each token lasts a "
+                   "year, so please keep using the one you have; a new one can be made in "
+                   "about {wait}.")
 
 
 class AccountDetails(Protocol):
@@ -57,6 +65,30 @@ class SignedIn:
 def password_guess_key(username: str) -> str:
     """Guesses at one account's password share one limit, whichever door they come through."""
     return username.casefold()
+
+
+async def check_password_again(ctx: Context, viewer: User, password: object, *,
+                               field: str, wrong: str, values: Mapping[str, Any] | None = None,
+                               wrong_status: int = 403) -> None:
+    """The signed-in person typed their password again (before an export, a deletion, a
+    password change, an admin's reveal): every door that asks for it comes through here.
+
+    Wrong guesses count against the account's sign-in limit (`signin`, shared with the
+    sign-in page and token requests, so a borrowed session gets no guesses of its own) and
+    the client address's (`signin_ip`, so one connection holding several sessions cannot
+    try each in turn). Each attempt is counted before the hash is checked — a burst sent at
+    once gets no more than the limit — and a right password is given back, so only wrong
+    ones use the limit up. Past it, the right password is refused too (429, Retry-After)
+    until the window ends. A refusal keeps `values` (never the password)."""
+    kept = dict(values or {})
+    at = ctx.limiter.clock()
+    guesses = (("signin_ip", ctx.client), ("signin", password_guess_key(viewer.username)))
+    for limit, key in guesses:
+        await enforce_limit(ctx, limit, key, kept, TOO_MANY_WRONG_PASSWORDS, at=at)
+    if not await confirms_password(viewer.password_hash, password):
+        raise FormInvalid({field: wrong}, kept, status_code=wrong_status)
+    for limit, key in guesses:
+        await ctx.limiter.give_back(limit, key, at)
 
 
 async def sign_up(ctx: Context, data: SignUpIn, *,
@@ -114,7 +146,7 @@ async def sign_in(ctx: Context, data: SignInIn, session: SessionKind, *,
                         TOO_MANY_ATTEMPTS)
     if session is SessionKind.API:
         await enforce_limit(ctx, "token", password_guess_key(data.username), values,
-                            TOO_MANY_ATTEMPTS)
+                            TOO_MANY_TOKENS)
     user = await authenticate(data)
     if user is None:
         raise FormInvalid({"form": SIGNIN_FAILED}, values, status_code=401)
@@ -164,16 +196,14 @@ async def sign_out_everywhere(ctx: Context) -> int:
 
 async def change_password(ctx: Context, data: PasswordChangeIn, session: SessionKind) -> str:
     """Change the password and end every session and API token at once; the door it came
-    through gets a new one (its token returned). Current-password guesses count against
-    the account's sign-in limit."""
+    through gets a new one (its token returned). Current-password guesses are limited as
+    every re-entry is (`check_password_again`); nothing typed is kept (all passwords)."""
     viewer = permissions.ensure_signed_in(ctx.viewer)
-    await enforce_limit(ctx, "signin", password_guess_key(viewer.username), {},
-                        TOO_MANY_ATTEMPTS)
     problem = password_problem(data.new_password, username=viewer.username)
     if problem:
         raise FormInvalid({"new_password": problem}, {})
-    if not await verify_password(viewer.password_hash, data.current_password):
-        raise FormInvalid({"current_password": WRONG_CURRENT_PASSWORD}, {})
+    await check_password_again(ctx, viewer, data.current_password, field="current_password",
+                               wrong=WRONG_CURRENT_PASSWORD, wrong_status=422)
     new_hash = await hash_password(data.new_password)
     async with in_transaction():
         await User.filter(id=viewer.id).update(password_hash=new_hash)

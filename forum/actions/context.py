@@ -31,15 +31,19 @@ class Context:
 
 
 def wait_text(seconds: int) -> str:
+    """How long to wait, as a person would say it: minutes, or hours past an hour and a half."""
+    if seconds >= 90 * 60:
+        hours = round(seconds / 3600)
+        return f"{hours} hours"
     minutes = max(1, round(seconds / 60))
     return f"{minutes} minute{'s' if minutes != 1 else ''}"
 
 
 async def enforce_limit(ctx: Context, name: str, key: str, values: Mapping[str, Any],
-                        message: str) -> None:
+                        message: str, *, at: float | None = None) -> None:
     """One hit on a rate limit; a refusal is a 429 that keeps what the person wrote.
-    `message` may say `{wait}` for how long to wait."""
-    refusal = await ctx.limiter.hit(name, key)
+    `message` may say `{wait}` for how long to wait; `at` as in `RateLimiter.hit`."""
+    refusal = await ctx.limiter.hit(name, key, at=at)
     if refusal is None:
         return
     raise FormInvalid({"form": message.format(wait=wait_text(refusal.retry_after))}, values,

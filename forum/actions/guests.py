@@ -40,8 +40,9 @@ def _values(data: GuestStoryIn | GuestReplyIn | GuestEditIn) -> dict[str, object
     return data.model_dump(exclude={"website"}, exclude_none=True)
 
 
-def _extras(data: GuestStoryIn | GuestReplyIn | GuestEditIn, texts: list[str]) -> None:
-    check_guest_extras({"website": data.website}, texts, _values(data))
+def _extras(data: GuestStoryIn | GuestReplyIn | GuestEditIn) -> None:
+    check_guest_extras({"website": data.website}, _values(data), body=data.body,
+                       title=getattr(data, "title", None) or "")
 
 
 async def _written(written: GuestPost) -> Written:
@@ -50,7 +51,7 @@ async def _written(written: GuestPost) -> Written:
 
 
 async def write_guest_story(ctx: Context, data: GuestStoryIn) -> Written:
-    _extras(data, [data.title, data.body])
+    _extras(data)
     category = await get_category_or_404(data.category)
     await enforce_limit(ctx, "guest", ctx.client, _values(data), GUEST_LIMITED)
     return await _written(await create_guest_story(category, data))
@@ -68,7 +69,7 @@ async def thread_for_guest_reply(thread_id: int) -> Thread:
 
 async def write_guest_reply(ctx: Context, thread_id: int, data: GuestReplyIn) -> Written:
     thread = await thread_for_guest_reply(thread_id)
-    _extras(data, [data.body])
+    _extras(data)
     await enforce_limit(ctx, "guest", ctx.client, _values(data), GUEST_LIMITED)
     return await _written(await create_guest_reply(thread, data))
 
@@ -78,7 +79,7 @@ async def edit_as_guest(ctx: Context, post: Post, data: GuestEditIn) -> Changed:
     moderator again, and newly urgent words alert the crisis webhook."""
     fits = isinstance(data, GuestStoryEditIn if post.is_story else GuestReplyEditIn)
     assert fits, "the edit schema must match the post's kind"
-    _extras(data, [data.body, getattr(data, "title", None) or ""])
+    _extras(data)
     return await edited(ctx, post, lambda: guest_edit(post, data))
 
 

@@ -13,13 +13,13 @@ from tortoise.transactions import in_transaction
 
 from forum import permissions
 from forum.actions import moderation as mod
+from forum.actions.accounts import check_password_again
 from forum.actions.context import Context
 from forum.actions.moderate_posts import Done, done
 from forum.anonymity import author_id_of
 from forum.forms import FormInvalid
 from forum.models.accounts import User
 from forum.models.content import Post
-from forum.passwords import confirms_password
 from forum.queries.accounts import find_user_by_id
 from forum.queries.moderation import get_any_post_or_404, get_member_or_404
 from forum.schemas.moderation import (
@@ -192,8 +192,9 @@ async def reveal_author(ctx: Context, post_id: int, form: RevealInput) -> tuple[
     post = await get_any_post_or_404(post_id)
     if not post.is_anonymous:
         raise FormInvalid({"reveal": NOT_ANONYMOUS}, {}, status_code=400)
-    if not await confirms_password(actor.password_hash, form.password):
-        raise FormInvalid({"password": REVEAL_PASSWORD_WRONG}, {}, status_code=403)
+    await check_password_again(ctx, actor, form.password, field="password",
+                               wrong=REVEAL_PASSWORD_WRONG,
+                               values={"reveal_reason": form.reason})
     author = await mod.reveal_author(actor, post, form.reason)
     if author is None:
         raise FormInvalid({"reveal": AUTHOR_UNKNOWN}, {}, status_code=409)

@@ -7,6 +7,7 @@ include anyone else's words: a reply is exported with its story's id, not its ti
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -16,8 +17,8 @@ from tortoise.transactions import in_transaction
 
 from forum import permissions
 from forum.actions.account_lock import hold_account
-from forum.actions.accounts import password_guess_key
-from forum.actions.context import Context, enforce_limit
+from forum.actions.accounts import check_password_again
+from forum.actions.context import Context
 from forum.actions.retry import retry_on_conflict
 from forum.clock import iso_time
 from forum.db import purge_erased_text
@@ -27,7 +28,6 @@ from forum.models.community import Follow, Reaction, ReleasedUsername
 from forum.models.content import Post, PostRevision, PostStatus, Thread
 from forum.models.moderation import Report, SealedLimit
 from forum.models.notifications import Notification, SealedNotification
-from forum.passwords import confirms_password
 from forum.queries.accounts import seal_released_skeleton
 from forum.queries.community import own_sealed_notes
 from forum.queries.content import my_posts
@@ -38,20 +38,17 @@ USERNAME_COOL_DOWN_DAYS = 30
 REMOVED_TITLE = "(removed by its author)"
 WRONG_PASSWORD = "That isn't your password. Nothing was changed."
 NO_PASSWORD = "Please enter your password again: it keeps your data safe from others."
-TOO_MANY_ATTEMPTS = ("There were too many password attempts in a short time. Please try again "
-                     "in about {wait}.")
 
 
-async def confirm_password(ctx: Context, password: str) -> User:
-    """The signed-in member, having typed their password again. Wrong guesses count against
-    the account's sign-in limit, so a borrowed session cannot try passwords here for free."""
+async def confirm_password(ctx: Context, password: str,
+                           values: Mapping[str, Any] | None = None) -> User:
+    """The signed-in member, having typed their password again; wrong guesses are limited
+    (`check_password_again`), and a refusal keeps `values`."""
     viewer = permissions.ensure_signed_in(ctx.viewer)
     if not password:
-        raise FormInvalid({"password": NO_PASSWORD}, {}, status_code=403)
-    await enforce_limit(ctx, "signin", password_guess_key(viewer.username), {},
-                        TOO_MANY_ATTEMPTS)
-    if not await confirms_password(viewer.password_hash, password):
-        raise FormInvalid({"password": WRONG_PASSWORD}, {}, status_code=403)
+        raise FormInvalid({"password": NO_PASSWORD}, dict(values or {}), status_code=403)
+    await check_password_again(ctx, viewer, password, field="password", wrong=WRONG_PASSWORD,
+                               values=values)
     return viewer
 
 
@@ -62,7 +59,8 @@ async def export_my_data(ctx: Context, data: PasswordConfirmIn) -> dict[str, Any
 
 async def delete_my_account(ctx: Context, data: AccountDeletionIn) -> Deletion:
     """The account gone at once, once the member confirms their password."""
-    viewer = await confirm_password(ctx, data.password)
+    viewer = await confirm_password(ctx, data.password,
+                                    {"posts": "keep" if data.keep_posts else "remove"})
     return await delete_account(viewer, keep_posts=data.keep_posts)
 
 

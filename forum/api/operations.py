@@ -99,6 +99,8 @@ def _commands(table: Mapping[str, Command[Any]]) -> dict[str, Any]:
 
 
 RATE_LIMITED = "too many attempts in a short time (Retry-After says how long to wait)"
+WRONG_PASSWORDS_LIMITED = ("too many wrong passwords in a short time: even the right one waits "
+                           "until Retry-After says")
 POSTING_REFUSED = ("silenced, suspended or banned; a locked thread; a category that takes no "
                    "anonymous posts or guests")
 NAMED_NEEDS_CONFIRMING = ("you wrote in this thread anonymously: a reply under your name "
@@ -142,19 +144,20 @@ OPERATIONS: dict[str, Operation | dict[str, Operation]] = {
         body=SettingsIn, auth="required"),
     "api_me_password": Operation(
         "Change your password (ends every session and token; answers a new token)",
-        {200: Answer("A new token", out.Token)}, body=PasswordChangeIn, auth="required"),
+        {200: Answer("A new token", out.Token)}, body=PasswordChangeIn, auth="required",
+        errors={429: WRONG_PASSWORDS_LIMITED}),
     "api_me_sessions_end": Operation(
         "Sign out everywhere", {204: Answer("Every session and token ended")}, auth="required"),
     "api_me_delete": Operation(
         "Delete your account at once", {200: Answer("Deleted", out.AccountDeleted)},
         body=AccountDeletionIn, auth="required",
-        errors={403: "that isn't your password"}),
+        errors={403: "that isn't your password", 429: WRONG_PASSWORDS_LIMITED}),
     "api_me_export": Operation(
         "Everything you wrote and chose, as JSON", {200: Answer("Your data", out.Export)},
         auth="required",
         params=(Param("X-Confirm-Password", "header", {"type": "string"},
                       "your password, again", required=True),),
-        errors={403: "the password is missing or wrong"}),
+        errors={403: "the password is missing or wrong", 429: WRONG_PASSWORDS_LIMITED}),
     "api_me_notifications": Operation(
         "Your notifications, newest first",
         {200: Answer("A page of notifications", out.NotificationPage)}, auth="required",
@@ -279,5 +282,6 @@ OPERATIONS: dict[str, Operation | dict[str, Operation]] = {
         "Reveal who wrote an anonymous post (reason and password required; audit-logged)",
         {200: Answer("The author", out.Revealed)}, body=RevealInput,
         errors={400: "the post isn't anonymous", 403: "wrong password",
-                409: "the author is unknown (a guest, or gone)"}),
+                409: "the author is unknown (a guest, or gone)",
+                429: WRONG_PASSWORDS_LIMITED}),
 }

@@ -128,6 +128,9 @@ async def reveal(request: Request) -> Response:
         post, author = await people.reveal_author(context_of(request),
                                                   int_param(request, "post_id"), form)
     except FormInvalid as invalid:
-        return await post_page(request, invalid.errors, {}, status_code=invalid.status_code)
+        response = await post_page(request, invalid.errors, invalid.values,
+                                   status_code=invalid.status_code)
+        response.headers.update(invalid.headers)
+        return response
     return render(request, "mod/reveal.html", {"post": post, "author": author,
                                                "reason": form.reason})

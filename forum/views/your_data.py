@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 import re
 import unicodedata
+from collections.abc import Awaitable
+from typing import Any
 from urllib.parse import quote
 
 from starlette.requests import Request
@@ -22,10 +24,19 @@ from forum.web import read_form, viewer_of
 
 
 async def data_page(request: Request, errors: dict[str, str] | None = None,
-                    status_code: int = 200) -> Response:
+                    status_code: int = 200, values: dict[str, Any] | None = None,
+                    headers: dict[str, str] | None = None) -> Response:
     permissions.ensure_signed_in(viewer_of(request))
-    return render(request, "accounts/data.html", {"errors": errors or {}},
-                  status_code=status_code)
+    response = render(request, "accounts/data.html",
+                      {"errors": errors or {}, "values": values or {}},
+                      status_code=status_code)
+    response.headers.update(headers or {})
+    return response
+
+
+def _again(request: Request, invalid: FormInvalid) -> Awaitable[Response]:
+    return data_page(request, invalid.errors, status_code=invalid.status_code,
+                     values=invalid.values, headers=invalid.headers)
 
 
 async def export_download(request: Request) -> Response:
@@ -34,7 +45,7 @@ async def export_download(request: Request) -> Response:
         exported = await export_my_data(ctx, parse_input(PasswordConfirmIn,
                                                          await read_form(request)))
     except FormInvalid as invalid:
-        return await data_page(request, invalid.errors, status_code=invalid.status_code)
+        return await _again(request, invalid)
     body = json.dumps(exported, ensure_ascii=False, indent=2)
     return Response(body, media_type="application/json", headers={
         "Content-Disposition": attachment(f"hearth-{exported['account']['username']}.json")})
@@ -53,7 +64,7 @@ async def delete(request: Request) -> Response:
     try:
         await delete_my_account(ctx, parse_input(AccountDeletionIn, await read_form(request)))
     except FormInvalid as invalid:
-        return await data_page(request, invalid.errors, status_code=invalid.status_code)
+        return await _again(request, invalid)
     request.scope["state"]["viewer"] = None
     response = render(request, "accounts/deleted.html", {})
     response.delete_cookie(SESSION_COOKIE)
