@@ -177,6 +177,34 @@ def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
                  access_log=args.access_log)
 
 
+def cmd_backup(settings: Settings, args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from forum.backup import BackupError, make_backup
+
+    try:
+        outcome = make_backup(settings, Path(args.dest))
+    except BackupError as exc:
+        print(f"forum backup: {exc}", file=sys.stderr)
+        return 1
+    print("\n".join(outcome.lines))
+    return 0 if outcome.ok else 1
+
+
+def cmd_restore(settings: Settings, args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from forum.backup import BackupError, restore_backup
+
+    try:
+        outcome = restore_backup(settings, Path(args.src))
+    except BackupError as exc:
+        print(f"forum restore: {exc}", file=sys.stderr)
+        return 1
+    print("\n".join(outcome.lines))
+    return 0 if outcome.ok else 1
+
+
 def cmd_new_key(_settings: Settings, args: argparse.Namespace) -> int:
     from pathlib import Path
 
@@ -271,6 +299,15 @@ def build_parser() -> argparse.ArgumentParser:
     seed = sub.add_parser("seed-demo", help="add demo stories to an empty forum")
     seed.add_argument("--force", action="store_true", help="add them even if stories exist")
     sub.add_parser("check", help="show the configuration and the database's state")
+    backup = sub.add_parser(
+        "backup", help="copy the database to a new file, consistently, while the forum runs",
+        description="SQLite: the online backup API; PostgreSQL: pg_dump --format=custom. "
+                    "The anonymity key is never written into the backup: keep it apart.")
+    backup.add_argument("dest", help="the backup file to create (must not exist)")
+    restore = sub.add_parser(
+        "restore", help="load a backup made by `forum backup` into an empty database",
+        description="Refuses a database that already holds tables. Then run `forum migrate`.")
+    restore.add_argument("src", help="the backup file")
     new_key = sub.add_parser("new-key", help="write a new random anonymity key to a new file")
     new_key.add_argument("file")
     rekey = sub.add_parser(
@@ -290,6 +327,8 @@ COMMANDS = {
     "resources": cmd_resources,
     "seed-demo": cmd_seed_demo,
     "check": cmd_check,
+    "backup": cmd_backup,
+    "restore": cmd_restore,
     "new-key": cmd_new_key,
     "rekey": cmd_rekey,
 }
