@@ -124,7 +124,7 @@ def commands() -> set[str]:
 def test_the_guide_and_the_files_name_forum_commands_at_all() -> None:
     """The parsers below find what they should (or every later check would pass empty)."""
     found = {use.command for use in deploy_uses() + guide_uses()}
-    assert {"serve", "worker", "backup", "restore", "migrate", "check", "new-key"} <= found
+    assert {"serve", "worker", "backup", "restore", "migrate", "check", "createuser"} <= found
     serve_options = {o for use in deploy_uses() if use.command == "serve" for o in use.options}
     assert {"--timeout-keep-alive", "--timeout-request-headers", "--timeout-request-body",
             "--limit-concurrency", "--backlog"} <= serve_options
