@@ -22,7 +22,6 @@ supervisor pickles for each of them.
 from __future__ import annotations
 
 import asyncio
-import logging
 from asyncio import TimerHandle
 from dataclasses import dataclass
 from typing import Any
@@ -39,7 +38,6 @@ REQUEST_TASK = "forum.request_task"
 BODY_TIMED_OUT = "forum.body_timed_out"
 STARTUP_FAILURE = 3
 
-log = logging.getLogger("uvicorn.error")
 
 
 @dataclass(frozen=True)
@@ -174,8 +172,9 @@ class DeadlineProtocol(HttpToolsProtocol):
                 return True
         return False
 
-    def _arm_header_deadline(self) -> None:
-        self._header_bytes = 0
+    def _arm_header_deadline(self, *, keep_count: bool = False) -> None:
+        if not keep_count:
+            self._header_bytes = 0
         self._header_deadline = self.loop.call_later(self.header_timeout,
                                                      self._headers_timed_out)
 
@@ -193,8 +192,11 @@ class DeadlineProtocol(HttpToolsProtocol):
         self._header_deadline = None
         if self.transport.is_closing():
             return
-        busy = self.cycle is not None and not self.cycle.response_complete
-        if self._header_bytes and not busy:
+        if self.cycle is not None and not self.cycle.response_complete:
+            # The next request's head arrived in part while the forum still answers the
+            # one before: the clock starts again once that answer is out of the way.
+            self._arm_header_deadline(keep_count=True)
+        elif self._header_bytes:
             self._refuse(REQUEST_TIMEOUT)
         else:
             self.transport.close()
@@ -202,6 +204,12 @@ class DeadlineProtocol(HttpToolsProtocol):
     def _body_timed_out(self, cycle: RequestResponseCycle) -> None:
         self._body_deadline = None
         if self.transport.is_closing():
+            return
+        if any(waiting is cycle for waiting, _ in self.pipeline):
+            # A pipelined request whose body uvicorn stopped reading until the requests
+            # before it are answered: its time has not begun.
+            self._body_deadline = self.loop.call_later(
+                self.body_timeout, self._body_timed_out, cycle)
             return
         # Nothing the request's handler sends from now on reaches the wire.
         cycle.disconnected = True
