@@ -49,6 +49,11 @@ SQLITE_BUSY_S = 30.0  # how long the backup waits for a writer's lock (WAL rarel
 PG_TOOLS_GLOB = "/usr/lib/postgresql/*/bin"
 KEY_SAMPLE = 200  # sealed authorships checked against the key after a restore
 TOOL_OUTPUT_CHARS = 2000
+SEALED_AUTHORS = ("SELECT sealed_author FROM posts WHERE sealed_author IS NOT NULL "
+                  "ORDER BY id DESC LIMIT {0}")
+UNCHECKED_KEY = ("The backup's sealed authorships could not be read to check the anonymity "
+                 "key; after starting, check that an author still sees their anonymous posts "
+                 "under \"My posts\".")
 NEXT_STEP = ("Next: `forum migrate` (it applies any migration newer than the backup), then "
              "start the forum.")
 
@@ -164,6 +169,8 @@ def restore_backup(settings: Settings, src: Path) -> Outcome:
         where = f"PostgreSQL database {target_db.name}"
         tokens = asyncio.run(_pg_sealed_authors(target_db))
     lines = [f"Restored {src} into the {where}."]
+    if tokens is None:
+        return Outcome([*lines, UNCHECKED_KEY, NEXT_STEP])
     key_ok, key_line = _key_check(settings, tokens)
     return Outcome([*lines, key_line, NEXT_STEP], ok=key_ok)
 
@@ -258,11 +265,12 @@ def _sealer(settings: Settings) -> Sealer:
     return sealer_for(settings.anonymity_secret)
 
 
-def _sqlite_sealed_authors(path: Path) -> list[str]:
-    with closing(sqlite3.connect(path, timeout=SQLITE_BUSY_S)) as conn:
-        return [row[0] for row in conn.execute(
-            "SELECT sealed_author FROM posts WHERE sealed_author IS NOT NULL "
-            "ORDER BY id DESC LIMIT ?", (KEY_SAMPLE,))]
+def _sqlite_sealed_authors(path: Path) -> list[str] | None:
+    try:
+        with closing(sqlite3.connect(path, timeout=SQLITE_BUSY_S)) as conn:
+            return [row[0] for row in conn.execute(SEALED_AUTHORS.format("?"), (KEY_SAMPLE,))]
+    except sqlite3.Error:
+        return None
 
 
 # PostgreSQL plumbing.
@@ -329,11 +337,14 @@ async def _pg_relations(target: PgTarget) -> int:
     return int(count)
 
 
-async def _pg_sealed_authors(target: PgTarget) -> list[str]:
+async def _pg_sealed_authors(target: PgTarget) -> list[str] | None:
+    import asyncpg
+
     conn = await _pg_connect(target)
     try:
-        rows = await conn.fetch("SELECT sealed_author FROM posts WHERE sealed_author IS NOT "
-                                "NULL ORDER BY id DESC LIMIT $1", KEY_SAMPLE)
+        rows = await conn.fetch(SEALED_AUTHORS.format("$1"), KEY_SAMPLE)
+    except asyncpg.PostgresError:
+        return None
     finally:
         await conn.close()
     return [row[0] for row in rows]
