@@ -194,7 +194,7 @@ class DeadlineProtocol(HttpToolsProtocol):
             return
         if self.cycle is not None and not self.cycle.response_complete:
             # The next request's head arrived in part while the forum still answers the
-            # one before: the clock starts again once that answer is out of the way.
+            # one before (the delay may be ours): it gets another full period.
             self._arm_header_deadline(keep_count=True)
         elif self._header_bytes:
             self._refuse(REQUEST_TIMEOUT)
