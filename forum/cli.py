@@ -8,6 +8,7 @@ import contextlib
 import getpass
 import sys
 from collections.abc import Sequence
+from typing import Any
 
 from tortoise import Tortoise, connections
 
@@ -164,27 +165,52 @@ async def _database_status(settings: Settings) -> tuple[bool, str]:
 
 
 def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
-    import uvicorn
-
     from forum.db import refresh_statistics_at_start
     from forum.key_location import startup_refusal
+    from forum.serving import ConnectionLimits, serve
 
     if refusal := startup_refusal(settings):
         print(f"forum: {refusal}", file=sys.stderr)
         return 2
-    asyncio.run(refresh_statistics_at_start(settings))
-    uvicorn.run(
-        "forum.asgi:app",
-        host=args.host,
-        port=args.port,
-        workers=args.workers,
-        loop="uvloop",
-        http="httptools",
-        proxy_headers=False,
-        access_log=args.access_log,
-        server_header=False,
+    limits = ConnectionLimits(
+        keep_alive_timeout=args.timeout_keep_alive,
+        request_header_timeout=args.timeout_request_headers,
+        request_body_timeout=args.timeout_request_body,
+        limit_concurrency=args.limit_concurrency,
+        backlog=args.backlog,
+        graceful_shutdown_timeout=args.timeout_graceful_shutdown,
     )
-    return 0
+    asyncio.run(refresh_statistics_at_start(settings))
+    return serve(limits, host=args.host, port=args.port, workers=args.workers,
+                 access_log=args.access_log)
+
+
+def cmd_backup(settings: Settings, args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from forum.backup import BackupError, make_backup
+
+    try:
+        outcome = make_backup(settings, Path(args.dest))
+    except BackupError as exc:
+        print(f"forum backup: {exc}", file=sys.stderr)
+        return 1
+    print("\n".join(outcome.lines))
+    return 0 if outcome.ok else 1
+
+
+def cmd_restore(settings: Settings, args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from forum.backup import BackupError, restore_backup
+
+    try:
+        outcome = restore_backup(settings, Path(args.src))
+    except BackupError as exc:
+        print(f"forum restore: {exc}", file=sys.stderr)
+        return 1
+    print("\n".join(outcome.lines))
+    return 0 if outcome.ok else 1
 
 
 def cmd_new_key(_settings: Settings, args: argparse.Namespace) -> int:
@@ -235,15 +261,59 @@ def cmd_prune(settings: Settings, _args: argparse.Namespace) -> int:
     return 0
 
 
+def _positive(kind: type[int] | type[float]) -> Any:
+    def parse(text: str) -> int | float:
+        try:
+            value = kind(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(
+                f"{text!r} is not a {'whole ' if kind is int else ''}number") from None
+        if not value > 0:
+            raise argparse.ArgumentTypeError(f"{text!r} must be more than 0")
+        return value
+    return parse
+
+
+def add_serve_parser(sub: Any) -> None:
+    from forum.serving import DEFAULT_LIMITS as limits
+
+    serve = sub.add_parser(
+        "serve", help="serve the forum with uvicorn",
+        description="Serve the forum (uvicorn, uvloop, httptools) with deadlines for slow "
+                    "clients. Limits apply to each worker process.",
+        formatter_class=argparse.ArgumentDefaultsHelpFormatter)
+    serve.add_argument("--host", default="127.0.0.1", help="address to listen on")
+    serve.add_argument("--port", type=int, default=8000, help="port to listen on")
+    serve.add_argument("--workers", type=_positive(int), default=1,
+                       help="worker processes sharing the port")
+    serve.add_argument("--access-log", action="store_true", help="log every request")
+    serve.add_argument("--timeout-keep-alive", type=_positive(int), metavar="SECONDS",
+                       default=limits.keep_alive_timeout,
+                       help="close a kept-alive connection idle this long")
+    serve.add_argument("--timeout-request-headers", type=_positive(float), metavar="SECONDS",
+                       default=limits.request_header_timeout,
+                       help="close a connection whose request line and headers are not all "
+                            "there this long after it opened (or after the request began)")
+    serve.add_argument("--timeout-request-body", type=_positive(float), metavar="SECONDS",
+                       default=limits.request_body_timeout,
+                       help="answer 408 and close when a request's body is not all there this "
+                            "long after its headers")
+    serve.add_argument("--limit-concurrency", type=_positive(int), metavar="N",
+                       default=limits.limit_concurrency,
+                       help="answer 503 to new requests while this many connections or "
+                            "requests are open in a worker")
+    serve.add_argument("--backlog", type=_positive(int), metavar="N", default=limits.backlog,
+                       help="connections the kernel may queue before the forum accepts them")
+    serve.add_argument("--timeout-graceful-shutdown", type=_positive(int), metavar="SECONDS",
+                       default=limits.graceful_shutdown_timeout,
+                       help="on SIGTERM, wait this long for requests in flight, then stop")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="forum", description="Hearth, a peer-support forum.")
     sub = parser.add_subparsers(dest="command", required=True)
     sub.add_parser("migrate", help="apply database migrations and load reference data")
-    serve = sub.add_parser("serve", help="serve the forum with uvicorn")
-    serve.add_argument("--host", default="127.0.0.1")
-    serve.add_argument("--port", type=int, default=8000)
-    serve.add_argument("--workers", type=int, default=1)
-    serve.add_argument("--access-log", action="store_true")
+    add_serve_parser(sub)
     create = sub.add_parser("createuser", help="create an account (password prompted or stdin)")
     create.add_argument("username")
     create.add_argument("--email")
@@ -264,6 +334,15 @@ def build_parser() -> argparse.ArgumentParser:
     check = sub.add_parser("check", help="show the configuration and the database's state")
     check.add_argument("--host", help="the address `forum serve` listens on (its --host): "
                                       "warns about settings that matter when others reach it")
+    backup = sub.add_parser(
+        "backup", help="copy the database to a new file, consistently, while the forum runs",
+        description="SQLite: the online backup API; PostgreSQL: pg_dump --format=custom. "
+                    "The anonymity key is never written into the backup: keep it apart.")
+    backup.add_argument("dest", help="the backup file to create (must not exist)")
+    restore = sub.add_parser(
+        "restore", help="load a backup made by `forum backup` into an empty database",
+        description="Refuses a database that already holds tables. Then run `forum migrate`.")
+    restore.add_argument("src", help="the backup file")
     new_key = sub.add_parser("new-key", help="write a new random anonymity key to a new file")
     new_key.add_argument("file")
     rekey = sub.add_parser(
@@ -293,6 +372,8 @@ COMMANDS = {
     "resources": cmd_resources,
     "seed-demo": cmd_seed_demo,
     "check": cmd_check,
+    "backup": cmd_backup,
+    "restore": cmd_restore,
     "new-key": cmd_new_key,
     "rekey": cmd_rekey,
     "worker": cmd_worker,
