@@ -98,16 +98,34 @@ def outage_detail(request: Request, saved: list[Saved]) -> str:
     return f"The forum's database isn't answering, so {NOTHING_SAVED.lower()}. {wait}"
 
 
-def unavailable_response(request: Request) -> Response:
-    """503 with Retry-After: a kind page (what was typed given back) or a problem document."""
+async def _form_sent(request: Request) -> dict[str, object]:
+    """A form the request carries, read here because no view got to read it."""
+    if not request.headers.get("content-type", "").startswith(
+            "application/x-www-form-urlencoded"):
+        return {}
+    try:
+        form = await request.form(max_files=0, max_fields=100)
+    except Exception:  # unreadable: there is nothing to give back
+        return {}
+    return {key: value for key, value in form.items() if isinstance(value, str)}
+
+
+async def unavailable_response(request: Request, *, read_form: bool = False) -> Response:
+    """503 with Retry-After: a kind page (what was typed given back) or a problem document.
+
+    ``read_form``: the request's body is still unread (the database failed before any view
+    ran), so a form in it is read here to give its words back."""
     saved = saved_so_far()
+    state = request.scope.setdefault("state", {})
+    if read_form and "form_values" not in state and request.method == "POST":
+        state["form_values"] = await _form_sent(request)
     detail = outage_detail(request, saved)
     headers = {"Retry-After": str(RETRY_AFTER_SECONDS)}
     if is_api(request):
         return problem(503, detail, headers, saved=[
             {"what": s.what, "url": s.link, "earlier": s.earlier} for s in saved],
             retry_after=RETRY_AFTER_SECONDS)
-    typed = request.scope.get("state", {}).get("form_values") or {}
+    typed = state.get("form_values") or {}
     kept = [(label, str(typed[name])) for name, label in KEPT_FIELDS.items()
             if not saved and isinstance(typed.get(name), str) and typed[name].strip()]
     _, title, message = MESSAGES[503]
@@ -127,7 +145,7 @@ async def database_down(request: Request, exc: Exception) -> Response:
                 type(exc).__name__, exc)
     from forum.security import apply_security_headers
 
-    response = unavailable_response(request)
+    response = await unavailable_response(request)
     apply_security_headers(response.headers, private=True, path=request.url.path)
     return response
 

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import logging
 import secrets
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -19,6 +20,8 @@ from forum.outage import database_unavailable, request_ledger
 from forum.permissions import is_locked_out
 from forum.queries.community import unread_count
 from forum.sealed_side import sealed_side
+
+log = logging.getLogger("forum")
 
 SESSION_COOKIE = "hearth_session"
 VISITOR_COOKIE = "hearth_visitor"  # binds a visitor's CSRF token before sign-in
@@ -92,7 +95,7 @@ class ViewerMiddleware:
     """
 
     def __init__(self, app: ASGIApp, *, secure_cookies: bool,
-                 unavailable_page: Callable[[Request], Response]) -> None:
+                 unavailable_page: Callable[..., Awaitable[Response]]) -> None:
         self.app = app
         self.secure_cookies = secure_cookies
         self.unavailable_page = unavailable_page
@@ -113,8 +116,11 @@ class ViewerMiddleware:
             except Exception as exc:
                 if not database_unavailable(exc):
                     raise
+                log.warning("database unavailable on %s %s (reading the session): %s",
+                            scope["method"], scope["path"], type(exc).__name__)
                 if scope["path"] not in WITHOUT_DATABASE:
-                    await self.unavailable_page(Request(scope, receive))(scope, receive, send)
+                    page = await self.unavailable_page(Request(scope, receive), read_form=True)
+                    await page(scope, receive, send)
                     return
                 state.update(session=None, session_token=None, viewer=None,
                              database_down=True)

@@ -1,0 +1,160 @@
+"""PostgreSQL goes away under a running forum, and comes back.
+
+A PostgreSQL server of the test's own (initdb in a temporary folder, a free port) and a real
+`forum serve` process on it. With the server stopped: pages answer 503 with Retry-After and
+a kind page, /help still answers with the reader's region's numbers, /healthz answers and
+/readyz says what is wrong, and a write is refused saying nothing was saved. Started again:
+everything works without restarting the forum, and nothing was written twice.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+from forum.outage import RETRY_AFTER_SECONDS
+from tests.throwaway_pg import ThrowawayPostgres, start_throwaway_postgres
+
+from .conftest import LiveServer
+from .outage_server import PASSWORD, serve_forum
+
+pytestmark = [pytest.mark.multiprocess, pytest.mark.backend_independent]
+
+CANADA = "1-800-668-6868"  # Kids Help Phone, only in Canada's list
+UK = "116 123"  # Samaritans
+CANADIAN = {"Cookie": "hearth_region=CA"}  # what the region chooser sets
+CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
+
+
+@pytest.fixture
+def postgres() -> Iterator[ThrowawayPostgres]:
+    folder = Path(tempfile.mkdtemp(prefix="hearth-outage-pg-"))  # the postgres user can enter
+    server = start_throwaway_postgres(folder)
+    try:
+        yield server
+    finally:
+        if server.running():
+            server.stop()
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+@pytest.fixture
+def forum(postgres: ThrowawayPostgres, tmp_path: Path) -> Iterator[LiveServer]:
+    server = serve_forum(postgres.create_database("hearth"), tmp_path)
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+def bearer(token: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {token}"}
+
+
+def csrf_from(page: httpx.Response) -> str:
+    found = CSRF.search(page.text)
+    assert found, page.text[:500]
+    return found.group(1)
+
+
+def assert_unavailable(response: httpx.Response) -> None:
+    assert response.status_code == 503, (response.status_code, response.text[:500])
+    assert response.headers["retry-after"] == str(RETRY_AFTER_SECONDS)
+
+
+async def test_a_stopped_database_is_a_kind_503_and_help_still_answers_until_it_returns(
+        postgres: ThrowawayPostgres, forum: LiveServer) -> None:
+    async with httpx.AsyncClient(base_url=forum.base_url, timeout=30) as api, \
+            httpx.AsyncClient(base_url=forum.base_url, timeout=30) as browser:
+        account = {"username": "wren_outage", "password": PASSWORD}
+        assert (await api.post("/api/v1/accounts", json=account)).status_code == 201
+        token = (await api.post("/api/v1/tokens", json=account)).json()["token"]
+        first = await api.post("/api/v1/stories", headers=bearer(token), json={
+            "category": "small-wins", "title": "Before the blink",
+            "body": "I made tea and drank it while it was still warm."})
+        assert first.status_code == 201, first.text
+        story_url = f"/stories/{first.json()['id']}"
+
+        signin = await browser.get("/signin")
+        signed_in = await browser.post("/signin", data={
+            "csrf_token": csrf_from(signin), **account})
+        assert signed_in.status_code == 303, signed_in.text[:300]
+        form_csrf = csrf_from(await browser.get("/stories/new"))
+
+        postgres.stop()
+
+        # Pages: 503, Retry-After, a page that says what happened and where help is.
+        for path in ("/", story_url, "/c/small-wins", "/notifications"):
+            page = await browser.get(path)
+            assert_unavailable(page)
+            assert "can&#39;t reach our database" in page.text or "reach our database" in page.text
+            assert 'href="/help"' in page.text and "quick-exit" in page.text
+        home = await api.get("/")  # a visitor, whose page the cache may have held
+        assert_unavailable(home)
+
+        # /help: Canada's numbers for a Canadian chooser cookie, the browser's language
+        # otherwise; for a signed-in member too (the session can't be read: a visitor).
+        canadian = await api.get("/help", headers=CANADIAN)
+        assert canadian.status_code == 200
+        assert CANADA in canadian.text and UK not in canadian.text
+        british = await api.get("/help", headers={"Accept-Language": "en-GB,en;q=0.8"})
+        assert british.status_code == 200 and UK in british.text and CANADA not in british.text
+        browser.cookies.set("hearth_region", "CA")
+        member_help = await browser.get("/help")
+        assert member_help.status_code == 200 and CANADA in member_help.text
+        assert (await api.get("/static/quick-exit.js")).status_code == 200
+
+        # Health: the process answers; it is not ready, and says why.
+        health = await api.get("/healthz")
+        assert health.status_code == 200 and health.json() == {"status": "ok"}
+        ready = await api.get("/readyz")
+        assert ready.status_code == 503
+        assert ready.json()["database"] == "unreachable"
+        assert ready.json()["status"] == "not ready"
+
+        # Writes: refused, saying nothing was saved; the form's words come back.
+        refused = await api.post("/api/v1/stories", headers=bearer(token), json={
+            "category": "small-wins", "title": "During the blink",
+            "body": "Written while the database was away."})
+        assert_unavailable(refused)
+        assert refused.headers["content-type"].startswith("application/problem+json")
+        problem = refused.json()
+        assert problem["status"] == 503 and problem["saved"] == []
+        assert "nothing you sent was saved" in problem["detail"].lower()
+        typed = "Three good things today: the bus was on time, a friend called, rain."
+        form = await browser.post("/stories/new", data={
+            "csrf_token": form_csrf, "category": "small-wins", "title": "Three things",
+            "body": typed, "submission_id": "outage-form-submission-0001"})
+        assert_unavailable(form)
+        assert "nothing you sent was saved" in form.text.lower()
+        assert typed in form.text  # given back to copy
+
+        postgres.start()
+
+        # Back, with no restart of the forum: every kind of request works at once.
+        assert (await api.get("/readyz")).status_code == 200
+        assert (await browser.get("/")).status_code == 200
+        assert (await browser.get(story_url)).status_code == 200
+        assert (await api.get("/help", headers=CANADIAN)).status_code == 200
+        again = await api.post("/api/v1/stories", headers=bearer(token), json={
+            "category": "small-wins", "title": "After the blink",
+            "body": "The kettle is on again."})
+        assert again.status_code == 201, again.text
+        posted = await browser.post("/stories/new", data={
+            "csrf_token": form_csrf, "category": "small-wins", "title": "Three things",
+            "body": typed, "submission_id": "outage-form-submission-0001"})
+        assert posted.status_code == 303, posted.text[:300]
+
+        listing = (await api.get("/api/v1/categories/small-wins/stories")).json()
+        titles = sorted(s["title"] for s in listing["stories"])
+        assert titles == ["After the blink", "Before the blink", "Three things"]
+    log = forum.log()
+    assert "database unavailable on GET /" in log  # logged as a warning…
+    assert "Exception in ASGI application" not in log, log  # …never as a server error
+    assert "unhandled error" not in log, log
