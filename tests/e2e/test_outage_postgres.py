@@ -15,6 +15,7 @@ import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
+import asyncpg
 import httpx
 import pytest
 
@@ -158,3 +159,36 @@ async def test_a_stopped_database_is_a_kind_503_and_help_still_answers_until_it_
     assert "database unavailable on GET /" in log  # logged as a warning…
     assert "Exception in ASGI application" not in log, log  # …never as a server error
     assert "unhandled error" not in log, log
+
+
+async def set_enabled(postgres: ThrowawayPostgres, key: str, enabled: bool) -> None:
+    """An admin's change from elsewhere (another process), straight in the database."""
+    conn = await asyncpg.connect(postgres.url("hearth"))
+    try:
+        await conn.execute("UPDATE crisis_resources SET enabled = $1 WHERE key = $2",
+                           enabled, key)
+    finally:
+        await conn.close()
+
+
+async def test_help_in_an_outage_shows_the_directory_as_last_read_and_reread_once_back(
+        postgres: ThrowawayPostgres, forum: LiveServer) -> None:
+    british = {"Accept-Language": "en-GB"}
+    async with httpx.AsyncClient(base_url=forum.base_url, timeout=30) as http:
+        await set_enabled(postgres, "ca-kids-help-phone", False)
+        assert CANADA not in (await http.get("/help", headers=CANADIAN)).text  # read: kept
+        postgres.stop()
+        during = await http.get("/help", headers=CANADIAN)
+        assert during.status_code == 200
+        assert "988" in during.text and CANADA not in during.text  # as last read, not at start
+        assert UK in (await http.get("/help", headers=british)).text
+
+        postgres.start()
+        await set_enabled(postgres, "ca-kids-help-phone", True)
+        await set_enabled(postgres, "gb-samaritans", False)
+        assert CANADA in (await http.get("/help", headers=CANADIAN)).text  # the first read back
+        postgres.stop()
+        # That first read after the outage read the whole directory again, Britain's too.
+        again = await http.get("/help", headers=british)
+        assert again.status_code == 200 and UK not in again.text
+        assert CANADA in (await http.get("/help", headers=CANADIAN)).text
