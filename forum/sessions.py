@@ -32,7 +32,7 @@ TOKEN_BYTES = 32
 NO_SESSION_PREFIXES = ("/static/", "/healthz", "/readyz")
 # Pages that work while the database is down: served as to a visitor if the session can't
 # be read (crisis help from the resources held in memory, its region chooser).
-WITHOUT_DATABASE = frozenset({"/help", "/help/region"})
+WITHOUT_DATABASE = frozenset({"/help", "/help/region", "/api/v1/resources"})
 
 
 def new_token() -> str:

@@ -110,6 +110,16 @@ async def test_a_stopped_database_is_a_kind_503_and_help_still_answers_until_it_
         member_help = await browser.get("/help")
         assert member_help.status_code == 200 and CANADA in member_help.text
         assert (await api.get("/static/quick-exit.js")).status_code == 200
+        for headers in (CANADIAN, {**CANADIAN, **bearer(token)}):  # the API's /help
+            listed = await api.get("/api/v1/resources", headers=headers)
+            assert listed.status_code == 200, listed.text
+            assert "Kids Help Phone" in {r["name"] for r in listed.json()["resources"]}
+        async with httpx.AsyncClient(base_url=forum.base_url, timeout=30) as chooser:
+            chooser_csrf = csrf_from(await chooser.get("/help"))
+            chosen = await chooser.post("/help/region", data={
+                "csrf_token": chooser_csrf, "region": "CA"}, follow_redirects=True)
+            assert chosen.status_code == 200 and CANADA in chosen.text
+            assert chooser.cookies.get("hearth_region") == "CA"
 
         # Health: the process answers; it is not ready, and says why.
         health = await api.get("/healthz")
