@@ -37,8 +37,11 @@ _POSTGRES_GONE: tuple[type[BaseException], ...] = (
     asyncpg.AdminShutdownError,  # 57P01: terminated by a (fast) shutdown
     asyncpg.CrashShutdownError,  # 57P02
     asyncpg.TooManyConnectionsError,  # 53300
-    asyncpg.InterfaceError,  # "connection is closed", "the pool is closing"
+    asyncpg.ReadOnlySQLTransactionError,  # 25006: a standby, or a primary being demoted
 )
+# asyncpg's own (client-side) errors that mean the connection is gone; others of its kind
+# ("another operation is in progress") are mistakes in the code.
+_CLOSED_MARKERS = ("closed", "closing", "not connected")
 # SQLite messages that mean the file can't be used now (a lock held past the busy timeout,
 # a file that can't be opened or read) rather than a wrong statement.
 _SQLITE_UNUSABLE = ("database is locked", "database table is locked", "unable to open",
@@ -75,6 +78,8 @@ def _means_gone(exc: BaseException) -> bool:
         return False
     if isinstance(exc, (*_POSTGRES_GONE, DBConnectionError)):
         return True
+    if isinstance(exc, asyncpg.InterfaceError):
+        return any(marker in str(exc).lower() for marker in _CLOSED_MARKERS)
     if isinstance(exc, (sqlite3.OperationalError, OperationalError,
                         TransactionManagementError)):
         return any(marker in str(exc).lower() for marker in _SQLITE_UNUSABLE)
@@ -102,13 +107,15 @@ class Saved:
     what: str  # "your story", "your reply"
     link: str | None  # where to find it; None: not shown yet (it waits for a moderator)
     earlier: bool = False  # it had arrived before (the same form or Idempotency-Key again)
+    lost_with_the_page: str = ""  # what the unfinished answer would have shown, gone for good
 
     @property
     def sentence(self) -> str:
         """"your reply was saved (/posts/7)"."""
         done = "had already arrived" if self.earlier else "was saved"
         where = f"({self.link})" if self.link else "and waits for a moderator"
-        return f"{self.what} {done} {where}"
+        lost = f", but {self.lost_with_the_page}" if self.lost_with_the_page else ""
+        return f"{self.what} {done} {where}{lost}"
 
 
 _saved: ContextVar[list[Saved] | None] = ContextVar("forum_saved", default=None)
@@ -124,11 +131,12 @@ def request_ledger() -> Iterator[None]:
         _saved.reset(token)
 
 
-def note_saved(what: str, link: str | None, *, earlier: bool = False) -> None:
+def note_saved(what: str, link: str | None, *, earlier: bool = False,
+               lost_with_the_page: str = "") -> None:
     """Called right after a commit: from here on an error must not say nothing was saved."""
     ledger = _saved.get()
     if ledger is not None:
-        ledger.append(Saved(what, link, earlier))
+        ledger.append(Saved(what, link, earlier, lost_with_the_page))
 
 
 def saved_so_far() -> list[Saved]:

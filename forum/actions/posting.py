@@ -129,6 +129,8 @@ async def flag_for_moderators(post: Post, flagged: list[WordMatch]) -> None:
 
 
 MANAGE_TOKEN_BYTES = 32  # 256 bits
+# Only the manage token's hash is kept: a guest whose answer never arrived can't get it back.
+MANAGE_LINK_LOST = "its private link to edit or delete it could not be shown and can't be again"
 GUESTS_NOT_ALLOWED = ("This category only takes posts from members. You can join in a "
                       "minute — or choose a category that welcomes guests.")
 ANONYMITY_NOT_ALLOWED = ("This category doesn't take anonymous posts. You can post under "
@@ -508,7 +510,8 @@ async def create_guest_story(category: Category, form: StoryFields) -> GuestPost
         return story
 
     story, created = await write_once(key, _story_sent(form, category), values, write)
-    note_saved("your story", None, earlier=not created)
+    note_saved("your story", None, earlier=not created,
+               lost_with_the_page="" if not created else MANAGE_LINK_LOST)
     return GuestPost(story, token if created else None, created=created)
 
 
@@ -538,7 +541,8 @@ async def create_guest_reply(thread: Thread, form: ReplyFields) -> GuestPost:
         return reply
 
     reply, created = await write_once(key, _reply_sent(form, thread), values, write)
-    note_saved("your reply", None, earlier=not created)
+    note_saved("your reply", None, earlier=not created,
+               lost_with_the_page="" if not created else MANAGE_LINK_LOST)
     return GuestPost(reply, token if created else None, created=created)
 
 

@@ -80,6 +80,10 @@ def test_mistakes_are_not_outages(tmp_path):
     assert not database_unavailable(OperationalError(bad_sql.value))
     assert not database_unavailable(IntegrityError("UNIQUE constraint failed: users.username"))
     assert not database_unavailable(HTTPException(404))
+    in_use = asyncpg.InterfaceError("cannot perform operation: another operation is in progress")
+    assert not database_unavailable(in_use)  # a mistake in the code, not a lost connection
+    assert database_unavailable(asyncpg.InterfaceError("cannot perform operation: "
+                                                       "connection is closed"))
 
 
 @pytest.fixture
