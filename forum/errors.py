@@ -86,13 +86,23 @@ KEPT_FIELDS = {"title": "Title", "body": "What you wrote", "content_warning_note
 NOTHING_SAVED = "Nothing you sent was saved"
 
 
+def saved_by(request: Request) -> list[Saved]:
+    """What this request had committed when it failed (kept on the request, so the 500 page,
+    drawn after the request's own context ended, knows too)."""
+    return list(request.scope.get("state", {}).get("saved") or saved_so_far())
+
+
+def saved_sentences(saved: list[Saved]) -> str:
+    done = "; ".join(s.sentence for s in saved)
+    return f"{done[0].upper()}{done[1:]}."
+
+
 def outage_detail(request: Request, saved: list[Saved]) -> str:
     """Exactly what happened to what this request sent, in one or two sentences."""
     wait = f"Please try again in about {RETRY_AFTER_SECONDS} seconds."
     if saved:
-        done = "; ".join(s.sentence for s in saved)
-        return (f"{done[0].upper()}{done[1:]}. The database stopped answering before we "
-                "could finish the page, so please don't send it again.")
+        return (f"{saved_sentences(saved)} The database stopped answering before we could "
+                "finish the page, so please don't send it again.")
     if request.method in ("GET", "HEAD"):
         return f"The forum's database isn't answering right now. {wait}"
     return f"The forum's database isn't answering, so {NOTHING_SAVED.lower()}. {wait}"
@@ -115,7 +125,7 @@ async def unavailable_response(request: Request, *, read_form: bool = False) -> 
 
     ``read_form``: the request's body is still unread (the database failed before any view
     ran), so a form in it is read here to give its words back."""
-    saved = saved_so_far()
+    saved = saved_by(request)
     state = request.scope.setdefault("state", {})
     if read_form and "form_values" not in state and request.method == "POST":
         state["form_values"] = await _form_sent(request)
@@ -156,8 +166,11 @@ async def server_error(request: Request, exc: Exception) -> Response:
     log.exception("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
     from forum.security import apply_security_headers
 
+    saved = saved_by(request)
+    detail = (f"{saved_sentences(saved)} Something went wrong on our side before we could "
+              "finish the page, so please don't send it again.") if saved else None
     try:
-        response = error_response(request, 500)
+        response = error_response(request, 500, detail)
     except Exception:  # the error page itself failed: say it plainly
         response = Response("Something went wrong on our side. Please try again.", 500,
                             media_type="text/plain")

@@ -122,11 +122,13 @@ _saved: ContextVar[list[Saved] | None] = ContextVar("forum_saved", default=None)
 
 
 @contextmanager
-def request_ledger() -> Iterator[None]:
-    """Around one request: what its use-cases commit is noted for its error page."""
-    token = _saved.set([])
+def request_ledger() -> Iterator[list[Saved]]:
+    """Around one request: what its use-cases commit is noted for its error page. The list
+    is yielded so the request can keep it for handlers that run after this block ended."""
+    ledger: list[Saved] = []
+    token = _saved.set(ledger)
     try:
-        yield
+        yield ledger
     finally:
         _saved.reset(token)
 

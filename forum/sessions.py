@@ -109,7 +109,7 @@ class ViewerMiddleware:
             state["viewer"] = None  # the same for everyone: no session lookup
             await self.app(scope, receive, send)
             return
-        with request_ledger():
+        with request_ledger() as state["saved"]:
             conn = HTTPConnection(scope)
             try:
                 await self._find_viewer(conn, state)

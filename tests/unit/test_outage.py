@@ -99,17 +99,24 @@ def app(settings: Settings):
     async def lost_at_once(request: Request) -> Response:
         raise await refused_by_postgres()
 
+    async def saved_then_broke(request: Request) -> Response:
+        note_saved("your story", "/stories/3")
+        raise RuntimeError("a mistake in what follows the commit")
+
     for prefix in ("", "/api/v1"):
         forum.router.routes.insert(0, Route(f"{prefix}/test/saved-then-lost", saved_then_lost,
                                             methods=["POST"]))
         forum.router.routes.insert(0, Route(f"{prefix}/test/lost", lost_at_once,
                                             methods=["GET", "POST"]))
+        forum.router.routes.insert(0, Route(f"{prefix}/test/saved-then-broke",
+                                            saved_then_broke, methods=["POST"]))
     return forum
 
 
 @pytest.fixture
 async def http(app):
-    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app),
+    transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)  # see the 500s
+    async with httpx.AsyncClient(transport=transport,
                                  base_url="http://127.0.0.1:8000") as client:
         yield client
 
@@ -154,3 +161,12 @@ async def test_before_any_write_the_error_says_nothing_was_saved(http):
     assert "saved" not in page.text.lower()  # a read: nothing to save, nothing to claim
     assert "999" in page.text  # the reader's emergency number, from the shipped table
     assert 'href="/help"' in page.text and 'class="quick-exit"' in page.text
+
+
+async def test_a_mistake_after_a_commit_is_a_500_that_says_the_post_was_saved(http, caplog):
+    api = await http.post("/api/v1/test/saved-then-broke", json={})
+    assert api.status_code == 500
+    assert api.json()["detail"].startswith("Your story was saved (/stories/3).")
+    assert "don't send it again" in api.json()["detail"]
+    assert "Nothing" not in api.json()["detail"]
+    assert "unhandled error on POST /api/v1/test/saved-then-broke" in caplog.text
