@@ -93,9 +93,11 @@ class ThrowawayPostgres:
         self._run("pg_ctl", "-D", str(self.data), "-l", str(self.log), "-o", options,
                   "-w", "-t", str(START_TIMEOUT_S), "start")
 
-    def stop(self) -> None:
-        """A fast shutdown: open connections are ended, as in a real restart."""
-        self._run("pg_ctl", "-D", str(self.data), "-m", "fast", "-w", "stop")
+    def stop(self, mode: str = "fast") -> None:
+        """"fast": open connections are ended, as in a restart; "immediate": every server
+        process quits at once with no clean-up, as in a crash (recovery runs at the next
+        start)."""
+        self._run("pg_ctl", "-D", str(self.data), "-m", mode, "-w", "stop")
 
     def running(self) -> bool:
         as_user = {"user": SERVER_USER} if os.geteuid() == 0 else {}

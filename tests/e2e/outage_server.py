@@ -4,9 +4,19 @@ from __future__ import annotations
 
 import os
 import subprocess
+import time
 from pathlib import Path
 
-from .conftest import REPO, LiveServer, _wait_until_ready, forum_command, free_port
+import httpx
+
+from .conftest import (
+    REPO,
+    START_TIMEOUT_S,
+    LiveServer,
+    _wait_until_ready,
+    forum_command,
+    free_port,
+)
 
 PASSWORD = "a lantern kept lit in the window"
 
@@ -33,11 +43,29 @@ def migrate(database_url: str, var_dir: Path) -> None:
     assert done.returncode == 0, done.stdout + done.stderr
 
 
-def serve_forum(database_url: str, folder: Path) -> LiveServer:
-    """Migrate, start one `forum serve` process and wait until it answers."""
+def wait_for_health(server: LiveServer) -> None:
+    """Until /healthz answers: the process is up, whatever its database is doing."""
+    deadline = time.monotonic() + START_TIMEOUT_S
+    with httpx.Client(base_url=server.base_url, timeout=2.0) as client:
+        while time.monotonic() < deadline:
+            assert server.process.poll() is None, server.log()
+            try:
+                if client.get("/healthz").status_code == 200:
+                    return
+            except httpx.TransportError:
+                pass
+            time.sleep(0.1)
+    raise AssertionError(f"no answer from /healthz:\n{server.log()}")
+
+
+def serve_forum(database_url: str, folder: Path, *, migrated: bool = False,
+                database_up: bool = True) -> LiveServer:
+    """Migrate (unless done), start one `forum serve` process and wait until it answers —
+    its pages, or only /healthz when the database is not there to serve them."""
     var_dir = folder / "var"
     var_dir.mkdir(parents=True, exist_ok=True)
-    migrate(database_url, var_dir)
+    if not migrated:
+        migrate(database_url, var_dir)
     port = free_port()
     base_url = f"http://127.0.0.1:{port}"
     log_path = folder / f"server-{port}.log"
@@ -47,5 +75,8 @@ def serve_forum(database_url: str, folder: Path) -> LiveServer:
         cwd=REPO, env=forum_env(database_url, var_dir, base_url), stdin=subprocess.DEVNULL,
         stdout=log_file, stderr=subprocess.STDOUT, start_new_session=True)
     server = LiveServer(base_url, log_path, process, log_file)
-    _wait_until_ready(server)
+    if database_up:
+        _wait_until_ready(server)
+    else:
+        wait_for_health(server)
     return server

@@ -4,7 +4,9 @@ A PostgreSQL server of the test's own (initdb in a temporary folder, a free port
 `forum serve` process on it. With the server stopped: pages answer 503 with Retry-After and
 a kind page, /help still answers with the reader's region's numbers, /healthz answers and
 /readyz says what is wrong, and a write is refused saying nothing was saved. Started again:
-everything works without restarting the forum, and nothing was written twice.
+everything works without restarting the forum, and nothing was written twice — after a
+clean fast shutdown and after an immediate one (as in a crash). A forum started while the
+database is down answers /help from the shipped directory and serves once it is up.
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ from forum.outage import RETRY_AFTER_SECONDS
 from tests.throwaway_pg import ThrowawayPostgres, start_throwaway_postgres
 
 from .conftest import LiveServer
-from .outage_server import PASSWORD, serve_forum
+from .outage_server import PASSWORD, migrate, serve_forum
 
 pytestmark = [pytest.mark.multiprocess, pytest.mark.backend_independent]
 
@@ -69,8 +71,9 @@ def assert_unavailable(response: httpx.Response) -> None:
     assert response.headers["retry-after"] == str(RETRY_AFTER_SECONDS)
 
 
+@pytest.mark.parametrize("shutdown", ["fast", "immediate"])
 async def test_a_stopped_database_is_a_kind_503_and_help_still_answers_until_it_returns(
-        postgres: ThrowawayPostgres, forum: LiveServer) -> None:
+        postgres: ThrowawayPostgres, forum: LiveServer, shutdown: str) -> None:
     async with httpx.AsyncClient(base_url=forum.base_url, timeout=30) as api, \
             httpx.AsyncClient(base_url=forum.base_url, timeout=30) as browser:
         account = {"username": "wren_outage", "password": PASSWORD}
@@ -88,7 +91,7 @@ async def test_a_stopped_database_is_a_kind_503_and_help_still_answers_until_it_
         assert signed_in.status_code == 303, signed_in.text[:300]
         form_csrf = csrf_from(await browser.get("/stories/new"))
 
-        postgres.stop()
+        postgres.stop(shutdown)
 
         # Pages: 503, Retry-After, a page that says what happened and where help is.
         for path in ("/", story_url, "/c/small-wins", "/notifications"):
@@ -202,3 +205,25 @@ async def test_help_in_an_outage_shows_the_directory_as_last_read_and_reread_onc
         again = await http.get("/help", headers=british)
         assert again.status_code == 200 and UK not in again.text
         assert CANADA in (await http.get("/help", headers=CANADIAN)).text
+
+
+async def test_a_forum_started_while_the_database_is_down_helps_at_once_and_serves_once_it_is_up(
+        postgres: ThrowawayPostgres, tmp_path: Path) -> None:
+    url = postgres.create_database("hearth")
+    migrate(url, tmp_path / "var")
+    postgres.stop()
+    forum = serve_forum(url, tmp_path, migrated=True, database_up=False)
+    try:
+        async with httpx.AsyncClient(base_url=forum.base_url, timeout=30) as http:
+            assert_unavailable(await http.get("/"))
+            assert (await http.get("/readyz")).status_code == 503
+            helped = await http.get("/help", headers=CANADIAN)  # the shipped directory
+            assert helped.status_code == 200 and CANADA in helped.text
+
+            postgres.start()
+            assert (await http.get("/readyz")).status_code == 200
+            assert (await http.get("/")).status_code == 200
+            assert (await http.get("/help", headers=CANADIAN)).status_code == 200
+        assert "crisis resources not read at start" in forum.log()
+    finally:
+        forum.stop()
