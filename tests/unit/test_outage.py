@@ -99,6 +99,10 @@ def app(settings: Settings):
     async def lost_at_once(request: Request) -> Response:
         raise await refused_by_postgres()
 
+    async def missing_file(request: Request) -> Response:
+        (Path(__file__).parent / "no-such-file.txt").read_text()
+        return Response("unreachable")
+
     async def saved_then_broke(request: Request) -> Response:
         note_saved("your story", "/stories/3")
         raise RuntimeError("a mistake in what follows the commit")
@@ -108,6 +112,7 @@ def app(settings: Settings):
                                             methods=["POST"]))
         forum.router.routes.insert(0, Route(f"{prefix}/test/lost", lost_at_once,
                                             methods=["GET", "POST"]))
+        forum.router.routes.insert(0, Route(f"{prefix}/test/missing-file", missing_file))
         forum.router.routes.insert(0, Route(f"{prefix}/test/saved-then-broke",
                                             saved_then_broke, methods=["POST"]))
     return forum
@@ -170,3 +175,9 @@ async def test_a_mistake_after_a_commit_is_a_500_that_says_the_post_was_saved(ht
     assert "don't send it again" in api.json()["detail"]
     assert "Nothing" not in api.json()["detail"]
     assert "unhandled error on POST /api/v1/test/saved-then-broke" in caplog.text
+
+
+async def test_an_error_of_the_same_kind_that_is_not_the_database_stays_a_500(http):
+    answer = await http.get("/api/v1/test/missing-file")  # an OSError, raised by our code
+    assert answer.status_code == 500
+    assert "retry-after" not in answer.headers
