@@ -130,7 +130,9 @@ async def unavailable_response(request: Request, *, read_form: bool = False) -> 
     if read_form and "form_values" not in state and request.method == "POST":
         state["form_values"] = await _form_sent(request)
     detail = outage_detail(request, saved)
-    headers = {"Retry-After": str(RETRY_AFTER_SECONDS)}
+    # Never kept by a cache: the database may be back in a moment, and the page may hold
+    # what this person typed.
+    headers = {"Retry-After": str(RETRY_AFTER_SECONDS), "Cache-Control": "private, no-store"}
     if is_api(request):
         return problem(503, detail, headers, saved=[
             {"what": s.what, "url": s.link, "earlier": s.earlier} for s in saved],

@@ -92,6 +92,11 @@ class ViewerMiddleware:
 
     Also sets the visitor cookie that CSRF tokens of signed-out people are bound to, when a
     page asked for one.
+
+    While the database can't be reached, the pages in ``WITHOUT_DATABASE`` (crisis help) are
+    served as to a visitor; every other request gets the outage page (503) at once, with the
+    words of a form it carried given back. Around each request, what its use-cases commit is
+    kept (``forum.outage``) for an error page to say.
     """
 
     def __init__(self, app: ASGIApp, *, secure_cookies: bool,

@@ -69,6 +69,7 @@ def csrf_from(page: httpx.Response) -> str:
 def assert_unavailable(response: httpx.Response) -> None:
     assert response.status_code == 503, (response.status_code, response.text[:500])
     assert response.headers["retry-after"] == str(RETRY_AFTER_SECONDS)
+    assert response.headers["cache-control"] == "private, no-store"
 
 
 @pytest.mark.parametrize("shutdown", ["fast", "immediate"])
