@@ -24,7 +24,7 @@ import pytest
 from forum.outage import RETRY_AFTER_SECONDS
 from tests.throwaway_pg import ThrowawayPostgres, start_throwaway_postgres
 
-from .conftest import LiveServer
+from .conftest import SERVERS, LiveServer
 from .outage_server import PASSWORD, migrate, serve_forum
 
 pytestmark = [pytest.mark.multiprocess, pytest.mark.backend_independent]
@@ -48,8 +48,10 @@ def postgres() -> Iterator[ThrowawayPostgres]:
 
 
 @pytest.fixture
-def forum(postgres: ThrowawayPostgres, tmp_path: Path) -> Iterator[LiveServer]:
+def forum(postgres: ThrowawayPostgres, tmp_path: Path,
+          request: pytest.FixtureRequest) -> Iterator[LiveServer]:
     server = serve_forum(postgres.create_database("hearth"), tmp_path)
+    request.node.stash.setdefault(SERVERS, []).append(server)  # its log on failure
     try:
         yield server
     finally:
@@ -209,11 +211,12 @@ async def test_help_in_an_outage_shows_the_directory_as_last_read_and_reread_onc
 
 
 async def test_a_forum_started_while_the_database_is_down_helps_at_once_and_serves_once_it_is_up(
-        postgres: ThrowawayPostgres, tmp_path: Path) -> None:
+        postgres: ThrowawayPostgres, tmp_path: Path, request: pytest.FixtureRequest) -> None:
     url = postgres.create_database("hearth")
     migrate(url, tmp_path / "var")
     postgres.stop()
     forum = serve_forum(url, tmp_path, migrated=True, database_up=False)
+    request.node.stash.setdefault(SERVERS, []).append(forum)
     try:
         async with httpx.AsyncClient(base_url=forum.base_url, timeout=30) as http:
             assert_unavailable(await http.get("/"))

@@ -21,7 +21,7 @@ import pytest
 
 from forum.outage import RETRY_AFTER_SECONDS
 
-from .conftest import LiveServer
+from .conftest import SERVERS, LiveServer
 from .outage_server import PASSWORD, serve_forum
 
 pytestmark = [pytest.mark.multiprocess, pytest.mark.backend_independent]
@@ -36,8 +36,10 @@ def database_file(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def forum(database_file: Path, tmp_path: Path) -> Iterator[LiveServer]:
+def forum(database_file: Path, tmp_path: Path,
+          request: pytest.FixtureRequest) -> Iterator[LiveServer]:
     server = serve_forum(f"sqlite://{database_file}?busy_timeout={BUSY_TIMEOUT_MS}", tmp_path)
+    request.node.stash.setdefault(SERVERS, []).append(server)  # its log on failure
     try:
         yield server
     finally:
