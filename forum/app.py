@@ -17,8 +17,10 @@ from forum.db import check_sqlite_pragmas, tortoise_config
 from forum.forms import FormInvalid
 from forum.jobs.runner import JobRunner
 from forum.key_location import startup_refusal
+from forum.outage import HANDLED_ERRORS
 from forum.pagecache import PageCache
 from forum.passwords import use_fast_hashing
+from forum.queries.resources import remember_all_at_start
 from forum.ratelimit import RateLimiter
 from forum.routes import routes
 from forum.security import BodyLimitMiddleware, CSRFMiddleware, SecurityHeadersMiddleware
@@ -52,6 +54,8 @@ def create_app(settings: Settings, *, manage_database: bool = True,
                 return
             async with RegisterTortoise(app, config=tortoise_config(settings.database_url)):
                 await check_sqlite_pragmas()
+                # Crisis help held in memory, for /help while the database is unreachable.
+                await remember_all_at_start()
                 runner = JobRunner(settings) if settings.run_jobs else None
                 if runner is not None:
                     runner.start()
@@ -75,13 +79,17 @@ def create_app(settings: Settings, *, manage_database: bool = True,
             Middleware(SecurityHeadersMiddleware, base_url=settings.base_url),
             Middleware(BodyLimitMiddleware, max_bytes=BODY_LIMIT_BYTES,
                        error_page=errors.error_response),
-            Middleware(ViewerMiddleware, secure_cookies=settings.secure_cookies),
+            Middleware(ViewerMiddleware, secure_cookies=settings.secure_cookies,
+                       unavailable_page=errors.unavailable_response),
             Middleware(CSRFMiddleware, secret=secret, base_url=settings.base_url,
                        error_page=errors.error_response),
         ],
         exception_handlers={
             HTTPException: errors.http_exception,
             FormInvalid: form_invalid,
+            # The database unreachable: 503 with Retry-After (other errors of these kinds
+            # go on to the 500 page).
+            **dict.fromkeys(HANDLED_ERRORS, errors.database_down),
             500: errors.server_error,
         },
         lifespan=lifespan,

@@ -6,6 +6,7 @@ from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
 from tortoise import Tortoise, connections
+from tortoise.backends.base.config_generator import expand_db_url
 
 from forum.paths import migrations_module
 from forum.settings import Settings, load_settings
@@ -37,7 +38,10 @@ def sqlite_path(url: str) -> str:
 
 def connection_config(url: str, *, foreign_keys: bool = True) -> dict[str, Any] | str:
     if not url.startswith("sqlite"):
-        return url
+        expanded: dict[str, Any] = expand_db_url(url)
+        if expanded["engine"] == "tortoise.backends.asyncpg":
+            expanded["engine"] = "forum.asyncpg_engine"  # transactions that can't leak
+        return expanded
     pragmas: dict[str, Any] = dict(SQLITE_PRAGMAS)
     pragmas.update(dict(parse_qsl(urlsplit(url).query)))
     if not foreign_keys:

@@ -9,7 +9,10 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
 
+from forum.outage import RETRY_AFTER_SECONDS, Saved, database_unavailable, saved_so_far
+from forum.safety.resources import emergency_for
 from forum.templating import render
+from forum.web import region_of
 
 log = logging.getLogger("forum")
 
@@ -34,6 +37,8 @@ MESSAGES: dict[int, tuple[str, str, str]] = {
           "There were too many attempts in a short time. Please wait a little and try again."),
     500: ("server-error", "Something went wrong on our side",
           "It's not you. Nothing you wrote was saved half-way; please try again in a moment."),
+    503: ("database-unavailable", "We can't reach our database right now",
+          "It's not you: the forum's database isn't answering, usually for a short while."),
 }
 
 
@@ -75,12 +80,99 @@ async def http_exception(request: Request, exc: Exception) -> Response:
     return error_response(request, exc.status_code, detail, dict(exc.headers or {}))
 
 
+# The fields of a form worth giving back on the outage page (never passwords or tokens).
+KEPT_FIELDS = {"title": "Title", "body": "What you wrote", "content_warning_note":
+               "Content note", "note": "Your note", "message": "Your message"}
+NOTHING_SAVED = "Nothing you sent was saved"
+
+
+def saved_by(request: Request) -> list[Saved]:
+    """What this request had committed when it failed (kept on the request, so the 500 page,
+    drawn after the request's own context ended, knows too)."""
+    return list(request.scope.get("state", {}).get("saved") or saved_so_far())
+
+
+def saved_sentences(saved: list[Saved]) -> str:
+    done = "; ".join(s.sentence for s in saved)
+    return f"{done[0].upper()}{done[1:]}."
+
+
+def outage_detail(request: Request, saved: list[Saved]) -> str:
+    """Exactly what happened to what this request sent, in one or two sentences."""
+    wait = f"Please try again in about {RETRY_AFTER_SECONDS} seconds."
+    if saved:
+        return (f"{saved_sentences(saved)} The database stopped answering before we could "
+                "finish the page, so please don't send it again.")
+    if request.method in ("GET", "HEAD"):
+        return f"The forum's database isn't answering right now. {wait}"
+    return f"The forum's database isn't answering, so {NOTHING_SAVED.lower()}. {wait}"
+
+
+async def _form_sent(request: Request) -> dict[str, object]:
+    """A form the request carries, read here because no view got to read it."""
+    if not request.headers.get("content-type", "").startswith(
+            "application/x-www-form-urlencoded"):
+        return {}
+    try:
+        form = await request.form(max_files=0, max_fields=100)
+    except Exception:  # unreadable: there is nothing to give back
+        return {}
+    return {key: value for key, value in form.items() if isinstance(value, str)}
+
+
+async def unavailable_response(request: Request, *, read_form: bool = False) -> Response:
+    """503 with Retry-After: a kind page (what was typed given back) or a problem document.
+
+    ``read_form``: the request's body is still unread (the database failed before any view
+    ran), so a form in it is read here to give its words back."""
+    saved = saved_by(request)
+    state = request.scope.setdefault("state", {})
+    if read_form and "form_values" not in state and request.method == "POST":
+        state["form_values"] = await _form_sent(request)
+    detail = outage_detail(request, saved)
+    # Never kept by a cache: the database may be back in a moment, and the page may hold
+    # what this person typed.
+    headers = {"Retry-After": str(RETRY_AFTER_SECONDS), "Cache-Control": "private, no-store"}
+    if is_api(request):
+        return problem(503, detail, headers, saved=[
+            {"what": s.what, "url": s.link, "earlier": s.earlier} for s in saved],
+            retry_after=RETRY_AFTER_SECONDS)
+    typed = state.get("form_values") or {}
+    kept = [(label, str(typed[name])) for name, label in KEPT_FIELDS.items()
+            if not saved and isinstance(typed.get(name), str) and typed[name].strip()]
+    _, title, message = MESSAGES[503]
+    response = render(request, "errors/unavailable.html", {
+        "title": title, "message": message, "detail": detail, "saved": saved, "kept": kept,
+        "retry_after": RETRY_AFTER_SECONDS, "emergency": emergency_for(region_of(request)),
+    }, status_code=503)
+    response.headers.update(headers)
+    return response
+
+
+async def database_down(request: Request, exc: Exception) -> Response:
+    """The handler for the errors a lost database raises; any other error goes on as it is."""
+    if not database_unavailable(exc):
+        raise exc
+    log.warning("database unavailable on %s %s: %s: %s", request.method, request.url.path,
+                type(exc).__name__, exc)
+    from forum.security import apply_security_headers
+
+    response = await unavailable_response(request)
+    apply_security_headers(response.headers, private=True, path=request.url.path)
+    return response
+
+
 async def server_error(request: Request, exc: Exception) -> Response:
+    if database_unavailable(exc):  # raised outside the handlers (in a middleware)
+        return await database_down(request, exc)
     log.exception("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
     from forum.security import apply_security_headers
 
+    saved = saved_by(request)
+    detail = (f"{saved_sentences(saved)} Something went wrong on our side before we could "
+              "finish the page, so please don't send it again.") if saved else None
     try:
-        response = error_response(request, 500)
+        response = error_response(request, 500, detail)
     except Exception:  # the error page itself failed: say it plainly
         response = Response("Something went wrong on our side. Please try again.", 500,
                             media_type="text/plain")

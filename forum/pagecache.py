@@ -18,6 +18,10 @@ stay honest) and the least recently used are dropped beyond ``max_entries``.
 A page is kept only if nothing personal went into it: the viewer is signed out, the response
 is a 200 that sets no cookie, and no CSRF token (which binds a form to one person) was drawn.
 
+No page is served from here while the database can't be asked for its version: the
+request fails like any other then (a 503, `forum.outage`), rather than show a page that may
+no longer be true.
+
 When an entry is missing, the first request renders it and the others arriving meanwhile for
 the same page and version wait for that one rendering (no stampede of identical renders).
 """

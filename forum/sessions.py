@@ -4,18 +4,24 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import logging
 import secrets
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from starlette.datastructures import Headers, MutableHeaders
-from starlette.requests import HTTPConnection
+from starlette.requests import HTTPConnection, Request
+from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from forum.models.accounts import Session, SessionKind, User
+from forum.outage import database_unavailable, request_ledger
 from forum.permissions import is_locked_out
 from forum.queries.community import unread_count
 from forum.sealed_side import sealed_side
+
+log = logging.getLogger("forum")
 
 SESSION_COOKIE = "hearth_session"
 VISITOR_COOKIE = "hearth_visitor"  # binds a visitor's CSRF token before sign-in
@@ -25,6 +31,11 @@ TOKEN_BYTES = 32
 # Live sessions kept per account and kind (browsers signed in; API tokens): a new one past
 # the cap ends the oldest.
 LIVE_SESSIONS = {SessionKind.WEB: 20, SessionKind.API: 10}
+# Paths that need no session at all: the same for everyone, and answered without the database.
+NO_SESSION_PREFIXES = ("/static/", "/healthz", "/readyz")
+# Pages that work while the database is down: served as to a visitor if the session can't
+# be read (crisis help from the resources held in memory, its region chooser).
+WITHOUT_DATABASE = frozenset({"/help", "/help/region", "/api/v1/resources"})
 
 
 def new_token() -> str:
@@ -93,22 +104,47 @@ class ViewerMiddleware:
 
     Also sets the visitor cookie that CSRF tokens of signed-out people are bound to, when a
     page asked for one.
+
+    While the database can't be reached, the pages in ``WITHOUT_DATABASE`` (crisis help) are
+    served as to a visitor; every other request gets the outage page (503) at once, with the
+    words of a form it carried given back. Around each request, what its use-cases commit is
+    kept (``forum.outage``) for an error page to say.
     """
 
-    def __init__(self, app: ASGIApp, *, secure_cookies: bool) -> None:
+    def __init__(self, app: ASGIApp, *, secure_cookies: bool,
+                 unavailable_page: Callable[..., Awaitable[Response]]) -> None:
         self.app = app
         self.secure_cookies = secure_cookies
+        self.unavailable_page = unavailable_page
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
         state = scope.setdefault("state", {})
-        if scope["path"].startswith("/static/"):
-            state["viewer"] = None  # files are the same for everyone: no session lookup
+        if scope["path"].startswith(NO_SESSION_PREFIXES):
+            state["viewer"] = None  # the same for everyone: no session lookup
             await self.app(scope, receive, send)
             return
-        conn = HTTPConnection(scope)
+        with request_ledger() as state["saved"]:
+            conn = HTTPConnection(scope)
+            try:
+                await self._find_viewer(conn, state)
+            except Exception as exc:
+                if not database_unavailable(exc):
+                    raise
+                log.warning("database unavailable on %s %s (reading the session): %s",
+                            scope["method"], scope["path"], type(exc).__name__)
+                if scope["path"] not in WITHOUT_DATABASE:
+                    page = await self.unavailable_page(Request(scope, receive), read_form=True)
+                    await page(scope, receive, send)
+                    return
+                state.update(session=None, session_token=None, viewer=None,
+                             database_down=True)
+            state["visitor_id"] = conn.cookies.get(VISITOR_COOKIE) or None
+            await self._serve(scope, receive, send, state)
+
+    async def _find_viewer(self, conn: HTTPConnection, state: dict[str, Any]) -> None:
         token = bearer_token(conn.headers)
         state["auth_kind"] = "bearer" if token else "cookie"
         token = token or conn.cookies.get(SESSION_COOKIE, "")
@@ -118,10 +154,11 @@ class ViewerMiddleware:
         state["session"] = session
         state["session_token"] = token if session else None
         state["viewer"] = session.user if session else None
-        if session and scope["method"] == "GET" and not scope["path"].startswith("/api/"):
+        if session and conn.scope["method"] == "GET" and not conn.url.path.startswith("/api/"):
             state["unread"] = await unread_count(session.user)  # the bell on every page
-        state["visitor_id"] = conn.cookies.get(VISITOR_COOKIE) or None
 
+    async def _serve(self, scope: Scope, receive: Receive, send: Send,
+                     state: dict[str, Any]) -> None:
         async def send_with_cookie(message: Message) -> None:
             if message["type"] == "http.response.start" and state.get("new_visitor_id"):
                 headers = MutableHeaders(scope=message)

@@ -75,6 +75,8 @@ async def read_form(request: Request) -> dict[str, Any]:
             data.setdefault(key, []).append(value)
         else:
             data[key] = value
+    # Kept for the outage page, which gives back what was typed if the database is gone.
+    request.scope.setdefault("state", {})["form_values"] = data
     return data
 
 

@@ -17,6 +17,7 @@ from forum import permissions
 from forum.actions.context import Context, enforce_limit
 from forum.forms import FormInvalid
 from forum.models.accounts import Role, SessionKind, User
+from forum.outage import note_saved
 from forum.passwords import (
     burn_verification_time,
     confirms_password,
@@ -98,6 +99,7 @@ async def sign_up(ctx: Context, data: SignUpIn, *,
                         {"username": data.username, "email": data.email or ""},
                         TOO_MANY_ATTEMPTS)
     user = await create_account(data)
+    note_saved("your account", "/signin")  # if signing in now fails, it still stands
     return SignedIn(user, await start_session(user, session) if session else None)
 
 

@@ -21,6 +21,7 @@ from forum.actions.posting import (
 from forum.actions.stories import Changed, Written, edited
 from forum.guest_forms import check_guest_extras
 from forum.models.content import Post, Thread
+from forum.outage import after_commit
 from forum.queries.content import get_category_or_404, get_story_or_404, get_thread_for_post
 from forum.schemas.posting import (
     GuestEditIn,
@@ -46,7 +47,13 @@ def _extras(data: GuestStoryIn | GuestReplyIn | GuestEditIn) -> None:
 
 
 async def _written(written: GuestPost) -> Written:
-    written.post.thread = await get_thread_for_post(written.post)  # with its category
+    """The post with its thread and category, read back; as written if that read fails (the
+    post is saved, and its manage link must reach the guest: it is shown only once)."""
+    reading = get_thread_for_post(written.post)
+    if not written.created:
+        written.post.thread = await reading
+    elif thread := await after_commit("reading the new guest post's thread back", reading):
+        written.post.thread = thread
     return Written(written.post, written.created, written.manage_token)
 
 

@@ -43,6 +43,7 @@ from forum.models.content import (
 )
 from forum.models.moderation import Report, ReportReason
 from forum.models.notifications import Notification, SealedNotification
+from forum.outage import after_commit, note_saved
 from forum.queries.moderation import ApprovalRules, needs_approval, watched_words_matcher
 from forum.safety.alerts import queue_alert
 from forum.safety.crisis import CrisisLevel, Detection, detect_many, noticed
@@ -129,6 +130,8 @@ async def flag_for_moderators(post: Post, flagged: list[WordMatch]) -> None:
 
 
 MANAGE_TOKEN_BYTES = 32  # 256 bits
+# Only the manage token's hash is kept: a guest whose answer never arrived can't get it back.
+MANAGE_LINK_LOST = "its private link to edit or delete it could not be shown and can't be again"
 GUESTS_NOT_ALLOWED = ("This category only takes posts from members. You can join in a "
                       "minute — or choose a category that welcomes guests.")
 ANONYMITY_NOT_ALLOWED = ("This category doesn't take anonymous posts. You can post under "
@@ -248,11 +251,13 @@ async def create_story(author: User, category: Category, form: StoryFields,
         return story
 
     story, created = await write_once(key, _story_sent(form, category), values, write)
+    note_saved("your story", f"/stories/{story.thread_id}", earlier=not created)
     if created:
         if not story.is_anonymous:
-            await follow(author, story.thread)
+            await after_commit("following the new story", follow(author, story.thread))
         if story.status == PostStatus.PUBLISHED:
-            await announce_mentions(story, story.thread, {author.id})
+            await after_commit("telling those mentioned in a story",
+                               announce_mentions(story, story.thread, {author.id}))
     return story, created
 
 
@@ -293,13 +298,17 @@ async def create_reply(author: User, thread: Thread, form: ReplyFields,
         return reply
 
     reply, created = await write_once(key, _reply_sent(form, thread), values, write)
+    note_saved("your reply", f"/posts/{reply.id}", earlier=not created)
     if created:
-        await announce_reply(reply, thread, author.id)
+        await after_commit("telling others of a reply", announce_reply(reply, thread, author.id))
     return reply, created
 
 
-async def edit_post(post: Post, form: EditFields) -> bool:
-    """Keep what the post said before as a revision; returns False when nothing changed."""
+async def edit_post(post: Post, form: EditFields, *, review_again: bool = False) -> bool:
+    """Keep what the post said before as a revision; returns False when nothing changed.
+
+    ``review_again``: the edited post waits for a moderator again (a guest's), decided in
+    the edit's own transaction so no edit is ever live unreviewed."""
     thread: Thread = post.thread
     title = _edit_title(form) if post.is_story else None
     title_changed = title is not None and title != thread.title
@@ -308,6 +317,7 @@ async def edit_post(post: Post, form: EditFields) -> bool:
         return False
     if naming:
         await _show_author_name(post)
+        note_saved("your name on the post", f"/posts/{post.id}")
         if form.body == post.body_md and not title_changed:
             return True
     texts = [form.body] + ([title] if title_changed and title else [])
@@ -325,7 +335,7 @@ async def edit_post(post: Post, form: EditFields) -> bool:
         post.edited_at = now
         post.crisis_level = crisis.level.value
         await post.save(update_fields=["body_md", "body_html", "edited_at", "crisis_level"])
-        if screening.hold:
+        if screening.hold or review_again:
             await move_status(post, PostStatus.PENDING, (PostStatus.PUBLISHED,))
         elif releasing:
             releasing = await move_status(post, PostStatus.PUBLISHED,
@@ -335,8 +345,10 @@ async def edit_post(post: Post, form: EditFields) -> bool:
             await thread.save(update_fields=["title"])
         await flag_for_moderators(post, screening.flagged)
         await bring_to_a_human(post, crisis)
+    note_saved("your edit", f"/posts/{post.id}")
     if releasing and not post.is_story:
-        await announce_reply(post, thread, author_id_of(post) or 0)
+        await after_commit("telling others of a released reply",
+                           announce_reply(post, thread, author_id_of(post) or 0))
     return True
 
 
@@ -502,6 +514,8 @@ async def create_guest_story(category: Category, form: StoryFields) -> GuestPost
         return story
 
     story, created = await write_once(key, _story_sent(form, category), values, write)
+    note_saved("your story", None, earlier=not created,
+               lost_with_the_page="" if not created else MANAGE_LINK_LOST)
     return GuestPost(story, token if created else None, created=created)
 
 
@@ -531,13 +545,11 @@ async def create_guest_reply(thread: Thread, form: ReplyFields) -> GuestPost:
         return reply
 
     reply, created = await write_once(key, _reply_sent(form, thread), values, write)
+    note_saved("your reply", None, earlier=not created,
+               lost_with_the_page="" if not created else MANAGE_LINK_LOST)
     return GuestPost(reply, token if created else None, created=created)
 
 
 async def guest_edit(post: Post, form: EditFields) -> bool:
     """A guest's edit goes back to the moderators, like the first version did."""
-    changed = await edit_post(post, form)
-    if changed:
-        async with in_transaction():
-            await move_status(post, PostStatus.PENDING, (PostStatus.PUBLISHED,))
-    return changed
+    return await edit_post(post, form, review_again=True)

@@ -17,6 +17,7 @@ from forum.anonymity import my_anonymous_post_ids
 from forum.forms import FormInvalid
 from forum.models.accounts import User
 from forum.models.content import Post, PostStatus
+from forum.outage import after_commit
 from forum.queries.content import get_category_or_404, get_post_or_404, get_story_or_404
 from forum.queries.moderation import is_new_member
 from forum.schemas.posting import EditIn, ReplyEditIn, ReplyIn, StoryEditIn, StoryIn
@@ -73,6 +74,16 @@ class Changed:
     changed: bool
 
 
+async def as_it_now_stands(written: Post, author: User, created: bool) -> Post:
+    """The post read back for the answer, with its thread, category and author. If that
+    read fails, a new post as it was written (it carries them too): it is saved either way.
+    (A post sent before carries nothing: the error says that it had already arrived.)"""
+    reading = get_post_or_404(written.id, author)
+    if not created:
+        return await reading
+    return await after_commit("reading the new post back", reading) or written
+
+
 async def _posting_limit(ctx: Context, author: User, values: dict[str, object]) -> None:
     """Stories and replies per member, stricter for new members."""
     new = await is_new_member(author, ctx.approval_rules)
@@ -87,7 +98,7 @@ async def write_story(ctx: Context, data: StoryIn) -> Written:
     await _posting_limit(ctx, author, data.model_dump(exclude_none=True))
     category = await get_category_or_404(data.category)
     story, created = await create_story(author, category, data, ctx.approval_rules)
-    return Written(await get_post_or_404(story.id, author), created)
+    return Written(await as_it_now_stands(story, author, created), created)
 
 
 async def write_reply(ctx: Context, thread_id: int, data: ReplyIn) -> Written:
@@ -100,7 +111,7 @@ async def write_reply(ctx: Context, thread_id: int, data: ReplyIn) -> Written:
     await _confirm_named_after_anonymous(author, story.thread_id, data)
     await _posting_limit(ctx, author, data.model_dump(exclude_none=True))
     reply, created = await create_reply(author, story.thread, data, ctx.approval_rules)
-    return Written(await get_post_or_404(reply.id, author), created)
+    return Written(await as_it_now_stands(reply, author, created), created)
 
 
 async def post_to_edit(ctx: Context, post_id: int) -> Post:

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
-from typing import Protocol
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
+from typing import Any, Protocol
 
 from forum.models.safety import CrisisAlert, CrisisResource
+from forum.outage import database_unavailable
 from forum.queries.content import not_found
 from forum.safety.care_topics import order_by_need, topics_noticed
 from forum.safety.phones import format_number
@@ -96,9 +98,86 @@ class RegionHelp:
         return country_in_sentence(self.region)
 
 
+log = logging.getLogger("forum.resources")
+
+
+def _shipped_entry(entry: dict[str, Any]) -> CrisisResource:
+    names = set(CrisisResource._meta.fields_map) - {"id", "last_verified"}
+    return CrisisResource(**{name: entry[name] for name in names if name in entry},
+                          last_verified=date.fromisoformat(entry["last_verified"]))
+
+
+@dataclass
+class RememberedResources:
+    """The enabled crisis resources as last read from the database, by country, so /help
+    (and every help list) still answers while the database can't be reached.
+
+    Filled at start-up (`remember_all`), refreshed by every successful read of a country,
+    and read again in full at the first successful read after an outage (an admin may have
+    changed entries meanwhile, through another process). Before anything was read, the
+    shipped directory stands in: it is what a new forum starts with.
+    """
+
+    by_country: dict[str, list[CrisisResource]] = field(default_factory=dict)
+    complete: bool = False  # every country was read at once
+    missed: bool = False  # a read failed since the last full one
+
+    def rows(self, region: str) -> list[CrisisResource]:
+        if self.complete or region in self.by_country:
+            return list(self.by_country.get(region, []))
+        return [_shipped_entry(e) for e in SHIPPED.resources
+                if e["country"] == region and e.get("enabled", True)]
+
+    def keep(self, region: str, rows: list[CrisisResource]) -> None:
+        self.by_country[region] = list(rows)
+
+    def keep_all(self, rows: Iterable[CrisisResource]) -> None:
+        by_country: dict[str, list[CrisisResource]] = {}
+        for r in rows:
+            by_country.setdefault(r.country, []).append(r)
+        self.by_country, self.complete, self.missed = by_country, True, False
+
+
+REMEMBERED = RememberedResources()
+
+
+async def remember_all() -> None:
+    """Read every enabled resource into memory (at start-up; after an outage)."""
+    REMEMBERED.keep_all(await CrisisResource.filter(enabled=True).order_by("id"))
+
+
+async def remember_all_at_start() -> None:
+    """Start-up: a database that isn't there yet must not stop the forum from starting."""
+    try:
+        await remember_all()
+    except Exception as exc:
+        if not database_unavailable(exc):
+            raise
+        REMEMBERED.missed = True
+        log.warning("crisis resources not read at start (%s); the shipped ones stand in",
+                    type(exc).__name__)
+
+
+async def _enabled_in(region: str) -> list[CrisisResource]:
+    """The region's enabled entries: from the database, else as last read."""
+    try:
+        if REMEMBERED.missed:
+            await remember_all()
+            return REMEMBERED.rows(region)
+        found = await CrisisResource.filter(country=region, enabled=True).order_by("id")
+    except Exception as exc:
+        if not database_unavailable(exc):
+            raise
+        REMEMBERED.missed = True
+        log.warning("crisis resources for %s shown from memory: the database is "
+                    "unavailable (%s)", region, type(exc).__name__)
+        return REMEMBERED.rows(region)
+    REMEMBERED.keep(region, found)
+    return found
+
+
 async def resources_for(region: str, topic: str | None = None) -> list[CrisisResource]:
-    query = CrisisResource.filter(country=region, enabled=True)
-    found = await query.order_by("id")
+    found = await _enabled_in(region)
     return [r for r in found if topic is None or topic in r.topics]
 
 

@@ -38,6 +38,8 @@ RESOURCE = {"name": "Test line", "country": "GB", "topics": "crisis",
 MATRIX: list[tuple[str, str, dict[str, Any] | None, dict[str, int]]] = [
     ("GET", "/", None, {V: 200, M: 200, O: 200}),
     ("GET", "/help", None, {V: 200, M: 200, O: 200}),
+    ("GET", "/healthz", None, {V: 200, M: 200, O: 200}),
+    ("GET", "/readyz", None, {V: 200, M: 200, O: 200}),
     ("GET", "/c/{slug}", None, {V: 200, M: 200, O: 200}),
     ("GET", "/stories/new", None, {V: 303, M: 200, O: 200}),
     ("POST", "/stories/new", {"category": "small-wins", "title": "T", "body": "B"},
