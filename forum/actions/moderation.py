@@ -39,6 +39,7 @@ from forum.models.moderation import (
     WatchedWord,
 )
 from forum.notice_recipients import FOR_ADMINS, seal_admin_note
+from forum.outage import after_commit
 from forum.queries.resources import CARE_MESSAGE
 from forum.restrictions import NONE as NO_RESTRICTIONS
 from forum.restrictions import Restrictions
@@ -128,12 +129,12 @@ async def approve_post(actor: User, post: Post) -> bool:
     if not await _move_post(actor, post, action="approve", to=PostStatus.PUBLISHED,
                             from_=(PostStatus.PENDING,)):
         return False
-    await notify_author(post, "approved",
-                        f"Your {'story' if post.is_story else 'reply'} in "
-                        f"“{post.thread.title}” was approved and is now published.",
-                        _post_link(post))
+    await after_commit("telling the author their post was approved", notify_author(
+        post, "approved", f"Your {'story' if post.is_story else 'reply'} in "
+        f"“{post.thread.title}” was approved and is now published.", _post_link(post)))
     if not post.is_story:
-        await announce_reply(post, post.thread, author_id_of(post) or 0)
+        await after_commit("telling others of an approved reply",
+                           announce_reply(post, post.thread, author_id_of(post) or 0))
     return True
 
 
@@ -141,9 +142,10 @@ async def reject_post(actor: User, post: Post, reason: str) -> bool:
     if not await _move_post(actor, post, action="reject", to=PostStatus.REJECTED,
                             from_=(PostStatus.PENDING,), reason=reason):
         return False
-    await notify_author(post, "rejected",
-                 f"A moderator didn't publish your {'story' if post.is_story else 'reply'} in "
-                 f"“{post.thread.title}”. The reason they gave: {reason}")
+    await after_commit("telling the author their post was not published", notify_author(
+        post, "rejected",
+        f"A moderator didn't publish your {'story' if post.is_story else 'reply'} in "
+        f"“{post.thread.title}”. The reason they gave: {reason}"))
     return True
 
 

@@ -15,11 +15,12 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 import pytest
 from tortoise import connections
 
+from forum.models.accounts import Role
 from forum.models.community import Follow
-from forum.models.content import Post
+from forum.models.content import Post, PostStatus
 from forum.models.notifications import Notification, SealedNotification
 
-from ..factories import make_story, make_user
+from ..factories import make_reply, make_story, make_user
 
 REFUSED_TABLES = ("follows", "notifications", "sealed_notifications")
 PG_FUNCTION = """CREATE OR REPLACE FUNCTION hearth_test_refuse_row() RETURNS trigger AS $$
@@ -109,3 +110,24 @@ async def test_a_story_whose_follow_fails_goes_to_the_story_page_and_is_stored_o
         "submission_id": "committed-story-form-0001"})
     assert again.status_code == 303  # the same form again: the same story, not a second
     assert await Post.filter(is_story=True, thread__title="I went outside").count() == 1
+
+
+async def test_an_approval_whose_notes_fail_is_answered_as_done_and_stands(
+        client_factory, refuse_follow_ups, caplog):
+    """A moderator approves a waiting reply; telling its author and the thread fails. The
+    reply is published and the moderator hears it was — not that nothing happened."""
+    author = await make_user("heron_teller")
+    story = await make_story(author, title="The long winter")
+    reply = await make_reply(await make_user("wren_replier"), story, "Held, then approved")
+    await Post.filter(id=reply.id).update(status=PostStatus.PENDING)
+    moderator = await client_factory(await make_user("kite_mod", role=Role.MODERATOR),
+                                     api_token=True)
+    await refuse_follow_ups()
+    caplog.set_level(logging.ERROR, logger="forum.outage")
+
+    done = await moderator.api("POST", f"/api/v1/mod/posts/{reply.id}/approve", json={})
+
+    assert done.status_code == 200, done.text
+    assert done.json()["post"]["status"] == "published"
+    assert (await Post.get(id=reply.id)).status == PostStatus.PUBLISHED
+    assert any("approved" in m for m in follow_up_failures(caplog))
