@@ -254,6 +254,27 @@ def cmd_worker(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_sendtest(settings: Settings, args: argparse.Namespace) -> int:
+    """Queue a test message and run the mail job now: it says where the message went."""
+    from forum.jobs.runner import drain
+    from forum.mail.outbox import queue_mail
+    from forum.models.jobs import Job, JobStatus
+
+    async def work() -> Job:
+        job = await queue_mail(args.address, "test", {})
+        await drain(settings, wait_seconds=0)
+        return await Job.get(id=job.id)
+
+    job = asyncio.run(_with_orm(settings, work))
+    if job.status is JobStatus.DONE:
+        where = "the SMTP server" if settings.smtp_url else f"{settings.var_dir / 'mail'}"
+        print(f"Sent a test message to {args.address} through {where}.")
+        return 0
+    print(f"The test message could not be sent yet: {job.last_error}. It stays queued and "
+          "is tried again with growing pauses (see /admin/jobs).", file=sys.stderr)
+    return 1
+
+
 def cmd_prune(settings: Settings, _args: argparse.Namespace) -> int:
     from forum.actions.maintenance import prune
 
@@ -359,6 +380,9 @@ def build_parser() -> argparse.ArgumentParser:
                         help="with --drain: seconds to wait for retries at most (60)")
     worker.add_argument("--concurrency", type=int, default=4,
                         help="jobs run at once (4)")
+    sendtest = sub.add_parser("sendtest", help="send a test email (FORUM_SMTP_URL, or a file "
+                              "under FORUM_VAR_DIR/mail when it is unset)")
+    sendtest.add_argument("address")
     sub.add_parser("prune", help="delete expired sessions, old read notifications and "
                    "finished jobs (the hourly tidy-up, now)")
     return parser
@@ -378,6 +402,7 @@ COMMANDS = {
     "rekey": cmd_rekey,
     "worker": cmd_worker,
     "prune": cmd_prune,
+    "sendtest": cmd_sendtest,
 }
 
 

@@ -83,6 +83,8 @@ class Settings(BaseSettings):
     anonymity_key_file: Path | None = documented(None, "unset")
     redis_url: SecretStr | None = documented(None, "unset")
     crisis_webhook_url: str | None = documented(None, "unset")
+    smtp_url: SecretStr | None = documented(None, "unset")
+    mail_from: str = "Hearth <hearth@localhost>"
     base_url: str = "http://127.0.0.1:8000"
     quick_exit_url: str = "https://www.google.com/search?q=weather"
     trusted_proxies: Annotated[tuple[str, ...], NoDecode, BeforeValidator(_comma_list)] = (
@@ -130,6 +132,15 @@ class Settings(BaseSettings):
                                  "set: keep one")
             filled["anonymity_key"] = read_key_file(Path(key_file), "FORUM_ANONYMITY_KEY_FILE")
         return filled
+
+    @field_validator("smtp_url")
+    @classmethod
+    def _smtp_url_parses(cls, value: SecretStr | None) -> SecretStr | None:
+        from forum.mail.transport import parse_smtp_url
+
+        if value is not None:
+            parse_smtp_url(value.get_secret_value())  # ValueError: a one-line message
+        return value
 
     @field_validator("base_url")
     @classmethod

@@ -1,0 +1,58 @@
+"""Mail goes out through the job table: queued (in the caller's transaction when there is
+one), retried with growing pauses, never lost when a process dies, never holding up a
+request. The job's key is the message's Message-ID, the same on every try, so a receiving
+server can tell a repeat after a crash from a new message.
+
+What a job holds — the address, the template and its values — is sealed under the anonymity
+key and padded, so a copy of the database does not show who is mailed about what.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from forum import sealing
+from forum.jobs.kinds import GiveUp, Kind, register
+from forum.jobs.queue import enqueue
+from forum.mail.compose import compose, template_exists
+from forum.mail.transport import deliver
+from forum.models.jobs import Job
+from forum.settings import Settings
+
+KIND = "email"
+PURPOSE = "mail-job"
+PAD_TO = 1024  # sealed payloads are a multiple of this many characters long
+# Pauses after each failed try: about a day of trying in all.
+RETRY_DELAYS_SECONDS: tuple[float, ...] = (10.0, 60.0, 300.0, 900.0, 3600.0, 3 * 3600.0,
+                                           6 * 3600.0, 12 * 3600.0)
+
+
+async def queue_mail(to: str, template: str, context: dict[str, Any], *,
+                     headers: dict[str, str] | None = None) -> Job:
+    """A message to ``to`` from ``templates/email/<template>.txt`` (and ``.html``)."""
+    if not template_exists(template):
+        raise ValueError(f"no mail template {template!r}")
+    plain = json.dumps({"to": to, "template": template, "context": context,
+                        "headers": headers or {}})
+    padded = plain.ljust(-(-len(plain) // PAD_TO) * PAD_TO)
+    return await enqueue(KIND, {"sealed": sealing.seal(padded, PURPOSE)},
+                         max_attempts=len(RETRY_DELAYS_SECONDS) + 1)
+
+
+def opened(job: Job) -> dict[str, Any]:
+    text = sealing.unseal(str(job.payload.get("sealed", "")), PURPOSE)
+    if text is None:
+        raise GiveUp("this mail was sealed under another anonymity key")
+    value: dict[str, Any] = json.loads(text)
+    return value
+
+
+async def _send(job: Job, settings: Settings) -> None:
+    mail = opened(job)
+    message = compose(settings, to=mail["to"], template=mail["template"],
+                      context=mail["context"], message_id=job.key, headers=mail["headers"])
+    await deliver(message, settings)
+
+
+register(Kind(KIND, _send, 60.0, lambda: RETRY_DELAYS_SECONDS))
