@@ -33,11 +33,16 @@ levels follow docs/crisis-labelling.md; `make eval-crisis` scores them on the la
   means, an act, finality, danger from others) by the writer keeps at least ``DIRECT_FLOOR``
   (a concern) in an idiom, report, support or news clause, and its full weight when the
   sentence speaks of now; danger told by the one in danger ("he said he'll kill me") is
-  never weighed down as a report. A clause ends at punctuation and at "and", "but", "so"…:
+  never weighed down as a report. An ordinary word beside a direct statement (an exam, a
+  meal, a day) weighs nothing; a joke marked as one ("lol", "jaja", "kkkk", 😂) with no time
+  for it, hyperbole ("about it") or an "if" does, and "not even joking" undoes the joke. Words
+  talked about rather than said ("what 'kms' means", "'ctb' stands for") weigh little. A
+  clause ends at punctuation and at "and", "but", "so"…:
   "I'm not okay and I want to die" is not negated. ``matched`` names each phrase, strongest
   first, with why it was weighed down: ``("want_to_die", "suicide (supportive)")``.
 
-Speed: one regex finds where phrases start, at word starts only, with no nested unbounded
+Speed: at each word start only the phrases that can begin with its first letter are tried
+(one regex per letter, read from the phrases' own patterns), with no nested unbounded
 quantifiers; each match looks at a bounded window, and a phrase is weighed at most
 ``EVALUATIONS_PER_PHRASE`` times a sentence (``EVALUATIONS_PER_SIGNAL`` a text for the weaker
 ones). bench/crisis.py measures it: under 30 ms per 20 KB, worst cases included.
@@ -56,17 +61,18 @@ from __future__ import annotations
 
 import bisect
 import functools
+import importlib
 import re
 import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import Any
 
-from forum.safety.crisis_model import shipped
+from forum.safety.crisis_model import Reading, evidence, shipped
 
 URGENT_THRESHOLD = 1.0  # score at or above which a text is urgent
 MODEL = "model"  # names the learned model in ``matched`` when it moved the level
-MODEL_CALM = 0.7  # the model's "no crisis" for a whole text that keeps a rules urgent a concern
 CONCERN_THRESHOLD = 0.4  # score at or above which a text is a concern
 NEGATED_FACTOR = 0.1  # weight kept by a negated match ("I'm not suicidal")
 CONTEXT_FACTOR = 0.2  # weight kept by a match in an idiom, report, recovery, support or news
@@ -120,8 +126,10 @@ _MACROS = {
         r"|packet|strip|stash)|all (?:of )?(?:my|the|them|it)|a (?:whole |full )?(?:bottle|box|pack"
         r"|packet|strip|handful|bunch|load)|the (?:whole|rest of the) (?:bottle|box|pack|packet)"
         r"|(?:\d+|twenty|thirty|forty|fifty) (?:of )?(?:my |the |them)?)",
-    "place": r"(?:bridge|ledge|edge|roof|rooftop|railway|rail line|railway line|train tracks"
-        r"|tracks|cliff|cliffs|platform|overpass|balcony|top floor|car park roof|windowsill"
+    "place": r"(?:railway bridge|road bridge|foot bridge|bridge|ledge|edge|roof|rooftop|railway"
+             r"|rail line|railway line|train tracks"
+        r"|tracks|train line|cliff|cliffs|platform|overpass|balcony|top floor|car park roof"
+        r"|windowsill"
         r"|window ledge|hard shoulder)",
 }
 
@@ -131,6 +139,8 @@ PHRASES: tuple[tuple[str, float, str], ...] = (
     ("kill_myself", 1.0, r"kill(?:ing)? <myself>"),
     ("end_my_life", 1.0, r"(?:end|ending|take|taking) my (?:own )?life(?! back| in| into)"),
     ("end_it", 1.0, r"end(?:ing)? it (?:all|tonight|today|tomorrow|now|soon|this weekend)"
+        r"|end(?:ing)? (?:things|everything) (?:tonight|today|tomorrow|this weekend|on (?:monday"
+        r"|tuesday|wednesday|thursday|friday|saturday|sunday))"
         r"|<going> end it(?! with| between| off| for (?:him|her|them|us))"),
     ("want_to_die", 1.0, r"want(?:ing)? to die|wanna die|(?:ready|deserve) to die|let me die"
         r"|should (?:just )?die|might as well (?:just )?die|wish i (?:was|were) dead"
@@ -167,11 +177,15 @@ PHRASES: tuple[tuple[str, float, str], ...] = (
     ("tell_them_i_loved_them", 1.0, r"tell (?:my <kin>|them|him|her) (?:that )?i loved "
         r"(?:them|him|her|you)|please tell my <kin> (?:that )?i love (?:them|him|her)"),
     ("wont_be_here", 1.0, r"<wont> be (?:here|around|alive) (?:tomorrow|much longer|for long"
-        r"|by (?:morning|tomorrow))|by the time (?:you|anyone|someone) reads? this"
+        r"|by (?:morning|tomorrow)|(?:on |by |for |at |this |next |come )?(?:monday|tuesday"
+        r"|wednesday|thursday|friday|saturday|sunday|the weekend|next week|christmas|my birthday"
+        r"|then))|i'?ll (?:be )?(?:gone|dead) (?:by|before|after|when) |by the time (?:you"
+        r"|anyone|someone) reads? this"
         r"|(?:not going to|not gonna|<wont>) (?:make it|survive) (?:through )?(?:the night"
         r"|tonight|this week|much longer)"),
     ("said_my_goodbyes", 0.8, r"(?:said|saying) (?:all )?my goodbyes(?! to)"),
-    ("goodbye_everyone", 0.5, r"(?:goodbye|bye) (?:everyone|all of you|friends)"),
+    ("goodbye_everyone", 0.5, r"(?:goodbye|bye) (?:everyone|all of you|friends|forum)"
+        r"|(?:logging|signing) off for good|me despido"),
     ("take_care_of_them", 0.3, r"(?:take care of|look after) my (?:<kin>|cat|dog|pets?)"),
     ("sorry_for_everything", 0.3, r"sorry for everything"),
     # Burden and hopelessness
@@ -259,12 +273,16 @@ PHRASES: tuple[tuple[str, float, str], ...] = (
         r"|sat |stood |on |at |up )*(?:on|at|by) (?:the |a |top of (?:the |a )?)?<place>"
         r"(?! (?:for|in|with|at|to|and|from)\b)"),
     ("means_at_hand", 1.0, r"(?:the|a|my) (?:cord|rope|noose|belt|gun|blade|razor|knife|pills"
-        r"|tablets|bag) (?:is|are|'?s) (?:in my (?:bag|pocket|hand|room|car)|ready|tied|loaded"
+        r"|tablets|bag) (?:is|are|'?s) (?:in my (?:\w+ )?(?:bag|pocket|hand|room|car)|ready"
+        r"|tied|loaded"
         r"|next to me|in front of me|on the (?:bed|table|desk))"
         r"|(?:bought|got|have|found|loaded|tied) (?:a|the|my dad'?s|the) (?:rope|noose|gun|shotgun"
         r"|pistol)(?! (?:licen[cs]e|safe|range|course)\b)|engine running in the garage"
         r"|(?:car|garage) with the engine running|charcoal in the (?:car|room)"),
-    ("finality", 1.0, r"(?:my|the) (?:letters|notes|goodbye letters) (?:are|is) (?:written|done"
+    ("finality", 1.0, r"(?:my|her|his|their|your|the|everyone'?s) (?:\w+'?s )?last memor(?:y"
+        r"|ies) of me"
+        r"|(?:regale|di|dei) (?:mi|meu|minha) (?:perro|gato|cachorro|gata|perra)"
+        r"|(?:my|the) (?:letters|notes|goodbye letters) (?:are|is) (?:written|done"
         r"|finished|ready)|(?:wrote|written|finished|left) (?:my|the) (?:letters|notes) (?:to|for)"
         r" (?:everyone|my|the)|(?:gave|giving|given) away (?:my|all my) (?:things|stuff|cat|dog"
         r"|pets?|belongings)|(?:after|once|when) (?:the|this|my|his|her|their) (?:\w+ ){1,3}?"
@@ -273,7 +291,10 @@ PHRASES: tuple[tuple[str, float, str], ...] = (
         r"|(?:sorted|sorting) out my (?:will|affairs|accounts) so"),
     ("lethality", 1.0, r"how (?:many|much)(?: \w+){0,3}? (?:would it take|does it take|to (?:die"
         r"|overdose|od|kill|end it|not wake up)|is (?:a )?(?:lethal|fatal|enough to))"
-        r"|(?:lethal|fatal) (?:dose|amount)|how (?:high|tall|far) (?:does|do|would|should) (?:a|the"
+        r"|(?:lethal|fatal) (?:dose|amount)|(?:what|which) (?:dose|amount|quantity|number)"
+        r"(?: of [\w']+){0,2} (?:is|would be|would) (?:fatal|lethal|enough to)"
+        r"|does (?:dying|death|drowning|hanging|bleeding out|an overdose|it)(?: from \w+)? hurt"
+        r"|how (?:high|tall|far) (?:does|do|would|should) (?:a|the"
         r"|you|i) (?:\w+ ){0,3}?(?:have to|need to|to) (?:be|fall|jump)|how long (?:does it|would"
         r"|will it|until) (?:take )?(?:to )?(?:die|bleed out|drown|lose consciousness)"
         r"|(?:painless|quick|quickest|easiest|surest) (?:way|ways|method|methods) to (?:die|go|end"
@@ -283,7 +304,9 @@ PHRASES: tuple[tuple[str, float, str], ...] = (
         r"bleeding|(?:cut|burned|burnt) (?:my|an?) (?:artery|vein)|relapsed on sh"
         r"|(?:did|doing|want to|wanna|urge to|urges to) sh (?:again|tonight|today)"),
     ("method_now", 1.0, r"(?:<going>|i'?ll|i will|gonna|i'?m going to) (?:jump|throw myself)"
-        r" (?:off|from|in front of|into|under)|(?:<going>|i'?ll|gonna) (?:step|walk|drive|run)"
+        r" (?:off|from|in front of|into|under)(?! (?:the |a |my )?(?:high |diving |top )?(?:board"
+        r"|plane|boat|stage|pool|deep end|rope swing|sofa|bed|bandwagon|ship|grid)\b)"
+        r"|(?:<going>|i'?ll|gonna) (?:step|walk|drive|run)"
         r" (?:out )?(?:in front of|into|off) (?:a |the )?(?:train|bus|lorry|truck|traffic|sea"
         r"|river|cliff|wall|bridge|motorway)|(?:<going>|i'?ll|gonna) crash (?:my|the) car"
         r"|(?:hang|drown|shoot|gas|poison|electrocute) <myself>|overdose (?:tonight|today"
@@ -294,7 +317,7 @@ PHRASES: tuple[tuple[str, float, str], ...] = (
         r"(?:garage|closed garage)|(?:took|taken|swallowed|downed|had|saving|saved|hoarding"
         r"|stockpiling|collected|counted out) (?:about |like |maybe |over |nearly |all |around )?"
         r"(?:\d+|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|a hundred)(?: of)?"
-        r"(?: my| the| his| her| mums?| moms?)? (?:\w+ )?<pills>"),
+        r"(?: my| the| his| her| mums?| moms?)? (?:[\w']+ ){0,3}?<pills>"),
     ("do_it_soon", 0.6, r"(?:doing|do) it (?:tonight|tomorrow|this weekend|on (?:friday|saturday"
         r"|sunday|monday|tuesday|wednesday|thursday)|after (?:christmas|dinner|the funeral))"
         r"|tonight'?s the night|(?:i'?ve|i have) decided(?:\.|,)? (?:tonight|tomorrow|friday"
@@ -310,7 +333,8 @@ PHRASES: tuple[tuple[str, float, str], ...] = (
         r"|(?:cuantos|cuantas|quantos|quantas) (?:metros|andares|pisos|comprimidos|pastillas"
         r"|mg|gramos|gramas)|(?:quanto tempo|cuanto tiempo) (?:demora|tarda)"),
     ("last_one", 0.6, r"(?:my|the) last (?:night|day|meal|one|birthday|post|time|weekend|sunrise"
-        r"|cigarette|drink)(?! (?:of|at|in|on|before|with|for|was|i|we)\b)|today'?s the day"
+        r"|cigarette|drink|tweet|message|text)(?! (?:of|at|in|on|before|with|for|was|i|we)\b)"
+        r"|today'?s the day"
         r"|(?:friday|saturday|sunday|monday|tuesday|wednesday|thursday|tomorrow|tonight)'?s the day"
         r"|(?:sexta|sabado|domingo|amanha) e o dia|not coming back(?! (?:to|until|till|for)\b)"
         r"|(?:stopped|not) eating (?:or|and) drinking"),
@@ -326,14 +350,19 @@ PHRASES: tuple[tuple[str, float, str], ...] = (
     # Danger from another person, now
     ("others_threat_words", 1.0, r"finish what (?:he|she|they) started|if i can'?t have you "
         r"(?:nobody|no one|noone) (?:can|will)|(?:going to|gonna|will) have an accident soon"
-        r"|on (?:his|her|their) way with something for (?:you|me)"),
+        r"|on (?:his|her|their) way with something for (?:you|me)"
+        r"|(?:disse|dijo|falou|ameacou|amenazo) (?:que )?(?:me )?(?:vai|va a|iba a"
+        r"|ia) (?:me )?matar"
+        r""),
     ("others_threat", 1.0, r"<abuser> (?:is |'?s |was |keeps |kept )?(?:said|says|saying"
         r"|threaten(?:ed|ing|s)?|swore|swears|told me|texted|screamed|yelled|promised)"
         r" (?:that )?(?:he'?ll|she'?ll|they'?ll|he would|she would|he'?d|she'?d|he is going to"
         r"|she is going to|he'?s going to|she'?s going to|to|it'?s)? (?:kill|hurt|finish|end"
         r"|strangle|stab|shoot|burn|take) (?:<victim>|it|you|all of us|the lot of us)"
-        r"|(?:threaten(?:ed|ing|s)?|going|gonna|coming back) to (?:kill|hurt|finish|shoot|stab)"
-        r" <victim>|finish (?:me|us|it) (?:off|tonight)|(?:said|says|swore) (?:he|she) "
+        r"|(?:threaten(?:ed|ing|s)?|coming back) to (?:kill|hurt|finish|shoot|stab) <victim>"
+        r"|<abuser>(?:(?:'?s| is| was|'?re| are) (?:going to|gonna)|'?ll| will) (?:kill|hurt"
+        r"|finish|shoot|stab) <victim>(?! off)|<abuser>(?:(?:'?s| is|'?re| are) (?:going to"
+        r"|gonna)|'?ll| will) finish (?:me|us|it) (?:off|tonight)|(?:said|says|swore) (?:he|she) "
         r"(?:will|would|'?ll|'?d) (?:end|finish) it (?:tonight|today|when)"),
     ("others_violence", 1.0, r"(?:pinned|held|pushed|slammed|shoved|choked|strangled|throttled)"
         r" me (?:against|to|up|down|by|until|till|on|into)|(?:choked|strangled|throttled) me"
@@ -369,6 +398,9 @@ PHRASES: tuple[tuple[str, float, str], ...] = (
         r"|(?:manana|amanha) (?:ya )?(?:no|nao) (?:voy a|vou) estar|(?:no|nao) (?:voy a|vou)"
         r" estar (?:mais |mas )?aqui|(?:escribi|escrevi) (?:las|as) cartas|me corte (?:muy|muito"
         r"|fundo|profundo)|me cortei|(?:no|nao) para de sangrar|pastillas para no despertar"
+        r"|(?:me )?(?:tome|tomei) (?:todos? (?:os|as|mis|las|los|seus|meus)|todas? (?:os|as|mis|las"
+        r"|los|minhas)|una caja|un frasco|uma caixa|um frasco|uma cartela|toda (?:la|a) (?:caja"
+        r"|caixa))|(?:vou|voy a) tomar (?:todos?|todas?) (?:os|as|mis|las|los|meus|minhas)"
         r"|(?:compre|comprei) (?:la|a) (?:cuerda|corda|soga)|(?:tengo|tenho) (?:la|a) (?:pistola"
         r"|arma)"),
     ("es_pt_concern", 0.5, r"no (?:aguanto|puedo) mas|ya no puedo mas|nao aguento mais"
@@ -392,6 +424,8 @@ PHRASES: tuple[tuple[str, float, str], ...] = (
 WEIGHTS = {phrase_id: weight for phrase_id, weight, _ in PHRASES}
 _GAP = r"[\s\-_]*+"  # what a space in a pattern matches
 _END = r"(?!\w|'\w)"  # a phrase ends a word ("'" then a letter is inside one: "life's")
+_PARSER: Any = importlib.import_module("re._parser")  # to read which character a phrase starts
+_CONSTANTS: Any = importlib.import_module("re._constants")
 
 
 def _source(pattern: str) -> str:
@@ -401,13 +435,82 @@ def _source(pattern: str) -> str:
 # At one place the first alternative that fits wins: stronger, then longer patterns first.
 _ALTERNATIVES = [(phrase_id, _source(pattern)) for phrase_id, _, pattern in
                  sorted(PHRASES, key=lambda phrase: (-phrase[1], -len(phrase[2])))]
-# _SCAN finds each word start where a phrase begins (in a lookahead, so phrases may overlap:
-# "intrusive thoughts about hurting my baby"); _WHICH, tried there, names it. (A named group
-# per phrase makes a scan twice as slow.)
-_SCAN = re.compile(r"\b(?=\w)(?<!\w')(?=(" + "|".join(
-    f"(?:{source})" for _, source in _ALTERNATIVES) + f"){_END})")
-_WHICH = re.compile("|".join(f"(?P<{phrase_id}>{source})" for phrase_id, source in _ALTERNATIVES)
-                    + _END)
+
+
+def _first_characters(items: Any) -> tuple[frozenset[str] | None, bool]:
+    """The characters a parsed pattern can start with (None: it cannot be told) and whether it
+    can match nothing at all."""
+    found: set[str] = set()
+    for op, value in items:
+        if op in (_CONSTANTS.AT, _CONSTANTS.ASSERT, _CONSTANTS.ASSERT_NOT):
+            continue  # zero width
+        if op is _CONSTANTS.LITERAL:
+            return frozenset(found | {chr(value)}), False
+        if op is _CONSTANTS.IN:
+            for kind, member in value:
+                if kind is _CONSTANTS.LITERAL:
+                    found.add(chr(member))
+                elif kind is _CONSTANTS.RANGE and member[1] - member[0] < 256:
+                    found.update(chr(code) for code in range(member[0], member[1] + 1))
+                else:
+                    return None, False  # a category or a negated set: any character
+            return frozenset(found), False
+        if op in (_CONSTANTS.BRANCH, _CONSTANTS.SUBPATTERN, _CONSTANTS.ATOMIC_GROUP,
+                  _CONSTANTS.MAX_REPEAT, _CONSTANTS.MIN_REPEAT, _CONSTANTS.POSSESSIVE_REPEAT):
+            if op is _CONSTANTS.BRANCH:
+                parts, least = value[1], 1
+            elif op is _CONSTANTS.SUBPATTERN:
+                parts, least = [value[-1]], 1
+            elif op is _CONSTANTS.ATOMIC_GROUP:
+                parts, least = [value], 1
+            else:
+                parts, least = [value[2]], value[0]
+            empty = least == 0
+            for part in parts:
+                firsts, part_empty = _first_characters(part)
+                if firsts is None:
+                    return None, False
+                found |= firsts
+                empty = empty or part_empty
+            if not empty:
+                return frozenset(found), False
+            continue
+        return None, False  # anything else: cannot be told
+    return frozenset(found), True
+
+
+def _starting_with() -> dict[str, tuple[re.Pattern[str], re.Pattern[str]]]:
+    """For each character a phrase may start with, the scan (one unnamed alternation) and the
+    namer (one named group per phrase) of only the phrases that may start with it, in the
+    order of _ALTERNATIVES: at a word start only those are tried, so the first that fits is
+    the one the whole alternation would find."""
+    firsts = []
+    for phrase_id, source in _ALTERNATIVES:
+        characters, empty = _first_characters(_PARSER.parse(source))
+        firsts.append((phrase_id, source, None if empty else characters))
+    alphabet = set().union(*(chars for _, _, chars in firsts if chars is not None))
+    by_character: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {}
+    compiled: dict[tuple[str, ...], tuple[re.Pattern[str], re.Pattern[str]]] = {}
+    for character in [*sorted(alphabet), ""]:  # "": what no listed character starts
+        chosen = [(phrase_id, source) for phrase_id, source, chars in firsts
+                  if chars is None or character in chars]
+        if not chosen:
+            continue
+        key = tuple(phrase_id for phrase_id, _ in chosen)
+        if key not in compiled:
+            compiled[key] = (
+                re.compile("(" + "|".join(f"(?:{source})" for _, source in chosen) + f"){_END}"),
+                re.compile("|".join(f"(?P<{phrase_id}>{source})" for phrase_id, source in chosen)
+                           + _END))
+        by_character[character] = compiled[key]
+    return by_character
+
+
+# _found tries, at each word start, the phrases that may begin with its first character (a
+# scan, then a namer: a named group per phrase makes a scan twice as slow); phrases may
+# overlap ("intrusive thoughts about hurting my baby").
+_WORD_START = re.compile(r"\b(?=\w)(?<!\w')")
+_STARTING_WITH = _starting_with()
 
 
 def _words(*alternatives: str) -> re.Pattern[str]:
@@ -420,7 +523,8 @@ _NEGATION = re.compile(r"\b(?:not|never|no longer|don'?t|do not|doesn'?t|didn'?t
                        r"|wouldn'?t|isn'?t|aren'?t|wasn'?t|haven'?t|hasn'?t|nor)\b(?! (?:sure"
                        r"|okay|ok|fine|even|just|only|going to lie|gonna lie|know|coping|well"
                        r"|good|great|able|sleeping|eating|(?:felt|been) (?:so|this|more|as))\b)")
-_IDIOM_AFTER = re.compile(r"\s*(?:to (?:know|see|try|hear|meet|go|get|read|watch|tell|find out"
+_IDIOM_AFTER = re.compile(r"\s*(?:about (?:it|this|that)\b|to (?:know|see|try|hear|meet|go|get"
+                          r"|read|watch|tell|find out"
                           r"|have|eat|visit)|of (?:laughter|laughing|embarrassment|boredom"
                           r"|cringe|curiosity|thirst|hunger|cuteness)|laughing)\b")
 _CONTEXTS = {  # words that, in a match's clause (before or after it), weigh the match down
@@ -429,7 +533,8 @@ _CONTEXTS = {  # words that, in a match's clause (before or after it), weigh the
         r"laugh\w*|lmao|lmfao|rofl|haha\w*|embarrass\w*|cringe|boredom|bored|hangover|homework",
         r"exams?|meetings?|spreadsheets?|deadlines?|heat|this weather|karaoke|killing it",
         r"killed it",
-        r"gym|workout|lifting|😂|🤣|💀"),
+        r"gym|workout|lifting|😂|🤣|💀|😅|🙄|lo+l|lmf?a+o+|ja(?:ja)+|je(?:je)+|k{4,}|rs(?:rs)+",
+        r"jk|j/k|/s|(?<!not )(?<!not just )(?:just )?(?:kidding|joking)"),
     "accident": _words(
         r"cooking|kitchen|shaving|stove|oven|chopping|slicing|paper cut|gardening|accident\w*",
         r"tripped|ankle|knee|sprain\w*|by mistake|fell off|dropped a|opening a (?:can|tin|box)"),
@@ -546,13 +651,21 @@ def _found(folded: str) -> Iterator[tuple[str, int, int]]:
     """(phrase id, start, end) of each match, leaving out those inside a match as strong."""
     cover_end, cover_weight = 0, 0.0
     named: dict[str, str | None] = {}  # the same words (and what follows them): the same phrase
-    for found in _SCAN.finditer(folded):
+    nothing = _STARTING_WITH.get("")
+    for word in _WORD_START.finditer(folded):
+        tried = _STARTING_WITH.get(folded[word.start()], nothing)
+        if tried is None:
+            continue
+        scan, namer = tried
+        found = scan.match(folded, word.start())
+        if found is None:
+            continue
         start, end = found.span(1)
         seen = folded[max(0, start - 3):end + 24]  # lookbehinds and lookaheads see the same
         if seen in named:
             phrase_id = named[seen]
         else:
-            which = _WHICH.match(folded, start)
+            which = namer.match(folded, start)
             phrase_id = named[seen] = which.lastgroup if which else None
         if phrase_id is None or (start < cover_end and WEIGHTS[phrase_id] <= cover_weight):
             continue
@@ -575,7 +688,10 @@ DIRECT = frozenset({
 REPORTED_BY_NATURE = frozenset({"others_threat", "others_violence", "someone_else_now",
                                 "others_threat_words"})
 _PRESENT = _words(r"tonight|right now|now|this (?:time|weekend|week|morning|evening"
-                  r"|afternoon)|for real|not joking|no joke|i'?m serious|i mean it|ready"
+                  r"|afternoon)|for real|not (?:even )?(?:joking|kidding)|no joke|no es broma"
+                  r"|en serio|serio"
+                  r"|(?:nao e|nao to|nao estou) (?:zoeira|brincadeira|brincando)|de verdade"
+                  r"|i'?m serious|i mean it|ready"
                   r"|again|already|still|anymore|any more")
 # A sentence told in the past by the writer ("i was", "i took"…) with nothing about now or
 # the last hours in it: what it says is weighed down like a recovery story.
@@ -597,7 +713,23 @@ _RETROSPECTIVE = _words(r"(?:all )?in the past|i'?m (?:safe|okay|ok|fine|alive|d
                         r"|came out the other side|(?:sober|clean) (?:for|since)|anniversary")
 _MADE_ME = re.compile(r"(?:makes?|made|making|make) me (?:\w+ ){0,2}?$")
 _ANY_CONTEXT = re.compile("|".join(f"(?:{regex.pattern})" for regex in _CONTEXTS.values()))
-_FIRST_PERSON = _words(r"i|i'?m|im|i'?ve|i'?ll|i'?d|me|my|myself|mine")
+_FIRST_PERSON = _words(r"i|i'?m|im|i'?ve|i'?ll|i'?d|me|my|myself|mine|eu|yo|mi|mim|meu|minha"
+                       r"|vou|voy|quiero|quero")
+_SERIOUS = _words(r"not (?:even )?(?:joking|kidding)|no joke|for real|i mean it|i'?m serious"
+                  r"|no es broma|en serio|(?:nao e|nao to|nao estou) (?:zoeira|brincadeira"
+                  r"|brincando)")
+_JOKE = _words(r"laugh\w*|lo+l|lmf?a+o+|rofl|haha\w*|ja(?:ja)+|je(?:je)+|k{4,}|rs(?:rs)+|jk|j/k",
+               r"(?<!not )(?<!not even )(?:kidding|joking)|killing it|killed it|😂|🤣|💀|😅|🙄")
+_IF = _words(r"if|whenever|every time")
+_QUOTE = re.compile(r"['\"“”]")
+_MENTION_BEFORE = re.compile(r"(?:the (?:words?|phrases?|terms?|acronyms?|expressions?|line)|what"
+                             r"|saying|says|say|said|called|like|means?|word) ?['\"“”]$")
+_MENTION_AFTER = re.compile(r"['\"“”]? ?(?:= ?\w|means\b|stands for\b|is (?:a|an|the) (?:word"
+                            r"|phrase|acronym|term|euphemism)\b|as a (?:word|phrase)\b)")
+_WHEN = _words(r"tonight|tomorrow|(?:on |this |next |by )(?:monday|tuesday|wednesday|thursday"
+               r"|friday|saturday"
+               r"|sunday)|this (?:weekend|week)|on my birthday|for real")
+_NOT_IDIOM = [regex for name, regex in _CONTEXTS.items() if name != "idiom"]
 _HYPERBOLE = _words(r"(?:makes?|made|making) me|i could|literally|i'?d rather")
 _SENTENCE_END = re.compile(r"[.!?\n]+")
 
@@ -609,6 +741,9 @@ def _damping(folded: str, start: int, end: int, phrase_id: str,
     after = _CLAUSE_BREAK.split(folded[end:end + CONTEXT_WINDOW_CHARS], maxsplit=1)[0]
     if _NEGATION.search(" ".join(before.split()[-NEGATION_WINDOW_WORDS:])):
         return NEGATED_FACTOR, "negated"
+    if _MENTION_AFTER.match(folded, end) or (
+            _MENTION_BEFORE.search(folded[max(0, start - 40):start]) and _QUOTE.match(folded, end)):
+        return CONTEXT_FACTOR, "news"  # the words talked about ("what 'kms' means"), not said
     if _IDIOM_AFTER.match(after):
         return CONTEXT_FACTOR, "idiom"
     direct = phrase_id in DIRECT
@@ -629,12 +764,17 @@ def _damping(folded: str, start: int, end: int, phrase_id: str,
     if not present and _MADE_ME.search(before):
         return CONTEXT_FACTOR, "idiom"  # "the way she drives makes me want to die"
     for name, regex in _CONTEXTS.items():
-        if not (regex.search(before) or regex.search(after)):
+        if not (regex.search(before) or regex.search(after)) or (
+                name == "idiom" and _SERIOUS.search(around)):
             continue
         if not direct:
             return CONTEXT_FACTOR, name
         if name in ("report", "supportive") and phrase_id in REPORTED_BY_NATURE:
             return 1.0, ""  # danger told by the one in it: never weighed down as a report
+        if name == "idiom" and not _HYPERBOLE.search(before) and not _IF.search(before) and (
+                not _JOKE.search(around) or _WHEN.search(around)) and not any(
+                other.search(around) for other in _NOT_IDIOM):
+            return 1.0, ""  # an ordinary word beside it (an exam, coffee, a day): as meant
         if not _FIRST_PERSON.search(f"{before} {folded[start:end]}"):
             return CONTEXT_FACTOR, name  # not about the writer ("if you are thinking of…")
         if present:
@@ -651,14 +791,42 @@ def _level(score: float) -> CrisisLevel:
     return CrisisLevel.CONCERN if score >= CONCERN_THRESHOLD else CrisisLevel.NONE
 
 
-def detect(text: str, *, use_model: bool = True) -> Detection:
-    """The crisis level of one text, its score and the phrases that counted.
+@dataclass(frozen=True)
+class Findings:
+    """What the rules found in one text: its best window's score and phrases (weight and why
+    it was weighed down, if it was), and whether a direct statement counted in full there."""
+
+    score: float
+    window: dict[str, tuple[float, str]]
+
+    @property
+    def level(self) -> CrisisLevel:
+        return _level(self.score)
+
+    @property
+    def outright(self) -> bool:
+        return any(phrase_id in DIRECT and weight >= WEIGHTS[phrase_id]
+                   for phrase_id, (weight, _) in self.window.items())
+
+    @property
+    def matched(self) -> tuple[str, ...]:
+        ranked = sorted(self.window.items(), key=lambda item: (-item[1][0], item[0]))
+        return tuple(f"{name} ({reason})" if reason else name for name, (_, reason) in ranked)
+
+    def evidence(self, reading: Reading) -> list[float]:
+        """The second stage's inputs: these findings and the model's reading of the text."""
+        in_full = sum(weight >= WEIGHTS[name] for name, (weight, _) in self.window.items())
+        weighed = frozenset(reason for _, reason in self.window.values() if reason)
+        return evidence(self.score, self.level.value, self.outright, in_full, weighed, reading)
+
+
+def find(folded: str) -> Findings:
+    """The rules' findings in a folded text (fold_text).
 
     Read sentence by sentence: each phrase counts at most once per sentence, and matches add
     up only within ``WINDOW_SENTENCES`` neighbouring sentences. So one risky sentence is
     caught anywhere in a long post, while mentions spread through a long story (a healing
     story's past) do not add up to urgent."""
-    folded = fold_text(text)
     ends = [m.end() for m in _SENTENCE_END.finditer(folded)]
     sentences: dict[int, dict[str, tuple[float, str]]] = {}
     weighed: dict[tuple[int, str], int] = {}
@@ -686,7 +854,6 @@ def detect(text: str, *, use_model: bool = True) -> Detection:
             decisive.add(phrase_id)
     window: dict[str, tuple[float, str]] = {}
     best_score = 0.0
-    window_at = 0  # the first sentence of the window that scored highest
     order = sorted(sentences)
     for position, index in enumerate(order):
         merged: dict[str, tuple[float, str]] = {}
@@ -698,35 +865,42 @@ def detect(text: str, *, use_model: bool = True) -> Detection:
                     merged[phrase_id] = found
         score = round(sum((weight for weight, _ in merged.values()), 0.0), 2)
         if score > best_score or not window:
-            best_score, window, window_at = score, merged, index
-    ranked = sorted(window.items(), key=lambda item: (-item[1][0], item[0]))
-    matched = tuple(f"{name} ({reason})" if reason else name for name, (_, reason) in ranked)
-    level = _level(best_score)
-    outright = any(phrase_id in DIRECT and weight >= WEIGHTS[phrase_id]
-                   for phrase_id, (weight, _) in window.items())
-    settled = level is CrisisLevel.URGENT and outright  # nothing the model says changes it
+            best_score, window = score, merged
+    return Findings(best_score, window)
+
+
+def detect(text: str, *, use_model: bool = True) -> Detection:
+    """The crisis level of one text, its score and the phrases that counted: the rules'
+    findings (find), then — when the learned model ships and the text has a few words — its
+    second stage, which reads those findings with the model's reading of the text. It may
+    raise the level; it lowers only a rules urgent it reads as no danger now, and only to a
+    concern (``veto_at``; a direct statement counted in full needs the stricter
+    ``veto_outright_at``)."""
+    folded = fold_text(text)
+    findings = find(folded)
+    level, best_score, matched = findings.level, findings.score, findings.matched
+    settled = level is CrisisLevel.URGENT and findings.outright  # the model changes nothing
     model = shipped() if use_model and folded.strip() and not settled else None
-    if model is not None:
-        by_model, urgent, _calm = model.assess(folded)
-        start = ends[window_at - 1] if 0 < window_at <= len(ends) else 0
-        stop = ends[window_at + WINDOW_SENTENCES - 1] if window_at + WINDOW_SENTENCES - 1 < len(
-            ends) else len(folded)
-        calm = model.calm(folded[start:stop]) if level is CrisisLevel.URGENT else 0.0
-        if by_model == "urgent" and matched and all(
-                name.endswith(("(idiom)", "(accident)", "(negated)")) for name in matched):
-            by_model = "concern"  # the rules read these very words as an idiom or a "not"
-        if level is CrisisLevel.URGENT and by_model != "urgent" and calm >= MODEL_CALM \
-                and not outright:
-            # Signals that only add up, in sentences that read as no crisis (a recovery
-            # story's past, a reply): bounded — it stays a concern, never less. A direct
-            # statement counted in full is never lowered.
-            level = CrisisLevel.CONCERN
-            matched = (f"{MODEL} (reads as calm {calm:.2f})", *matched)
-        if _RANK[CrisisLevel(by_model)] > _RANK[level]:
-            level = CrisisLevel(by_model)
-            best_score = max(best_score, URGENT_THRESHOLD if level is CrisisLevel.URGENT
-                             else CONCERN_THRESHOLD)
-            matched = (f"{MODEL} ({urgent:.2f})", *matched)
+    reading = model.read(folded) if model is not None else None
+    if model is None or reading is None:
+        return Detection(level, best_score, matched)
+    _none, concern, urgent = model.decide(findings.evidence(reading))
+    by_model = CrisisLevel.URGENT if urgent >= model.urgent_at else (
+        CrisisLevel.CONCERN if concern + urgent >= model.concern_at else CrisisLevel.NONE)
+    if by_model is CrisisLevel.URGENT and matched and all(
+            name.endswith(("(idiom)", "(accident)", "(negated)")) for name in matched):
+        by_model = CrisisLevel.CONCERN  # the rules read these very words as an idiom or a "not"
+    if level is CrisisLevel.URGENT and urgent < (
+            model.veto_outright_at if findings.outright else model.veto_at):
+        # Read as no danger now (a joke, a past told as past, a reply, an idea without intent):
+        # bounded — it stays a concern, never less.
+        level = CrisisLevel.CONCERN
+        matched = (f"{MODEL} (reads as calm {1 - urgent:.2f})", *matched)
+    if _RANK[by_model] > _RANK[level]:
+        level = by_model
+        best_score = max(best_score, URGENT_THRESHOLD if level is CrisisLevel.URGENT
+                         else CONCERN_THRESHOLD)
+        matched = (f"{MODEL} ({urgent:.2f})", *matched)
     return Detection(level, best_score, matched)
 
 

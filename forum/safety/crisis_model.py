@@ -10,15 +10,25 @@ ships in the package (forum/data/crisis_model.bin, made by `make train-crisis` f
 split only; the dev split chose its strength and thresholds; the test split never).
 
 A text is read as a whole and, when long, also window by window (a few sentences at a time),
-so one urgent passage in a long calm story is seen; the highest window counts.
+so one urgent passage in a long calm story is seen; the highest window counts. The reading
+model was fitted on windows too (tools/train_crisis_model.py): a risky post's riskiest window
+carries its label, the calm windows of long posts are calm.
 
-The file: a header line (JSON: format, buckets, thresholds, what it was trained on), then for
-each bucket with a weight, the bucket (uint32) and three float32 weights (none, concern,
-urgent); then the three intercepts.
+A second stage then reads what the rules found (forum.safety.crisis.find) beside the model's
+reading (EVIDENCE: the rules' score, level, direct statements counted in full, why phrases
+were weighed down; the model's probabilities whole and per window) with a small linear
+model fitted on train out of fold, and gives the probabilities of none, concern and urgent
+that forum.safety.crisis.detect compares with the thresholds dev chose.
+
+The file: a header line (JSON: format, buckets, thresholds, the second stage's weights, what
+it was trained on), then for each bucket with a weight, the bucket (uint32) and three float32
+weights (none, concern, urgent); then the three intercepts.
 """
 
 from __future__ import annotations
 
+import functools
+import itertools
 import json
 import math
 import re
@@ -46,28 +56,31 @@ def _bucket(feature: str) -> int:
     return zlib.crc32(feature.encode()) % BUCKETS
 
 
+@functools.lru_cache(maxsize=1 << 16)
+def _word_buckets(token: str) -> tuple[int, ...]:
+    """The buckets of one token: the word, and its letter groups (3 to 5 letters, with its
+    edges) when it is a word rather than a run of letters. Remembered: words repeat."""
+    found = [f"w:{token}"]
+    if token.isalpha() and 2 < len(token) <= 30:
+        edged = f"<{token}>"
+        for size in (3, 4, 5):
+            found.extend(f"c:{edged[i:i + size]}" for i in range(len(edged) - size + 1))
+    return tuple(_bucket(feature) for feature in found)
+
+
 def features(folded: str) -> dict[int, float]:
     """Hashed features of folded text: words, word pairs, and the letter groups of each word
-    (3 to 5 letters, with its edges), each counted once, scaled to unit length."""
+    (3 to 5 letters, with its edges), each bucket counted once, scaled to unit length."""
     tokens = _TOKEN.findall(folded)[:MAX_TOKENS]
-    found: set[str] = set()
+    found: set[int] = set()
     previous = "<s>"
     for token in tokens:
-        found.add(f"w:{token}")
-        found.add(f"b:{previous} {token}")
+        found.update(_word_buckets(token))
+        found.add(_bucket(f"b:{previous} {token}"))
         previous = token
-        if token.isalpha() and 2 < len(token) <= 30:  # a word, not a run of letters
-            edged = f"<{token}>"
-            for size in (3, 4, 5):
-                found.update(f"c:{edged[i:i + size]}" for i in range(len(edged) - size + 1))
     if not found:
         return {}
-    weight = 1.0 / math.sqrt(len(found))
-    vector: dict[int, float] = {}
-    for feature in found:
-        bucket = _bucket(feature)
-        vector[bucket] = vector.get(bucket, 0.0) + weight
-    return vector
+    return dict.fromkeys(found, 1.0 / math.sqrt(len(found)))
 
 
 def windows(folded: str) -> Iterator[str]:
@@ -83,63 +96,125 @@ def windows(folded: str) -> Iterator[str]:
         yield " ".join(sentences[start:start + WINDOW_SENTENCES])
 
 
+# What the second stage reads: the rules' findings and the model's readings of a text.
+EVIDENCE = ("rules score", "rules urgent", "rules concern", "rules outright", "phrases in full",
+            "model urgent", "model worry", "model calm", "model urgent whole",
+            "model calm least", "negated", "idiom", "recovery", "report", "supportive", "news",
+            "accident")
+WEIGHING = EVIDENCE[10:]  # why the rules weighed a phrase down, one flag each
+
+
+@dataclass(frozen=True)
+class Reading:
+    """The model's reading of one text: its highest probability of urgent and of concern or
+    urgent over the text and its windows; the text's probability of no crisis, read whole,
+    and of urgent, read whole; the least probability of no crisis of any window."""
+
+    urgent: float
+    worry: float
+    calm: float
+    urgent_whole: float
+    calm_least: float
+
+
+def _odds(probability: float) -> float:
+    probability = min(max(probability, 1e-4), 1 - 1e-4)
+    return math.log(probability / (1 - probability))
+
+
+def evidence(score: float, level: str, outright: bool, in_full: int,
+             weighed: frozenset[str], reading: Reading) -> list[float]:
+    """The second stage's inputs (EVIDENCE, in order) from what the rules found — their score,
+    level, whether a direct statement counted in full, how many phrases counted in full, why
+    any were weighed down — and the model's reading."""
+    return [min(score, 2.0), float(level == "urgent"), float(level == "concern"),
+            float(outright), float(min(in_full, 5)), _odds(reading.urgent),
+            _odds(reading.worry), _odds(reading.calm), _odds(reading.urgent_whole),
+            _odds(reading.calm_least), *(float(reason in weighed) for reason in WEIGHING)]
+
+
+def _softmax(scores: list[float]) -> tuple[float, float, float]:
+    top = max(scores)
+    exps = [math.exp(s - top) for s in scores]
+    total = sum(exps)
+    return exps[0] / total, exps[1] / total, exps[2] / total
+
+
 @dataclass(frozen=True)
 class Model:
     weights: dict[int, tuple[float, float, float]]
     intercepts: tuple[float, float, float]
-    urgent_at: float  # probability of urgent at or above which a text is urgent
-    concern_at: float  # probability of concern or urgent at or above which it is a concern
+    urgent_at: float  # second-stage probability of urgent at or above which a text is urgent
+    concern_at: float  # of concern or urgent, at or above which it is at least a concern
     about: dict[str, Any]
+    # The second stage: a linear model over EVIDENCE (three rows of weights, three intercepts)
+    stage_two: tuple[tuple[float, ...], ...] = ()
+    stage_two_intercepts: tuple[float, float, float] = (0.0, 0.0, 0.0)
+    veto_at: float = 0.0  # below this probability of urgent a rules urgent becomes a concern
+    veto_outright_at: float = 0.0  # … when a direct statement counted in full (0: never)
+
+    @functools.cached_property
+    def _by_level(self) -> tuple[dict[int, float], dict[int, float], dict[int, float]]:
+        """The weights as one mapping per level, so that a text's sums run in C (map)."""
+        return ({b: w[0] for b, w in self.weights.items()},
+                {b: w[1] for b, w in self.weights.items()},
+                {b: w[2] for b, w in self.weights.items()})
 
     def probabilities(self, vector: dict[int, float]) -> tuple[float, float, float]:
-        scores = list(self.intercepts)
-        for bucket, value in vector.items():
-            if (weight := self.weights.get(bucket)) is not None:
-                for level in range(3):
-                    scores[level] += weight[level] * value
-        top = max(scores)
-        exps = [math.exp(s - top) for s in scores]
-        total = sum(exps)
-        return exps[0] / total, exps[1] / total, exps[2] / total
+        """The model's probabilities of none, concern and urgent for a feature vector."""
+        if not vector:
+            return _softmax(list(self.intercepts))
+        value = next(iter(vector.values()))  # every bucket has the same value (features())
+        return _softmax([self.intercepts[level] + value * sum(
+            map(weights.get, vector, itertools.repeat(0.0)))
+            for level, weights in enumerate(self._by_level)])
 
-    def calm(self, folded: str) -> float:
-        """The probability that this (folded) passage is no crisis (0 for a few words)."""
+    def read(self, folded: str) -> Reading | None:
+        """The model's reading of a (folded) text, whole and window by window; None for a text
+        of fewer than MIN_WORDS words (a title, "tonight"): too little to judge."""
         if len(_WORD.findall(folded, 0, 400)) < MIN_WORDS:
-            return 0.0
-        return self.probabilities(features(folded))[0]
-
-    def assess(self, folded: str) -> tuple[str, float, float]:
-        """The level this model gives a (folded) text, its probability of urgent (the highest
-        of any window), and its probability that the text as a whole is no crisis. A text of
-        fewer than MIN_WORDS words (a title, "tonight") is too little to judge."""
-        if len(_WORD.findall(folded, 0, 400)) < MIN_WORDS:
-            return "none", 0.0, 0.0
-        urgent, worry, calm = 0.0, 0.0, 0.0
+            return None
+        urgent, worry, calm, urgent_whole, calm_least = 0.0, 0.0, 0.0, 0.0, 1.0
         for number, part in enumerate(windows(folded)):
             none, concern, urgent_here = self.probabilities(features(part))
             if number == 0:
-                calm = none
+                calm, urgent_whole = none, urgent_here
             urgent = max(urgent, urgent_here)
             worry = max(worry, concern + urgent_here)
-        if urgent >= self.urgent_at:
-            return "urgent", urgent, calm
-        return ("concern" if worry >= self.concern_at else "none"), urgent, calm
+            calm_least = min(calm_least, none)
+        return Reading(urgent, worry, calm, urgent_whole, calm_least)
+
+    def decide(self, inputs: list[float]) -> tuple[float, float, float]:
+        """The second stage's probabilities of none, concern and urgent for EVIDENCE."""
+        return _softmax([self.stage_two_intercepts[level] + sum(
+            w * x for w, x in zip(self.stage_two[level], inputs, strict=True))
+            for level in range(3)])
 
 
 def dump(model: Model) -> bytes:
-    header = json.dumps({"format": 1, "buckets": BUCKETS, "urgent_at": model.urgent_at,
-                         "concern_at": model.concern_at, **model.about}).encode()
+    header = json.dumps({"format": 2, "buckets": BUCKETS, "urgent_at": model.urgent_at,
+                         "concern_at": model.concern_at, "veto_at": model.veto_at,
+                         "veto_outright_at": model.veto_outright_at,
+                         "evidence": list(EVIDENCE),
+                         "stage_two": [list(row) for row in model.stage_two],
+                         "stage_two_intercepts": list(model.stage_two_intercepts),
+                         **model.about}).encode()
     body = b"".join(struct.pack("<Ifff", bucket, *weight)
                     for bucket, weight in sorted(model.weights.items()))
     return zlib.compress(header + b"\n" + struct.pack("<I", len(model.weights)) + body
                          + struct.pack("<fff", *model.intercepts), 9)
 
 
+_HEADER_KEYS = ("format", "buckets", "urgent_at", "concern_at", "veto_at", "veto_outright_at",
+                "evidence", "stage_two", "stage_two_intercepts")
+
+
 def load_bytes(raw: bytes) -> Model:
     data = zlib.decompress(raw)
     header_end = data.index(b"\n")
     header = json.loads(data[:header_end])
-    if header.get("format") != 1 or header.get("buckets") != BUCKETS:
+    if header.get("format") != 2 or header.get("buckets") != BUCKETS or tuple(
+            header.get("evidence", ())) != EVIDENCE:
         raise ValueError("not a crisis model this version can read")
     (count,) = struct.unpack_from("<I", data, header_end + 1)
     offset = header_end + 5
@@ -148,10 +223,15 @@ def load_bytes(raw: bytes) -> Model:
             offset:offset + 16 * count]):
         weights[bucket] = (none, concern, urgent)
     intercepts = struct.unpack_from("<fff", data, offset + 16 * count)
-    about = {k: v for k, v in header.items()
-             if k not in ("format", "buckets", "urgent_at", "concern_at")}
+    stage_two = tuple(tuple(float(w) for w in row) for row in header["stage_two"])
+    if len(stage_two) != 3 or any(len(row) != len(EVIDENCE) for row in stage_two):
+        raise ValueError("the crisis model's second stage does not fit its evidence")
+    two = header["stage_two_intercepts"]
     return Model(weights, (intercepts[0], intercepts[1], intercepts[2]),
-                 float(header["urgent_at"]), float(header["concern_at"]), about)
+                 float(header["urgent_at"]), float(header["concern_at"]),
+                 {k: v for k, v in header.items() if k not in _HEADER_KEYS},
+                 stage_two, (float(two[0]), float(two[1]), float(two[2])),
+                 float(header["veto_at"]), float(header["veto_outright_at"]))
 
 
 @cache

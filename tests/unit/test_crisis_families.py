@@ -104,3 +104,90 @@ def test_ordinary_life_is_left_alone():
     for text in ("This commute is killing me.", "Made soup, the kids hated it, small win anyway.",
                  "Booked my first driving lesson!"):
         assert level(text) is NONE, text
+
+
+# Wordings added since: numbers of tablets, lethality asked plainly, a day said for the end,
+# threats in Spanish and Portuguese, acts in Spanish and Portuguese (sentences written here)
+
+@pytest.mark.parametrize("text", [
+    "just swallowed 45 of my dad's heart tablets, feeling dizzy",
+    "which dose of propranolol would be fatal for me, honestly asking",
+    "does drowning hurt, i'm at the lake",
+    "i won't be here on friday so please don't save me a seat",
+    "me tomé todas las pastillas de mi abuela hace un rato",
+    "tomei uma cartela inteira agora há pouco, estou tonta",
+    "mi novio dijo que me va a matar cuando vuelva a casa",
+    "meu pai falou que vai me matar hoje, estou escondida",
+])
+def test_newer_wordings_of_acts_lethality_finality_and_threats_are_urgent(text):
+    assert level(text) is URGENT
+
+
+@pytest.mark.parametrize("text", [
+    "I'm going to end my life when the exam results come out on thursday",
+    "going to jump off the roof of the library after my last exam",
+])
+def test_an_exam_or_a_day_beside_a_plan_does_not_weigh_it_down(text):
+    assert level(text) is URGENT
+
+
+@pytest.mark.parametrize("text", [
+    "this hay fever is going to kill me, third box of tissues",
+    "esse calor vai me matar, quarenta graus hoje",
+    "i'm going to jump off the diving board tomorrow for the first time, wish me luck",
+])
+def test_a_thing_that_will_kill_me_or_a_harmless_jump_is_not_urgent(text):
+    assert level(text) is not URGENT
+
+
+@pytest.mark.parametrize("text", [
+    "the traffic on the m25 is going to finish me off",
+    "i'm standing on the foot bridge with my binoculars for the kingfishers",
+])
+def test_the_rules_read_no_threat_in_traffic_and_no_danger_in_a_hobby_on_a_bridge(text):
+    """The rules alone: a threat needs a person, and a place with what one does there is not
+    a plan. (The learned model still reads some such sentences as urgent on its own — a known
+    limit in docs/crisis-detection.md.)"""
+    assert detect(text, use_model=False).level is NONE
+
+
+@pytest.mark.parametrize("text", [
+    "lol kms the printer jammed again",
+    "haha i want to unalive myself, i sent the wrong slide to the whole class",
+])
+def test_a_joke_marked_as_one_is_not_urgent(text):
+    assert level(text) is not URGENT
+
+
+@pytest.mark.parametrize("text", [
+    "planning my sewer slide for saturday lol not even joking",
+    "vou me matar hoje kkkk não é brincadeira",
+])
+def test_a_joke_marker_beside_a_time_or_a_not_joking_stays_urgent(text):
+    assert level(text) is URGENT
+
+
+@pytest.mark.parametrize("text", [
+    "i want my dad's last memory of me to be the two of us fishing on sunday",
+    "ending everything on saturday, the flat is tidy and the cat has a new home",
+    "the tablets are in my jacket pocket and i'm on the bus to the coast",
+    "le di mi gato a mi hermana esta mañana, ella lo va a cuidar mejor que yo",
+])
+def test_finality_and_means_said_in_other_words_are_urgent(text):
+    assert level(text) is URGENT
+
+
+@pytest.mark.parametrize("text", [
+    "logging off for good now, thanks for everything",
+    "my last message is queued for midnight",
+])
+def test_a_quiet_farewell_is_at_least_a_concern(text):
+    assert level(text) is not NONE
+
+
+@pytest.mark.parametrize("text", [
+    "does anyone else hate it when people say 'kms' about a bad haircut",
+    "my niece told me 'ctb' stands for something awful online, is that true?",
+])
+def test_a_word_talked_about_is_not_urgent(text):
+    assert level(text) is not URGENT

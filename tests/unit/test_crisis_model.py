@@ -12,7 +12,14 @@ import pytest
 
 from forum.safety import crisis
 from forum.safety.crisis import CrisisLevel, detect
-from forum.safety.crisis_model import detector_in_use, dump, features, load_bytes, shipped
+from forum.safety.crisis_model import (
+    EVIDENCE,
+    detector_in_use,
+    dump,
+    features,
+    load_bytes,
+    shipped,
+)
 
 pytestmark = pytest.mark.backend_independent
 ROOT = Path(__file__).resolve().parents[2]
@@ -30,6 +37,8 @@ def test_the_file_round_trips_and_a_wrong_file_is_refused():
     assert model is not None
     again = load_bytes(dump(model))
     assert again.weights == model.weights and again.urgent_at == model.urgent_at
+    assert again.stage_two == model.stage_two and again.veto_at == model.veto_at
+    assert len(model.stage_two) == 3 and all(len(row) == len(EVIDENCE) for row in model.stage_two)
     with pytest.raises(Exception):  # noqa: B017  (zlib or format: either refuses)
         load_bytes(b"not a model")
 
@@ -39,7 +48,9 @@ def test_features_are_deterministic_and_a_few_words_are_too_little_to_judge():
     assert once == features(crisis.fold_text("the rope is in the shed"))
     model = shipped()
     assert model is not None
-    assert model.assess(crisis.fold_text("Tonight")) == ("none", 0.0, 0.0)
+    assert model.read(crisis.fold_text("Tonight")) is None
+    reading = model.read(crisis.fold_text("the rope is in the shed and i know which tree"))
+    assert reading is not None and 0 <= reading.calm_least <= reading.calm <= 1
 
 
 def test_on_the_dev_split_the_model_raises_recall_without_many_false_alarms():
@@ -76,9 +87,33 @@ def test_what_the_rules_call_urgent_never_ends_below_concern():
 @pytest.mark.parametrize("text", [
     "I want to kill myself.", "I'm going to end it tonight.",
     "he said he'll kill me when he gets home",
+    "I have the pills counted out on the desk and I'm doing it tonight",
+    "my ex is outside with a knife and he says he's going to kill me",
 ])
 def test_the_model_never_lowers_what_the_rules_found(text):
     assert detect(text).level is CrisisLevel.URGENT
+
+
+def test_a_direct_statement_counted_in_full_is_never_lowered_below_concern():
+    """Whatever the second stage reads, its veto is bounded: a rules urgent ends a concern at
+    the least, on every dev item (checked above) and for a joke the rules counted in full."""
+    model = shipped()
+    assert model is not None and model.veto_outright_at == 0.0  # never lowered, by the file
+    text = "I'm going to hang myself in the garage tonight lol"
+    assert crisis.find(crisis.fold_text(text)).outright
+    assert detect(text).level is not CrisisLevel.NONE
+
+
+def test_the_second_stage_reads_the_rules_and_the_model_together():
+    model = shipped()
+    assert model is not None
+    calm = crisis.fold_text("Made banana bread with the kids today, the kitchen is a mess.")
+    risky = crisis.fold_text("the pills are counted out on my desk and the note is written")
+    reading_calm, reading_risky = model.read(calm), model.read(risky)
+    assert reading_calm is not None and reading_risky is not None
+    calm_urgent = model.decide(crisis.find(calm).evidence(reading_calm))[2]
+    risky_urgent = model.decide(crisis.find(risky).evidence(reading_risky))[2]
+    assert risky_urgent > calm_urgent
 
 
 @pytest.mark.parametrize("text", [
