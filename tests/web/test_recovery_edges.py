@@ -66,7 +66,7 @@ async def test_a_verification_link_works_once_and_expires(visitor):
                               json={"token": reset})).status_code == 410
 
 
-HOSTILE = ["", "\x00", "a\x00b", "x" * 5000, "../../etc/passwd", "ключ", "🙂" * 20,
+HOSTILE = ["", "\x00", "a\x00b", "x" * 5000, "%2e%2e/%2e%2e/etc/passwd", "ключ", "🙂" * 20,
            "' OR 1=1 --", "%00", "a b", None, 12345, ["list"], {"a": 1}, True]
 
 
