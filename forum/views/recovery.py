@@ -108,11 +108,12 @@ async def verify_form(request: Request) -> Response:
 async def verify(request: Request) -> Response:
     ctx = context_of(request)
     try:
-        await verify_email(ctx, parse_input(EmailVerifyIn, await read_form(request)))
+        user = await verify_email(ctx, parse_input(EmailVerifyIn, await read_form(request)))
     except FormInvalid as invalid:
         return _page(request, "accounts/verify_email.html",
                      {"token": "", "errors": invalid.errors}, status_code=invalid.status_code)
-    target = "/account?done=verified" if ctx.viewer else "/signin?verified=1"
+    mine = ctx.viewer is not None and ctx.viewer.id == user.id
+    target = "/account?done=verified" if mine else "/signin?verified=1"
     return RedirectResponse(target, status_code=303)
 
 

@@ -227,3 +227,12 @@ async def test_recovery_code_guesses_are_limited_per_account_even_for_the_right_
     assert refused.status_code == 429 and int(refused.headers["retry-after"]) > 0
     assert "try again in about" in refused.text
     assert (await User.get(id=wren.id)).password_hash == wren.password_hash
+
+
+async def test_a_link_opened_while_signed_in_as_someone_else_verifies_its_own_account(member):
+    wren = await make_user("wren_elsewhere", email="wren@example.org")
+    token = await issue_token(wren, AccountTokenPurpose.VERIFY_EMAIL, timedelta(hours=48))
+    done = await member.post_form("/account/verify-email", {"token": token})
+    assert done.status_code == 303 and done.headers["location"] == "/signin?verified=1"
+    assert (await User.get(id=wren.id)).email_verified_at is not None
+    assert (await User.get(id=member.user.id)).email_verified_at is None
