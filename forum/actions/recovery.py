@@ -146,9 +146,10 @@ def _key(ctx: Context) -> str:
 
 async def _by_code(ctx: Context, username: str, code: str) -> User:
     user = await find_user_by_username(username)
-    digest = code_hash(_key(ctx), user.id if user else 0, code)  # the same work either way
-    if user is None or not await RecoveryCode.filter(
-            user_id=user.id, code_hash=digest, used_at__isnull=True).exists():
+    owner = user.id if user else 0  # no account has id 0: the same work either way
+    found = await RecoveryCode.filter(user_id=owner, code_hash=code_hash(_key(ctx), owner, code),
+                                      used_at__isnull=True).exists()
+    if user is None or not found:
         raise FormInvalid({"recovery_code": CODE_REFUSED}, {"username": username},
                           status_code=422)
     return user
