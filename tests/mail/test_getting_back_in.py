@@ -175,3 +175,34 @@ async def test_through_the_api_a_member_without_an_address_recovers_with_a_code(
     other = await me.api("POST", "/api/v1/password-reset/confirm", json={
         "username": "dove_api", "recovery_code": codes[1], "password": "yet another path"})
     assert other.status_code == 200
+
+
+async def test_an_address_set_through_the_api_is_verified_before_it_is_used(
+        api_member, client_factory, var_dir, database_url):
+    with smtp_server() as (inbox, url):
+        mail = make_settings(var_dir, database_url, FORUM_SMTP_URL=url)
+        changed = await api_member.api("PATCH", "/api/v1/me", json={"email": ADDRESS})
+        assert changed.status_code == 200 and changed.json()["email_verified"] is False
+        again = await api_member.api("POST", "/api/v1/me/email-verification")
+        assert again.status_code == 202
+        await drain(mail)
+        first, second = inbox.wait_for(2)
+        assert inbox.recipients == [[ADDRESS], [ADDRESS]]
+        stranger = await client_factory()
+        await stranger.api("POST", "/api/v1/password-reset", json={"email": ADDRESS})
+        await drain(mail)
+        assert len(inbox.messages) == 2  # not verified yet: no reset link
+        old = token_of(link_in(first, "/account/verify-email"))
+        assert (await stranger.api("POST", "/api/v1/email-verification",
+                                   json={"token": old})).status_code == 410  # the newer link
+        new = token_of(link_in(second, "/account/verify-email"))
+        assert (await stranger.api("POST", "/api/v1/email-verification",
+                                   json={"token": new})).status_code == 204
+        assert (await api_member.api("GET", "/api/v1/me")).json()["email_verified"] is True
+        verified_again = await api_member.api("POST", "/api/v1/me/email-verification")
+        assert verified_again.status_code == 409
+        await stranger.api("POST", "/api/v1/password-reset", json={"email": ADDRESS.upper()})
+        await drain(mail)
+        [reset] = inbox.wait_for(3)[2:]
+        assert "Set a new password" in reset["Subject"]
+        assert api_member.user.username in reset.get_body(("plain",)).get_content()
