@@ -183,10 +183,12 @@ async def test_an_address_set_through_the_api_is_verified_before_it_is_used(
         mail = make_settings(var_dir, database_url, FORUM_SMTP_URL=url)
         changed = await api_member.api("PATCH", "/api/v1/me", json={"email": ADDRESS})
         assert changed.status_code == 200 and changed.json()["email_verified"] is False
+        await drain(mail)
+        [first] = inbox.wait_for(1)
         again = await api_member.api("POST", "/api/v1/me/email-verification")
         assert again.status_code == 202
         await drain(mail)
-        first, second = inbox.wait_for(2)
+        second = inbox.wait_for(2)[1]
         assert inbox.recipients == [[ADDRESS], [ADDRESS]]
         stranger = await client_factory()
         await stranger.api("POST", "/api/v1/password-reset", json={"email": ADDRESS})
