@@ -4,7 +4,11 @@ address, an unverified one and one nobody has; only the verified one is ever mai
 
 from __future__ import annotations
 
+import email
+import email.policy
+import logging
 from datetime import UTC, datetime
+from email.message import EmailMessage
 
 from forum.jobs.runner import drain
 from forum.models.accounts import User
@@ -12,6 +16,7 @@ from forum.models.accounts import User
 from ..conftest import count_queries, make_settings
 from ..factories import make_user
 from ..smtp import smtp_server
+from .recovery_helpers import NEW_PASSWORD, link_in, token_of
 
 KNOWN = "lark@example.org"
 UNVERIFIED = "finch@example.org"
@@ -73,3 +78,26 @@ async def test_a_database_copy_does_not_show_which_address_asked(client_factory)
     await client.api("POST", "/api/v1/password-reset", json={"email": UNKNOWN})
     rows = await connections.get("default").execute_query_dict("SELECT * FROM jobs")
     assert rows and UNKNOWN not in repr(rows) and "nobody-here" not in repr(rows)
+
+
+async def test_no_log_line_holds_the_address_or_the_link(client_factory, tmp_path, database_url,
+                                                          caplog):
+    """Without FORUM_SMTP_URL each message is a file and a line is logged: that line, and
+    every other the forum logs on the way, names neither the address nor the link."""
+    await _accounts()
+    client = await client_factory()
+    caplog.set_level(logging.DEBUG, logger="forum")
+    await client.api("POST", "/api/v1/password-reset", json={"email": KNOWN})
+    await client.api("POST", "/api/v1/password-reset", json={"email": UNKNOWN})
+    await drain(make_settings(tmp_path, database_url))
+    [written] = list((tmp_path / "mail").glob("*.eml"))
+    message = email.message_from_bytes(written.read_bytes(), policy=email.policy.default)
+    assert isinstance(message, EmailMessage)
+    link = link_in(message, "/password-reset/confirm")
+    await client.api("POST", "/api/v1/password-reset/confirm",
+                     json={"token": token_of(link), "password": NEW_PASSWORD})
+    logged = "\n".join(record.getMessage() for record in caplog.records
+                       if not record.name.startswith("tortoise"))
+    assert "wrote the message" in logged  # the check reads what the forum really logs
+    for secret in (KNOWN, UNKNOWN, "lark", token_of(link)):
+        assert secret not in logged
