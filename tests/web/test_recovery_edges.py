@@ -4,6 +4,7 @@ changed or removed in settings, and the rate limits (429 with Retry-After and ki
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -243,3 +244,25 @@ async def test_a_link_opened_while_signed_in_as_someone_else_verifies_its_own_ac
     assert done.status_code == 303 and done.headers["location"] == "/signin?verified=1"
     assert (await User.get(id=wren.id)).email_verified_at is not None
     assert (await User.get(id=member.user.id)).email_verified_at is None
+
+
+async def test_one_code_sent_twice_at_once_sets_one_password(client_factory, settings):
+    wren = await make_user("wren")
+    [code, *_] = await issue_recovery_codes(wren, settings)
+    first, second = await client_factory(), await client_factory()
+    answers = await asyncio.gather(*(
+        client.api("POST", CONFIRM, json={"username": "wren", "recovery_code": code,
+                                          "password": password})
+        for client, password in ((first, NEW_PASSWORD), (second, "another quiet evening"))))
+    assert sorted(a.status_code for a in answers) == [200, 422]
+    assert await RecoveryCode.filter(user_id=wren.id, used_at__isnull=False).count() == 1
+
+
+async def test_one_link_sent_twice_at_once_sets_one_password(client_factory):
+    wren = await make_user("wren")
+    token = await _reset_token(wren)
+    first, second = await client_factory(), await client_factory()
+    answers = await asyncio.gather(*(
+        client.api("POST", CONFIRM, json={"token": token, "password": password})
+        for client, password in ((first, NEW_PASSWORD), (second, "another quiet evening"))))
+    assert sorted(a.status_code for a in answers) == [200, 410]
