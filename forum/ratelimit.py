@@ -64,6 +64,15 @@ DEFAULT_LIMITS: dict[str, str] = {
     "guest": "3/hour;10/day",  # guest stories and replies, per client address
     "safety_check": "30/minute",  # the composer's draft check, per client address
     "search": "30/minute;600/hour",  # searches (HTML and API), per client address
+    # Password reset links asked for, per address typed (known or not) and per client
+    # address: a mailbox gets a few links an hour, never a flood.
+    "password_reset": "3/hour;10/day",
+    "password_reset_ip": "10/hour;50/day",
+    # Attempts to set a new password with a reset link or a recovery code: per client
+    # address, and per account for codes (60-bit codes: guessing is hopeless at this pace).
+    "recovery_ip": "20/15minutes;100/day",
+    "recovery": "5/15minutes;20/day",
+    "verify_email": "3/hour;10/day",  # verification links sent again, per account
 }
 
 

@@ -11,6 +11,7 @@ from forum.api import accounts as api_accounts
 from forum.api import content as api_content
 from forum.api import member as api_member
 from forum.api import moderation as api_mod
+from forum.api import recovery as api_recovery
 from forum.api import safety as api_safety
 from forum.api import search as api_search
 from forum.api.openapi import openapi_document
@@ -31,6 +32,7 @@ from forum.views import (
     home,
     mod,
     mod_people,
+    recovery,
     reports,
     search,
     stories,
@@ -81,6 +83,22 @@ html_routes: list[BaseRoute] = [
     Route("/signin", accounts.signin_form, methods=["GET"], name="signin_form"),
     Route("/signin", accounts.signin, methods=["POST"], name="signin"),
     Route("/signout", accounts.signout, methods=["POST"], name="signout"),
+    Route("/password-reset", recovery.reset_request_form, methods=["GET"],
+          name="password_reset_form"),
+    Route("/password-reset", recovery.reset_request, methods=["POST"], name="password_reset"),
+    Route("/password-reset/code", recovery.recovery_form, methods=["GET"],
+          name="password_reset_code_form"),
+    Route("/password-reset/confirm", recovery.reset_confirm_form, methods=["GET"],
+          name="password_reset_confirm_form"),
+    Route("/password-reset/confirm", recovery.reset_confirm, methods=["POST"],
+          name="password_reset_confirm"),
+    Route("/account/verify-email", recovery.verify_form, methods=["GET"],
+          name="verify_email_form"),
+    Route("/account/verify-email", recovery.verify, methods=["POST"], name="verify_email"),
+    Route("/account/verify-email/resend", recovery.resend, methods=["POST"],
+          name="verify_email_resend"),
+    Route("/account/recovery-codes", recovery.new_codes, methods=["POST"],
+          name="account_recovery_codes"),
     Route("/account", accounts.account_page, methods=["GET"], name="account"),
     Route("/account", accounts.save_settings, methods=["POST"], name="account_save"),
     Route("/account/posts", accounts.my_posts_page, methods=["GET"], name="account_posts"),
@@ -162,6 +180,16 @@ api_routes: list[BaseRoute] = [
           name="api_me_password"),
     Route("/me/sessions/end", api_accounts.end_my_sessions, methods=["POST"],
           name="api_me_sessions_end"),
+    Route("/me/recovery-codes", api_recovery.new_recovery_codes, methods=["POST"],
+          name="api_me_recovery_codes"),
+    Route("/me/email-verification", api_recovery.send_address_link, methods=["POST"],
+          name="api_me_email_verification"),
+    Route("/email-verification", api_recovery.confirm_address, methods=["POST"],
+          name="api_email_verification"),
+    Route("/password-reset", api_recovery.ask_for_reset, methods=["POST"],
+          name="api_password_reset"),
+    Route("/password-reset/confirm", api_recovery.confirm_reset, methods=["POST"],
+          name="api_password_reset_confirm"),
     Route("/me", api_member.delete_me, methods=["DELETE"], name="api_me_delete"),
     Route("/me/export", api_member.export_me, methods=["GET"], name="api_me_export"),
     Route("/me/notifications", api_member.notifications, methods=["GET"],

@@ -14,6 +14,7 @@ from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
 from forum import permissions
+from forum.actions.addresses import address_changed, send_verification_link
 from forum.actions.context import Context, enforce_limit
 from forum.forms import FormInvalid
 from forum.models.accounts import Role, SessionKind, User
@@ -27,6 +28,7 @@ from forum.passwords import (
     verify_password,
 )
 from forum.queries.accounts import find_user_by_username, name_used_by_another, username_taken
+from forum.recovery_codes import issue_recovery_codes
 from forum.schemas.accounts import PasswordChangeIn, SettingsIn, SignInIn, SignUpIn
 from forum.sealed_side import sealed_side
 from forum.sessions import end_all_sessions, end_session, start_session
@@ -61,6 +63,7 @@ class AccountDetails(Protocol):
 class SignedIn:
     user: User
     token: str | None  # the new session's token (None when none was asked for)
+    recovery_codes: tuple[str, ...] = ()  # a new account's, shown once
 
 
 def password_guess_key(username: str) -> str:
@@ -94,13 +97,19 @@ async def check_password_again(ctx: Context, viewer: User, password: object, *,
 
 async def sign_up(ctx: Context, data: SignUpIn, *,
                   session: SessionKind | None = None) -> SignedIn:
-    """A new member account (limited per address); signed in at once when `session` says."""
+    """A new member account (limited per address), with its ten recovery codes (to show
+    once) and, when an address was given, a link sent to verify it; signed in at once when
+    `session` says."""
     await enforce_limit(ctx, "signup", ctx.client,
                         {"username": data.username, "email": data.email or ""},
                         TOO_MANY_ATTEMPTS)
     user = await create_account(data)
     note_saved("your account", "/signin")  # if signing in now fails, it still stands
-    return SignedIn(user, await start_session(user, session) if session else None)
+    codes = await issue_recovery_codes(user, ctx.settings)
+    async with in_transaction():
+        await send_verification_link(user)
+    return SignedIn(user, await start_session(user, session) if session else None,
+                    tuple(codes))
 
 
 NAMES_LOCK = 0x4E414D45  # the PostgreSQL advisory lock that puts new names in a row
@@ -215,7 +224,8 @@ async def change_password(ctx: Context, data: PasswordChangeIn, session: Session
 
 
 async def update_settings(ctx: Context, data: SettingsIn) -> bool:
-    """Name, about, email, country and the warnings default; whether anything changed."""
+    """Name, about, email, country and the warnings default; whether anything changed.
+    A new or changed address is unverified until the link sent to it is opened."""
     viewer = permissions.ensure_signed_in(ctx.viewer)
     changes = {
         "display_name": data.display_name,
@@ -230,7 +240,11 @@ async def update_settings(ctx: Context, data: SettingsIn) -> bool:
                           {**changes, "email": data.email or "", "country": data.country or ""})
     if data.display_name != viewer.display_name:
         changes["display_skeleton"] = display_skeleton(data.display_name)
-    return await change_own_row(viewer, changes)
+    old_address = viewer.email
+    async with in_transaction():
+        changed = await change_own_row(viewer, changes)
+        await address_changed(viewer, old_address)
+    return changed
 
 
 async def display_name_refusal(viewer: User, name: str) -> str | None:

@@ -24,7 +24,8 @@ from forum.web import read_json, session_token_of, viewer_of
 
 async def create_account(request: Request) -> Response:
     joined = await sign_up(context_of(request), parse_input(SignUpIn, await read_json(request)))
-    return JSONResponse(account_json(joined.user), status_code=201)
+    return JSONResponse({**account_json(joined.user),
+                         "recovery_codes": list(joined.recovery_codes)}, status_code=201)
 
 
 async def create_token(request: Request) -> Response:

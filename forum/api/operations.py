@@ -24,7 +24,11 @@ from forum.queries.search import MAX_PER_PAGE as SEARCH_PER_PAGE_MAX
 from forum.schemas import outputs as out
 from forum.schemas.accounts import (
     AccountDeletionIn,
+    EmailVerifyIn,
     PasswordChangeIn,
+    PasswordConfirmIn,
+    PasswordResetConfirmIn,
+    PasswordResetIn,
     SettingsIn,
     SignInIn,
     SignUpIn,
@@ -129,8 +133,38 @@ _REPLY_WRITTEN = {
 OPERATIONS: dict[str, Operation | dict[str, Operation]] = {
     # --- accounts and tokens -------------------------------------------------------------
     "api_accounts": Operation(
-        "Sign up", {201: Answer("The new account", out.Account)}, body=SignUpIn,
-        errors={429: RATE_LIMITED}),
+        "Sign up", {201: Answer("The new account, with its recovery codes (shown once)",
+                                out.NewAccount)}, body=SignUpIn,
+        errors={429: RATE_LIMITED},
+        description="An `email` given is sent a link to verify it; it is used for nothing "
+                    "until then."),
+    "api_password_reset": Operation(
+        "Ask for a password reset link by email",
+        {202: Answer("The same answer for every address, known or not", out.ResetAsked)},
+        body=PasswordResetIn, errors={429: RATE_LIMITED},
+        description="A link (valid 30 minutes, once) is mailed to each account that has "
+                    "verified this address; nothing says whether any has."),
+    "api_password_reset_confirm": Operation(
+        "Set a new password with a reset link's token or a recovery code",
+        {200: Answer("The password is set; every session and token of the account ended",
+                     out.PasswordReset)},
+        body=PasswordResetConfirmIn,
+        errors={410: "the link has expired or has been used", 429: RATE_LIMITED},
+        description="Send `token` (from the email) or `username` with `recovery_code`, and "
+                    "the new `password`. Each token and code works once."),
+    "api_email_verification": Operation(
+        "Verify an email address with the token from its link",
+        {204: Answer("Verified")}, body=EmailVerifyIn,
+        errors={410: "the link has expired or has been used"}),
+    "api_me_email_verification": Operation(
+        "Send the verification link to your address again", {202: Answer("Sent")},
+        auth="required",
+        errors={409: "no address, or it is verified already", 429: RATE_LIMITED}),
+    "api_me_recovery_codes": Operation(
+        "Make ten new recovery codes (the old set stops working)",
+        {201: Answer("The new codes, shown once", out.RecoveryCodes)},
+        body=PasswordConfirmIn, auth="required",
+        errors={429: WRONG_PASSWORDS_LIMITED}),
     "api_tokens": Operation(
         "Get a bearer token", {201: Answer("A new token", out.Token)}, body=SignInIn,
         errors={401: "wrong username or password", 403: "the account is suspended or banned",

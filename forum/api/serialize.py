@@ -17,6 +17,7 @@ def account_json(user: User) -> dict[str, Any]:
         "display_name": user.display_name,
         "bio": user.bio,
         "email": user.email,
+        "email_verified": bool(user.email and user.email_verified_at),
         "country": user.country,
         "expand_warnings": user.expand_warnings,
         "role": user.role.value,

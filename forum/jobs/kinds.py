@@ -45,6 +45,7 @@ def register(kind: Kind) -> Kind:
 def load_kinds() -> dict[str, Kind]:
     """Every kind, their modules imported (a worker must know all of them)."""
     import forum.actions.maintenance
+    import forum.actions.recovery
     import forum.mail.outbox
     import forum.safety.alerts  # noqa: F401
 

@@ -33,6 +33,8 @@ class User(Model):
     display_skeleton = fields.CharField(max_length=240, default="", db_default="", db_index=True)
     bio = fields.TextField(default="")
     email = fields.CharField(max_length=254, null=True)
+    # When `email` was verified (a link sent to it was opened); None: not used for anything.
+    email_verified_at = fields.DatetimeField(null=True)
     password_hash = fields.CharField(max_length=255)
     role = fields.CharEnumField(Role, max_length=16, default=Role.MEMBER)
     country = fields.CharField(max_length=8, null=True)
@@ -81,4 +83,44 @@ class Session(Model):
 
     class Meta:
         table = "sessions"
+        indexes = [Index(fields=("user_id",))]
+
+
+class AccountTokenPurpose(StrEnum):
+    VERIFY_EMAIL = "verify_email"
+    RESET_PASSWORD = "reset_password"
+
+
+class AccountToken(Model):
+    """A single-use link sent by email: to verify an address or to reset a password. Only
+    the hash of the token is stored; a used token is deleted."""
+
+    id = fields.IntField(primary_key=True)
+    user: fields.ForeignKeyRelation[User] = fields.ForeignKeyField(
+        "models.User", related_name="account_tokens", on_delete=fields.CASCADE
+    )
+    purpose = fields.CharEnumField(AccountTokenPurpose, max_length=16)
+    token_hash = fields.CharField(max_length=64, unique=True)
+    created_at = fields.DatetimeField(auto_now_add=True)
+    expires_at = fields.DatetimeField()
+
+    class Meta:
+        table = "account_tokens"
+        indexes = [Index(fields=("user_id",))]
+
+
+class RecoveryCode(Model):
+    """One of a member's ten one-time recovery codes, as a keyed hash
+    (forum.recovery_codes); `used_at` is set when it lets someone back in."""
+
+    id = fields.IntField(primary_key=True)
+    user: fields.ForeignKeyRelation[User] = fields.ForeignKeyField(
+        "models.User", related_name="recovery_codes", on_delete=fields.CASCADE
+    )
+    code_hash = fields.CharField(max_length=64, unique=True)
+    created_at = fields.DatetimeField(auto_now_add=True)
+    used_at = fields.DatetimeField(null=True)
+
+    class Meta:
+        table = "recovery_codes"
         indexes = [Index(fields=("user_id",))]

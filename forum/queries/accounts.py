@@ -63,3 +63,11 @@ async def released_skeletons() -> set[str]:
 
 async def find_user_by_id(user_id: int) -> User | None:
     return await User.get_or_none(id=user_id)
+
+
+async def verified_accounts_at(address: str) -> list[User]:
+    """Accounts whose verified address this is (case aside); none for an address no
+    account could hold."""
+    if not could_match(address, User, "email"):
+        return []
+    return await User.filter(email__iexact=address, email_verified_at__isnull=False)

@@ -20,6 +20,7 @@ from pydantic_core import PydanticCustomError
 from forum.forms import BIO_MAX, DISPLAY_NAME_MAX, EMAIL_MAX
 from forum.models.accounts import User
 from forum.passwords import PASSWORD_MAX, password_problem
+from forum.recovery_codes import CODE_INPUT_MAX, normalise_code
 from forum.schemas.base import Flag, Input, TextRule
 from forum.usernames import normalise, username_problem
 
@@ -176,3 +177,84 @@ class AccountDeletionIn(PasswordConfirmIn):
         if isinstance(data, dict) and data.get("keep_posts") is None and "posts" in data:
             return {**data, "keep_posts": data["posts"]}
         return data
+
+
+TOKEN_INPUT_MAX = 200  # characters; our tokens are 43
+TOKEN_CHARACTERS = re.compile(r"[A-Za-z0-9_-]+")
+LINK_NOT_WORKING = ("This link has expired or has already been used. Links work once, for a "
+                    "short time; you can ask for a new one.")
+NOT_A_RECOVERY_CODE = ("That doesn't look like one of your recovery codes: they are twelve "
+                       "letters and digits, like 7k2m-q9xd-4tnb.")
+ENTER_ADDRESS = "Please enter the email address on your account."
+RESET_NEEDS = ("Use the link from your email, or your username with one of your recovery "
+               "codes.")
+
+
+def _token(value: Any) -> str:
+    """A token from a link: anything that cannot be one is answered like an old link."""
+    if (not isinstance(value, str) or len(value) > TOKEN_INPUT_MAX
+            or not TOKEN_CHARACTERS.fullmatch(value)):
+        raise refuse("token", LINK_NOT_WORKING)
+    return value
+
+
+def _optional_token(value: Any) -> str | None:
+    return None if value in (None, "") else _token(value)
+
+
+def _recovery_code(value: Any) -> str | None:
+    if value in (None, ""):
+        return None
+    code = normalise_code(value) if isinstance(value, str) and len(value) <= CODE_INPUT_MAX \
+        else None
+    if code is None:
+        raise refuse("recovery_code", NOT_A_RECOVERY_CODE)
+    return code
+
+
+def _required_email(value: str | None) -> str:
+    if not value:
+        raise refuse("missing", ENTER_ADDRESS)
+    return value
+
+
+TOKEN_SCHEMA = {"type": "string", "pattern": "^[A-Za-z0-9_-]+$", "maxLength": TOKEN_INPUT_MAX}
+LinkToken = Annotated[str, BeforeValidator(_token), WithJsonSchema(TOKEN_SCHEMA)]
+
+
+class EmailVerifyIn(Input):
+    """The token from a verification link."""
+
+    token: LinkToken
+
+
+class PasswordResetIn(Input):
+    email: Annotated[str, TextRule("Email", max_len=EMAIL_MAX), AfterValidator(_email),
+                     AfterValidator(_required_email)]
+
+
+class PasswordResetConfirmIn(Input):
+    """A new password, with either the token from a reset email or a username and one of
+    its recovery codes."""
+
+    token: Annotated[str | None, BeforeValidator(_optional_token),
+                     WithJsonSchema(TOKEN_SCHEMA)] = None
+    username: Annotated[str | None, BeforeValidator(lambda v: v or None),
+                        WithJsonSchema({"type": "string", "maxLength": USERNAME_INPUT_MAX}),
+                        AfterValidator(lambda v: v if v is None else _typed_username(v))] = None
+    recovery_code: Annotated[str | None, BeforeValidator(_recovery_code),
+                             WithJsonSchema({"type": "string", "maxLength": CODE_INPUT_MAX,
+                                             "examples": ["7k2m-q9xd-4tnb"]})] = None
+    password: NewPassword
+
+    @model_validator(mode="after")
+    def _one_way_back(self) -> PasswordResetConfirmIn:
+        if self.token is None and (self.username is None or self.recovery_code is None):
+            raise refuse("form", RESET_NEEDS)
+        return self
+
+
+def _typed_username(value: Any) -> str:
+    if not isinstance(value, str):
+        raise refuse("username", "Please enter your username.")
+    return normalise(TextRule("Username", max_len=USERNAME_INPUT_MAX).check(value))

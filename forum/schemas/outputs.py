@@ -53,10 +53,31 @@ class Account(Shape):
     display_name: str
     bio: str
     email: str | None
+    email_verified: bool = Field(description="only a verified address is used (for resets)")
     country: str | None
     expand_warnings: bool
     role: Role
     created_at: Timestamp
+
+
+class NewAccount(Account):
+    recovery_codes: list[str] = Field(
+        description="ten one-time codes for setting a new password without email: shown "
+                    "this once, never again")
+
+
+class RecoveryCodes(Shape):
+    recovery_codes: list[str] = Field(description="ten new one-time codes; the old set "
+                                                  "stops working")
+
+
+class ResetAsked(Shape):
+    detail: str = Field(description="the same for every address, known or not")
+
+
+class PasswordReset(Shape):
+    username: str = Field(description="the account whose password is now set; every "
+                                      "session and token of it has ended")
 
 
 class Token(Shape):

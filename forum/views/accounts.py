@@ -22,8 +22,10 @@ from forum.models.accounts import SessionKind, User
 from forum.queries.community import notifications_for
 from forum.queries.content import my_posts
 from forum.queries.resources import care_help
+from forum.recovery_codes import recovery_codes_left
 from forum.request_context import context_of
 from forum.schemas.accounts import (
+    USERNAME_INPUT_MAX,
     PasswordChangeIn,
     SettingsIn,
     SignInIn,
@@ -36,6 +38,7 @@ from forum.templating import render
 from forum.web import read_form, region_of, session_token_of, settings_of, viewer_of
 
 RECENT_ON_ACCOUNT_PAGE = 10
+NO_STORE = {"Cache-Control": "private, no-store"}  # pages that hold secrets shown once
 
 
 def safe_next(target: str | None) -> str:
@@ -48,11 +51,15 @@ def safe_next(target: str | None) -> str:
 
 def _signed_in(request: Request, token: str, target: str) -> Response:
     response = RedirectResponse(target, status_code=303)
+    _set_session_cookie(request, response, token)
+    return response
+
+
+def _set_session_cookie(request: Request, response: Response, token: str) -> None:
     response.set_cookie(
         SESSION_COOKIE, token, max_age=WEB_SESSION_DAYS * 86400, httponly=True,
         samesite="lax", secure=settings_of(request).secure_cookies,
     )
-    return response
 
 
 async def signup_form(request: Request, errors: dict[str, str] | None = None,
@@ -75,14 +82,28 @@ async def signup(request: Request) -> Response:
         return await signup_form(request, invalid.errors, invalid.values,
                                  status_code=invalid.status_code, headers=invalid.headers)
     assert joined.token is not None
-    return _signed_in(request, joined.token, safe_next(str(data.get("next", "/"))))
+    # The recovery codes are shown this once, on the page that signs the new member in.
+    page = recovery_codes_page(request, joined.recovery_codes,
+                               next_path=safe_next(str(data.get("next", "/"))), joined=True)
+    _set_session_cookie(request, page, joined.token)
+    return page
+
+
+def recovery_codes_page(request: Request, codes: list[str] | tuple[str, ...], *,
+                        next_path: str = "/account", joined: bool = False) -> Response:
+    """The codes, shown this once."""
+    response = render(request, "accounts/recovery_codes.html",
+                      {"codes": list(codes), "next": next_path, "joined": joined})
+    response.headers.update(NO_STORE)
+    return response
 
 
 async def signin_form(request: Request, errors: dict[str, str] | None = None,
                       values: dict[str, Any] | None = None, status_code: int = 200,
                       headers: dict[str, str] | None = None) -> Response:
+    typed = request.query_params.get("username", "")[:USERNAME_INPUT_MAX]
     response = render(request, "accounts/signin.html",
-                      {"errors": errors or {}, "values": values or {},
+                      {"errors": errors or {}, "values": values or {"username": typed},
                        "next": safe_next(request.query_params.get("next"))},
                       status_code=status_code)
     response.headers.update(headers or {})
@@ -130,6 +151,7 @@ async def account_page(request: Request, errors: dict[str, str] | None = None,
     response = render(request, "accounts/settings.html",
                       {"errors": errors or {}, "values": values or current_settings(viewer),
                        "notifications": notes,
+                       "codes_left": await recovery_codes_left(viewer),
                        "care_help": await care_help(notes, region_of(request)),
                        "notice": notice or _notice(request.query_params.get("done"))},
                       status_code=status_code)
@@ -139,6 +161,8 @@ async def account_page(request: Request, errors: dict[str, str] | None = None,
 
 def _notice(done: str | None) -> str | None:
     return {"settings": "Your settings are saved.",
+            "verified": "Your email address is verified.",
+            "link": "A new link is on its way to your email address.",
             "password": "Your password is changed. Other devices have been signed out."}.get(
         done or "")
 

@@ -85,6 +85,8 @@ async def sign_up(page: Page, base_url: str, username: str) -> None:
     await page.get_by_label("Password").fill(PASSWORD)
     await page.get_by_label("Email").fill(f"{username}@example.org")
     await page.get_by_role("button", name="Create my account").click()
+    await expect(page.get_by_role("heading", level=1)).to_have_text("Your recovery codes")
+    await page.get_by_role("link", name="I have kept them — continue").click()
     await expect(page).to_have_url(base_url + "/")
     account = page.get_by_role("navigation", name="Account")
     await expect(account.get_by_role("link", name=username, exact=True)).to_be_visible()
