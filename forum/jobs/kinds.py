@@ -45,7 +45,9 @@ def register(kind: Kind) -> Kind:
 def load_kinds() -> dict[str, Kind]:
     """Every kind, their modules imported (a worker must know all of them)."""
     import forum.actions.maintenance
+    import forum.mail.moderators
     import forum.mail.outbox
+    import forum.mail.rounds
     import forum.safety.alerts  # noqa: F401
 
     return KINDS

@@ -1,0 +1,28 @@
+"""Email about notifications: each member's choice per kind (none, soon, digest) and whether
+they want fuller emails. Added fields with database defaults only."""
+
+import functools
+from json import dumps, loads
+
+from tortoise import fields, migrations
+from tortoise.migrations import operations as ops
+
+
+class Migration(migrations.Migration):
+    dependencies = [('models', '0015_jobs')]
+
+    initial = False
+
+    operations = [
+        ops.AddField(
+            model_name='User',
+            name='mail_fuller',
+            field=fields.BooleanField(default=False, db_default=False),
+        ),
+        ops.AddField(
+            model_name='User',
+            name='mail_prefs',
+            field=fields.JSONField(default=dict, db_default='{}', encoder=functools.partial(
+                dumps, separators=(',', ':')), decoder=loads),
+        ),
+    ]
