@@ -1,5 +1,6 @@
 """Email about notifications: each member's choice per kind (none, soon, digest) and whether
-they want fuller emails. Added fields with database defaults only."""
+they want fuller emails; and when an address was verified (mail goes only to verified
+addresses). Added fields with database defaults only."""
 
 import functools
 from json import dumps, loads
@@ -14,6 +15,11 @@ class Migration(migrations.Migration):
     initial = False
 
     operations = [
+        ops.AddField(
+            model_name='User',
+            name='email_verified_at',
+            field=fields.DatetimeField(null=True),
+        ),
         ops.AddField(
             model_name='User',
             name='mail_fuller',

@@ -3,7 +3,8 @@
 Verification itself (the single-use link) belongs to the accounts code; until an address is
 marked verified it is never used. The marker read here is ``User.email_verified_at`` (a
 datetime, set when the member followed their link and cleared when the address changes):
-read defensively, so an account without the field, or with it unset, counts as unverified.
+read defensively (getattr, None by default), so an account without the field, or with it
+unset, counts as unverified.
 """
 
 from __future__ import annotations

@@ -269,4 +269,4 @@ async def _queue_summaries(settings: Settings, name: str) -> None:
             headers=unsubscribe.headers(settings, moderator.id, [QUEUE_SUMMARY])))
 
 
-register(Kind(KIND, run_round, 120.0, lambda: (30.0, 120.0, 600.0, 1800.0)))
+register(Kind(KIND, run_round, 60.0, lambda: (30.0, 120.0, 600.0, 1800.0)))

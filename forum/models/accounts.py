@@ -33,6 +33,8 @@ class User(Model):
     display_skeleton = fields.CharField(max_length=240, default="", db_default="", db_index=True)
     bio = fields.TextField(default="")
     email = fields.CharField(max_length=254, null=True)
+    # When the member proved the address is theirs (a single-use link); None: never mailed.
+    email_verified_at = fields.DatetimeField(null=True)
     password_hash = fields.CharField(max_length=255)
     role = fields.CharEnumField(Role, max_length=16, default=Role.MEMBER)
     country = fields.CharField(max_length=8, null=True)
