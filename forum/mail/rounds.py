@@ -246,11 +246,12 @@ async def run_round(job: Job, settings: Settings) -> None:
                 {"to": address, "template": TEMPLATE, "context": like,
                  "headers": unsubscribe.headers(settings, user.id, like["kinds"])}))))
     if cadence is Cadence.DIGEST:
-        await _queue_summaries(settings, name)
+        await _queue_summaries(settings)
 
 
-async def _queue_summaries(settings: Settings, name: str) -> None:
-    """The moderators who asked for it get the day's summary of the queue: counts, a link."""
+async def _queue_summaries(settings: Settings) -> None:
+    """The moderators who asked for it get the queue as it is now: counts, a link. Once a
+    day whichever day's rounds run (its key is the day it is sent)."""
     moderators = [u for u in await User.filter(
         role__in=[Role.MODERATOR, Role.ADMIN], banned_at__isnull=True)
         if is_moderator(u) and choice(u, QUEUE_SUMMARY) is Cadence.DIGEST and verified_email(u)]
@@ -265,7 +266,7 @@ async def _queue_summaries(settings: Settings, name: str) -> None:
             "preferences_url": f"{settings.base_url}/account/email",
             "unsubscribe_url": unsubscribe.unsubscribe_url(settings, moderator.id,
                                                            [QUEUE_SUMMARY]),
-        }, key=sealing.tag("queue-summary", name, moderator.id)[:40],
+        }, key=sealing.tag("queue-summary", day_number(datetime.now(UTC)), moderator.id)[:40],
             headers=unsubscribe.headers(settings, moderator.id, [QUEUE_SUMMARY])))
 
 
