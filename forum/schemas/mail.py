@@ -8,6 +8,7 @@ from typing import Any
 from forum.forms import FormInvalid
 from forum.mail.choices import MEMBER_KINDS, MODERATOR_KINDS, allowed
 from forum.schemas.base import Flag, Input, parse_input
+from forum.schemas.outputs import Shape
 
 
 class MailPreferencesIn(Input):
@@ -44,3 +45,14 @@ def mail_preferences_from_form(data: Mapping[str, Any], moderator: bool) -> Mail
     return MailPreferencesIn(
         choices={kind: str(data[f"mail_{kind}"]) for kind in kinds if f"mail_{kind}" in data},
         fuller=fuller).checked(moderator)
+
+
+class MailPreferences(Shape):
+    """How often each kind is emailed (none, soon, digest; moderators also see their alerts),
+    whether emails are fuller, and whether the member has a verified address (without one,
+    nothing is sent)."""
+
+    choices: dict[str, str]
+    fuller: bool
+    address_verified: bool
+    changed: bool | None = None

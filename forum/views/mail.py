@@ -55,7 +55,7 @@ async def save_email_page(request: Request) -> Response:
 
 async def unsubscribe_page(request: Request) -> Response:
     """GET only asks (mail scanners open links by themselves); the button POSTs."""
-    token = request.path_params["token"]
+    token = request.path_params["link"]
     found = read_token(request.app.state.settings, token)
     if found is None:
         raise HTTPException(400, BAD_LINK)
@@ -66,7 +66,7 @@ async def unsubscribe_page(request: Request) -> Response:
 async def unsubscribe(request: Request) -> Response:
     """RFC 8058 one-click (a mail client POSTs `List-Unsubscribe=One-Click`) and the page's
     button alike: no sign-in and no form token — the signed link is the proof."""
-    done = await unsubscribe_by_link(request.app.state.settings, request.path_params["token"])
+    done = await unsubscribe_by_link(request.app.state.settings, request.path_params["link"])
     return render(request, "mail/unsubscribe.html", {
         "token": "", "kinds": _labels(done.kinds), "done": True})
 
