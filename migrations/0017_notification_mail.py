@@ -1,11 +1,13 @@
 """Email about notifications: each member's choice per kind (none, soon, digest) and whether
 they want fuller emails; and when an address was verified (mail goes only to verified
-addresses). Added fields with database defaults only."""
+addresses); an index on when notifications were written. Added fields have database
+defaults."""
 
 import functools
 from json import dumps, loads
 
 from tortoise import fields, migrations
+from tortoise.indexes import Index
 from tortoise.migrations import operations as ops
 
 
@@ -30,5 +32,10 @@ class Migration(migrations.Migration):
             name='mail_prefs',
             field=fields.JSONField(default=dict, db_default='{}', encoder=functools.partial(
                 dumps, separators=(',', ':')), decoder=loads),
+        ),
+        # The email rounds read a window of every member's notes.
+        ops.AddIndex(
+            model_name='Notification',
+            index=Index(fields=['created_at']),
         ),
     ]
