@@ -184,3 +184,16 @@ async def test_email_choices_through_the_api_refuse_what_does_not_exist_kindly(c
                       ({"choices": {"urgent_post": "soon"}}, "Only moderators")):
         refused = await api.api("PUT", "/api/v1/me/mail-preferences", bad)
         assert refused.status_code == 422 and word in refused.text, refused.text
+
+
+async def test_your_data_export_holds_your_email_choices(client_factory):
+    from ..factories import PASSWORD
+
+    member = await member_with_address("exporter", prefs={"mention": "digest"}, fuller=True)
+    api = await client_factory(member, api_token=True)
+    exported = await api.api("GET", "/api/v1/me/export",
+                             headers={"X-Confirm-Password": PASSWORD})
+    assert exported.status_code == 200, exported.text
+    chosen = exported.json()["settings"]
+    assert chosen["email"]["mention"] == "digest" and chosen["email"]["reply_to_story"] == "soon"
+    assert chosen["fuller_emails"] is True
