@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import secrets
 from collections import defaultdict
 from collections.abc import Awaitable
 from dataclasses import dataclass, field
@@ -226,7 +227,10 @@ async def run_round(job: Job, settings: Settings) -> None:
     end = datetime.fromisoformat(str(job.payload["end"]))
     news = await _window_news(start, end)
     members = {u.id: u for u in await User.filter(id__in=list(news), banned_at__isnull=True)}
-    for user_id, found in news.items():
+    # In a random order: the order of the mail jobs (their ids) says nothing of whose they are.
+    everyone = list(news.items())
+    secrets.SystemRandom().shuffle(everyone)
+    for user_id, found in everyone:
         user = members.get(user_id)
         address = verified_email(user) if user is not None else None
         if user is None or address is None:

@@ -197,3 +197,17 @@ async def test_your_data_export_holds_your_email_choices(client_factory):
     chosen = exported.json()["settings"]
     assert chosen["email"]["mention"] == "digest" and chosen["email"]["reply_to_story"] == "soon"
     assert chosen["fuller_emails"] is True
+
+
+async def test_news_already_read_on_the_site_is_not_emailed(mailroom, client_factory):
+    inbox, settings = mailroom
+    author = await member_with_address("prompt_reader")
+    writer = await client_factory(author, api_token=True)
+    thread_id = (await writer.api("POST", "/api/v1/stories", {
+        "category": "small-wins", "title": TITLE, "body": WORDS})).json()["id"]
+    await _reply(client_factory, "named_one", thread_id, "A named answer.")
+    await _reply(client_factory, "hidden_one", thread_id, "An anonymous answer.", anonymous=True)
+    read = await writer.api("POST", "/api/v1/me/notifications/read")
+    assert read.json()["marked_read"] >= 2  # the plain note and the sealed ones
+    await time_passes(settings, after_this_window())
+    assert inbox.to("prompt_reader@example.org") == []
