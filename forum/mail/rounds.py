@@ -5,12 +5,12 @@ Nothing about mail is written when a notification is: a post's transaction (and 
 notes of its event) gains no mail row, so no mail job can stand beside an anonymous post and
 point at its author. Instead the worker queues one round job per window — every
 SOON_MINUTES whatever happened, and one per day — and the round's handler, which has the key,
-reads the notifications of its window (opening the sealed ones), and queues one sealed,
-padded mail job per member with news. A member whose only notes of the window are their own
-receipts (they wrote the anonymous reply) and who would have been mailed for them gets a mail
-job that sends nothing, sealed and padded like the others: the number of mail jobs in a round
-is the number of members an event touches by their roles and choices, the author included,
-so it does not single the author out.
+reads the notifications of its window (opening the sealed ones) and queues the emails. Beside
+them it queues jobs that send nothing, sealed and padded alike, so that a round has one job
+for each sealed note of its window (receipts and notes for members with no address
+included) and one for each member whose plain news is emailed: the first number is in the
+copy already (the sealed rows), the second follows from plain notes and public choices, so
+the mail jobs add nothing — least of all a job present or missing for an anonymous author.
 
 Mail about a sealed note (anything touching an anonymous post) is always discreet — it says
 "Someone replied to your story" and links to the notifications page — whatever the member
@@ -22,7 +22,6 @@ for plain notes only, which are never about an anonymous post.
 from __future__ import annotations
 
 import contextlib
-import json
 import secrets
 from collections import defaultdict
 from collections.abc import Awaitable
@@ -54,6 +53,9 @@ GRACE_SECONDS = 60  # a window's round runs this long after it ends (late commit
 SOON_CATCH_UP = 12  # windows looked back on when the worker was away (an hour)
 DIGEST_CATCH_UP_DAYS = 2
 TEMPLATE = "notifications"
+# A job that sends nothing is padded like a discreet email with one entry (about this long
+# before padding), so both fill the same number of padding blocks.
+NOTHING_LIKE = 700
 SUMMARY_TEMPLATE = "queue_summary"
 SITE = "Hearth"
 
@@ -141,28 +143,37 @@ class Item:
 @dataclass
 class News:
     items: list[Item] = field(default_factory=list)
-    receipts: list[str] = field(default_factory=list)  # email kinds of own receipts
+    sealed_ids: list[int] = field(default_factory=list)  # every sealed note, receipts too
 
 
-async def _window_news(start: datetime, end: datetime) -> dict[int, News]:
-    """Each member's unread notes created in the window: plain ones, and sealed ones opened."""
+@dataclass(frozen=True)
+class Mail:
+    to: str
+    context: dict[str, Any]
+    headers: dict[str, str]
+
+
+async def _window_news(start: datetime, end: datetime) -> tuple[dict[int, News], list[int]]:
+    """Each member's unread notes created in the window: plain ones, and sealed ones opened;
+    and the sealed notes this key cannot open (each still gets its job)."""
     news: dict[int, News] = defaultdict(News)
     for note in await Notification.filter(created_at__gte=start, created_at__lt=end,
                                           read_at__isnull=True).order_by("id"):
         if (kind := mail_kind(note.kind)) is not None:
             news[note.user_id].items.append(
                 Item(kind, note.kind, note.message, note.link, False, note.created_at))
-    for sealed in await SealedNotification.filter(created_at__gte=start, created_at__lt=end,
-                                                  read_at__isnull=True).order_by("id"):
+    unopened: list[int] = []
+    for sealed in await SealedNotification.filter(created_at__gte=start, created_at__lt=end):
         recipient = open_recipient(sealed.sealed_recipient)
-        if recipient is None or (kind := mail_kind(sealed.kind)) is None:
+        if recipient is None:
+            unopened.append(sealed.id)
             continue
-        if recipient.own:
-            news[recipient.user_id].receipts.append(kind)
-        else:
+        news[recipient.user_id].sealed_ids.append(sealed.id)
+        kind = mail_kind(sealed.kind)
+        if not recipient.own and kind is not None and sealed.read_at is None:
             news[recipient.user_id].items.append(
                 Item(kind, sealed.kind, "", sealed.link, True, sealed.created_at))
-    return news
+    return news, unopened
 
 
 def _one_per_event(items: list[Item]) -> list[Item]:
@@ -208,10 +219,10 @@ def _count(n: int) -> str:
     return f"{n} new notification{'s' if n != 1 else ''}"
 
 
-def mail_key(round_name: str, user_id: int) -> str:
-    """The same on a repeat of the round (so a member is mailed once per round); unlinkable
-    to the member without the key."""
-    return sealing.tag("mail-round", round_name, user_id)[:40]
+def mail_key(round_name: str, slot: str) -> str:
+    """The same on a repeat of the round (so nobody is mailed twice for one round);
+    unlinkable to a member or a note without the key."""
+    return sealing.tag("mail-round", round_name, slot)[:40]
 
 
 async def _queue_once(coroutine: Awaitable[Job]) -> None:
@@ -221,34 +232,41 @@ async def _queue_once(coroutine: Awaitable[Job]) -> None:
 
 
 async def run_round(job: Job, settings: Settings) -> None:
+    """One round: an email for each member with news they want at this pace, and beside the
+    emails jobs that send nothing, so that the round queues one job per sealed note of its
+    window (a number a copy of the database already shows) plus one per member whose plain
+    news is emailed (which the copy can work out from plain notes and choices). Whose a job
+    is, and whether it sends anything, is sealed."""
     cadence = Cadence(str(job.payload["cadence"]))
     name = str(job.payload["name"])
     start = datetime.fromisoformat(str(job.payload["start"]))
     end = datetime.fromisoformat(str(job.payload["end"]))
-    news = await _window_news(start, end)
+    news, unopened = await _window_news(start, end)
     members = {u.id: u for u in await User.filter(id__in=list(news), banned_at__isnull=True)}
-    # In a random order: the order of the mail jobs (their ids) says nothing of whose they are.
-    everyone = list(news.items())
-    secrets.SystemRandom().shuffle(everyone)
-    for user_id, found in everyone:
+    queued: list[tuple[str, Mail | None]] = [(mail_key(name, f"note-{n}"), None)
+                                             for n in unopened]
+    for user_id, found in news.items():
         user = members.get(user_id)
         address = verified_email(user) if user is not None else None
-        if user is None or address is None:
-            continue
-        items = _one_per_event([i for i in found.items if choice(user, i.kind) is cadence
-                                and not (i.sealed and _read_on_the_site(user, i.created))])
-        key = mail_key(name, user_id)
-        if items:
+        mail: Mail | None = None
+        slots = [mail_key(name, f"note-{n}") for n in found.sealed_ids]
+        if user is not None and address is not None and (items := _one_per_event([
+                i for i in found.items if choice(user, i.kind) is cadence
+                and not (i.sealed and _read_on_the_site(user, i.created))])):
             context = compose_context(settings, user, items, cadence)
-            await _queue_once(queue_mail(address, TEMPLATE, context, key=key, headers=(
-                unsubscribe.headers(settings, user.id, context["kinds"]))))
-        elif wanted := [k for k in found.receipts if choice(user, k) is cadence]:
-            # Their own anonymous reply: no email, but a job like the one they would have had.
-            stand_in = Item(wanted[0], "", "", "", True, start)
-            like = compose_context(settings, user, [stand_in], cadence)
-            await _queue_once(queue_nothing(key, len(json.dumps(
-                {"to": address, "template": TEMPLATE, "context": like,
-                 "headers": unsubscribe.headers(settings, user.id, like["kinds"])}))))
+            mail = Mail(address, context, unsubscribe.headers(settings, user.id,
+                                                              context["kinds"]))
+            if any(not item.sealed for item in items):
+                slots.insert(0, mail_key(name, f"member-{user_id}"))
+        queued += [(key, mail if n == 0 else None) for n, key in enumerate(slots)]
+    # In a random order: the order of the jobs (their ids) says nothing of whose they are.
+    secrets.SystemRandom().shuffle(queued)
+    for key, mail in queued:
+        if mail is None:
+            await _queue_once(queue_nothing(key, NOTHING_LIKE))
+        else:
+            await _queue_once(queue_mail(mail.to, TEMPLATE, mail.context, key=key,
+                                         headers=mail.headers))
     if cadence is Cadence.DIGEST:
         await _queue_summaries(settings)
 

@@ -11,8 +11,9 @@ digest run into a real SMTP server and `sweep` reads every message. A planted le
 author's username added to every email) proves the sweep reports what it should.
 
 A copy of the database is looked at too: the anonymous posts' transactions queue no mail job,
-and a round in which the author's only news is their own anonymous reply queues a job for
-them anyway (one that sends nothing), sealed and padded like the real one beside it.
+and a round in which the author's only news is their own anonymous reply queues one job per
+sealed note of the window — theirs (one that sends nothing) included — sealed and padded
+alike.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from forum.mail import rounds
 from forum.models.accounts import Role, User
 from forum.models.content import Post
 from forum.models.jobs import Job
+from forum.models.notifications import SealedNotification
 
 from .world import after_this_window, everything_in, member_with_address, time_passes, tomorrow_at
 
@@ -147,7 +149,7 @@ async def test_the_sweep_reports_a_deliberately_planted_leak(mailroom, client_fa
     assert any(repr(STORY_TITLE) in f for f in findings)
 
 
-async def test_a_round_where_the_author_only_wrote_queues_them_a_job_like_everyone_elses(
+async def test_a_round_queues_one_job_per_sealed_note_whoever_wrote_and_whoever_wants_mail(
         mailroom, client_factory):
     inbox, settings = mailroom
     canary = await member_with_address(CANARY_USERNAME, prefs=ALL_SOON)
@@ -167,6 +169,8 @@ async def test_a_round_where_the_author_only_wrote_queues_them_a_job_like_everyo
 
     assert [m["To"] for m in inbox.messages] == ["follower_fae@example.org"]
     jobs = await Job.filter(kind="email").order_by("id")
-    assert len(jobs) == 2  # the follower's email, and the author's that sends nothing
+    # One job per sealed note of the window (the follower's, the owner's two, the author's
+    # receipt), whoever has an address or wants email: a number the copy already shows.
+    assert len(jobs) == await SealedNotification.all().count() == 4
     assert len({len(j.payload["sealed"]) for j in jobs}) == 1
     assert all(len(j.key) == 40 and CANARY_USERNAME not in repr(j.payload) for j in jobs)
