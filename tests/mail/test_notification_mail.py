@@ -211,3 +211,19 @@ async def test_news_already_read_on_the_site_is_not_emailed(mailroom, client_fac
     assert read.json()["marked_read"] >= 2  # the plain note and the sealed ones
     await time_passes(settings, after_this_window())
     assert inbox.to("prompt_reader@example.org") == []
+
+
+async def test_every_worker_queues_each_window_once_whatever_happened(db):
+    from datetime import timedelta
+
+    from forum.mail import rounds
+    from forum.models.jobs import Job
+
+    rounds._scheduled.clear()
+    await rounds.schedule_mail_rounds()
+    await rounds.schedule_mail_rounds()  # a second worker, or the next poll
+    first = await Job.filter(kind=rounds.KIND).count()
+    assert first == rounds.SOON_CATCH_UP + rounds.DIGEST_CATCH_UP_DAYS
+    later = after_this_window() + timedelta(minutes=rounds.SOON_MINUTES)
+    assert await rounds.queue_mail_rounds(later) in (2, 3)  # the windows that ended since
+    assert await rounds.queue_mail_rounds(later) == 0
