@@ -9,6 +9,7 @@ from starlette.staticfiles import StaticFiles
 from forum import convertors
 from forum.api import accounts as api_accounts
 from forum.api import content as api_content
+from forum.api import mail as api_mail
 from forum.api import member as api_member
 from forum.api import moderation as api_mod
 from forum.api import recovery as api_recovery
@@ -30,6 +31,7 @@ from forum.views import (
     guests,
     health,
     home,
+    mail,
     mod,
     mod_people,
     recovery,
@@ -106,6 +108,11 @@ html_routes: list[BaseRoute] = [
           name="account_preferences"),
     Route("/account/preferences", community.save, methods=["POST"],
           name="account_preferences_save"),
+    Route("/account/email", mail.email_page, methods=["GET"], name="account_email"),
+    Route("/account/email", mail.save_email_page, methods=["POST"], name="account_email_save"),
+    Route("/unsubscribe/{link:str}", mail.unsubscribe_page, methods=["GET"],
+          name="unsubscribe_form"),
+    Route("/unsubscribe/{link:str}", mail.unsubscribe, methods=["POST"], name="unsubscribe"),
     Route("/account/data", your_data.data_page, methods=["GET"], name="account_data"),
     Route("/account/export", your_data.export_download, methods=["POST"],
           name="account_export"),
@@ -192,6 +199,10 @@ api_routes: list[BaseRoute] = [
           name="api_password_reset_confirm"),
     Route("/me", api_member.delete_me, methods=["DELETE"], name="api_me_delete"),
     Route("/me/export", api_member.export_me, methods=["GET"], name="api_me_export"),
+    Route("/me/mail-preferences", api_mail.mail_preferences, methods=["GET"],
+          name="api_me_mail_preferences"),
+    Route("/me/mail-preferences", api_mail.update_mail_preferences, methods=["PUT"],
+          name="api_me_mail_preferences_update"),
     Route("/me/notifications", api_member.notifications, methods=["GET"],
           name="api_me_notifications"),
     Route("/me/notifications/read", api_member.read_notifications, methods=["POST"],

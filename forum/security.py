@@ -35,6 +35,9 @@ STRICT_TRANSPORT_SECURITY = f"max-age={HSTS_SECONDS}; includeSubDomains"
 UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 CSRF_FIELD = "csrf_token"
 CSRF_HEADER = "x-csrf-token"
+# Unsafe requests that carry their own proof and act for nobody signed in: an email's signed
+# one-click unsubscribe link (RFC 8058: the mail client POSTs it with no cookie, no token).
+NO_TOKEN_PREFIXES = ("/unsubscribe/",)
 
 ErrorPage = Callable[[Request, int, str | None], Awaitable[Response] | Response]
 
@@ -169,6 +172,9 @@ class CSRFMiddleware:
             await self.app(scope, receive, send)
             return
         state = scope.setdefault("state", {})
+        if scope["path"].startswith(NO_TOKEN_PREFIXES):
+            await self.app(scope, receive, send)
+            return
         is_api = scope["path"].startswith("/api/")
         if is_api and (state.get("auth_kind") == "bearer" or not state.get("session")):
             await self.app(scope, receive, send)

@@ -23,6 +23,7 @@ from forum.actions.retry import retry_on_conflict
 from forum.clock import iso_time
 from forum.db import purge_erased_text
 from forum.forms import FormInvalid
+from forum.mail.choices import choices_of
 from forum.models.accounts import User
 from forum.models.community import Follow, Reaction, ReleasedUsername
 from forum.models.content import Post, PostRevision, PostStatus, Thread
@@ -82,7 +83,9 @@ async def export(user: User) -> dict[str, Any]:
         "settings": {"expand_warnings": user.expand_warnings,
                      "notification_prefs": user.notification_prefs,
                      "hide_activity": user.hide_activity,
-                     "warning_prefs": user.warning_prefs, "muted_words": user.muted_words},
+                     "warning_prefs": user.warning_prefs, "muted_words": user.muted_words,
+                     "email": {kind: cadence.value for kind, cadence in choices_of(user).items()},
+                     "fuller_emails": user.mail_fuller},
         "posts": [{
             "id": p.id, "story_id": p.thread_id, "is_story": p.is_story,
             "title": p.thread.title if p.is_story else None,

@@ -34,6 +34,7 @@ from forum.schemas.accounts import (
     SignUpIn,
 )
 from forum.schemas.community import DraftCheckIn
+from forum.schemas.mail import MailPreferences, MailPreferencesIn
 from forum.schemas.moderation import ReportInput, RevealInput, RoleInput, WatchedWordInput
 from forum.schemas.posting import CATEGORY_SLUG_MAX, EditIn, ReplyIn, StoryIn
 from forum.web import PER_PAGE_MAX
@@ -192,6 +193,13 @@ OPERATIONS: dict[str, Operation | dict[str, Operation]] = {
         params=(Param("X-Confirm-Password", "header", {"type": "string"},
                       "your password, again", required=True),),
         errors={403: "the password is missing or wrong", 429: WRONG_PASSWORDS_LIMITED}),
+    "api_me_mail_preferences": Operation(
+        "How often each kind of notification is emailed to you",
+        {200: Answer("Your email choices", MailPreferences)}, auth="required"),
+    "api_me_mail_preferences_update": Operation(
+        "Choose how often each kind is emailed (only the kinds given change) and whether "
+        "emails are fuller", {200: Answer("Your email choices", MailPreferences)},
+        body=MailPreferencesIn, auth="required"),
     "api_me_notifications": Operation(
         "Your notifications, newest first",
         {200: Answer("A page of notifications", out.NotificationPage)}, auth="required",

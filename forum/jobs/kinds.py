@@ -46,7 +46,9 @@ def load_kinds() -> dict[str, Kind]:
     """Every kind, their modules imported (a worker must know all of them)."""
     import forum.actions.maintenance
     import forum.actions.recovery
+    import forum.mail.moderators
     import forum.mail.outbox
+    import forum.mail.rounds
     import forum.safety.alerts  # noqa: F401
 
     return KINDS

@@ -81,11 +81,13 @@ class JobRunner:
         """Until cancelled: run what is due, then wait for the next poll. A database that
         cannot be reached is waited out, never fatal."""
         from forum.actions.maintenance import schedule_maintenance
+        from forum.mail.rounds import schedule_mail_rounds
 
         failing = False
         while not self._stopping.is_set():
             try:
                 await schedule_maintenance()
+                await schedule_mail_rounds()
                 while await self.run_due():
                     pass
             except asyncio.CancelledError:

@@ -9,7 +9,9 @@ key and padded, so a copy of the database does not show who is mailed about what
 
 from __future__ import annotations
 
+import asyncio
 import json
+import secrets
 from typing import Any
 
 from forum import sealing
@@ -22,6 +24,7 @@ from forum.settings import Settings
 
 KIND = "email"
 PURPOSE = "mail-job"
+NOTHING_PAUSE_MS = 300  # a job that sends nothing ends after 0 to this many milliseconds
 PAD_TO = 1024  # sealed payloads are a multiple of this many characters long
 # Pauses after each failed try: about a day of trying in all.
 RETRY_DELAYS_SECONDS: tuple[float, ...] = (10.0, 60.0, 300.0, 900.0, 3600.0, 3 * 3600.0,
@@ -29,14 +32,27 @@ RETRY_DELAYS_SECONDS: tuple[float, ...] = (10.0, 60.0, 300.0, 900.0, 3600.0, 3 *
 
 
 async def queue_mail(to: str, template: str, context: dict[str, Any], *,
-                     headers: dict[str, str] | None = None) -> Job:
-    """A message to ``to`` from ``templates/email/<template>.txt`` (and ``.html``)."""
+                     headers: dict[str, str] | None = None, key: str | None = None) -> Job:
+    """A message to ``to`` from ``templates/email/<template>.txt`` (and ``.html``).
+    ``key``: a stable key when the message must be queued at most once (a second is refused
+    by the job table); it is also the Message-ID."""
     if not template_exists(template):
         raise ValueError(f"no mail template {template!r}")
-    plain = json.dumps({"to": to, "template": template, "context": context,
-                        "headers": headers or {}})
+    return await _queue({"to": to, "template": template, "context": context,
+                         "headers": headers or {}}, key)
+
+
+async def queue_nothing(key: str, size_like: int = 0) -> Job:
+    """A mail job that sends nothing, sealed and padded like a real one (at least
+    ``size_like`` characters before padding): for a batch whose number of jobs must not say
+    who was left out (forum.mail.rounds)."""
+    return await _queue({"nothing": "".ljust(size_like)}, key)
+
+
+async def _queue(mail: dict[str, Any], key: str | None) -> Job:
+    plain = json.dumps(mail)
     padded = plain.ljust(-(-len(plain) // PAD_TO) * PAD_TO)
-    return await enqueue(KIND, {"sealed": sealing.seal(padded, PURPOSE)},
+    return await enqueue(KIND, {"sealed": sealing.seal(padded, PURPOSE)}, key=key,
                          max_attempts=len(RETRY_DELAYS_SECONDS) + 1)
 
 
@@ -50,6 +66,9 @@ def opened(job: Job) -> dict[str, Any]:
 
 async def _send(job: Job, settings: Settings) -> None:
     mail = opened(job)
+    if "nothing" in mail:  # finishes after about as long as a send takes
+        await asyncio.sleep(secrets.randbelow(NOTHING_PAUSE_MS) / 1000)
+        return
     message = compose(settings, to=mail["to"], template=mail["template"],
                       context=mail["context"], message_id=job.key, headers=mail["headers"])
     await deliver(message, settings)

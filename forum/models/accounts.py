@@ -55,6 +55,12 @@ class User(Model):
     # Sealed notes created before this moment are read ("mark all as read" writes only this
     # row and the member's plain notes, never a sealed row: forum.actions.preferences).
     sealed_notes_read_before = fields.DatetimeField(null=True)
+    # Email about notifications: kind -> none|soon|digest (forum.mail.choices holds the
+    # kinds and their defaults), and whether the member chose fuller emails (titles and who;
+    # never about an anonymous post).
+    mail_prefs: fields.JSONField[dict[str, str]] = fields.JSONField(
+        default=dict, db_default="{}")
+    mail_fuller = fields.BooleanField(default=False, db_default=False)
     # Nothing about the member's anonymous posts or the limits set through them is on this
     # row: those live on rows found only with the key (forum.sealed_side).
 

@@ -25,7 +25,8 @@ class Notification(Model):
 
     class Meta:
         table = "notifications"
-        indexes = [Index(fields=("user_id", "created_at"))]
+        # created_at alone: the email rounds read a window of every member's notes.
+        indexes = [Index(fields=("user_id", "created_at")), Index(fields=("created_at",))]
 
 
 class SealedNotification(Model):

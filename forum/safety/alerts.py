@@ -45,7 +45,12 @@ def alert_payload(alert: CrisisAlert, base_url: str, key: str) -> dict[str, Any]
 
 
 async def queue_alert(post_id: int, level: str) -> Job:
-    """Inside the transaction that made the post urgent."""
+    """Inside the transaction that made the post urgent: the webhook alert, and beside it the
+    emails to moderators who asked for them (forum.mail.moderators), which hold the same
+    post id and level and nothing else."""
+    from forum.mail.moderators import queue_urgent_mail
+
+    await queue_urgent_mail(post_id, level)
     return await enqueue(KIND, {"post_id": post_id, "level": level},
                          max_attempts=len(RETRY_DELAYS_SECONDS) + 1)
 

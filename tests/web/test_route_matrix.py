@@ -15,6 +15,7 @@ from starlette.routing import Mount, Route
 
 from forum.actions.posting import create_guest_reply
 from forum.jobs.queue import enqueue
+from forum.mail.unsubscribe import make_token
 from forum.models.accounts import Role
 from forum.models.jobs import Job, JobStatus
 from forum.models.moderation import WatchedWord
@@ -82,6 +83,14 @@ MATRIX: list[tuple[str, str, dict[str, Any] | None, dict[str, int]]] = [
     ("POST", "/api/v1/email-verification", {"token": "x" * 43}, {V: 410, M: 410, O: 410}),
     ("POST", "/api/v1/me/email-verification", None, {V: 401, M: 409, O: 409}),
     ("POST", "/api/v1/me/recovery-codes", {"password": PASSWORD}, {V: 401, M: 201, O: 201}),
+    ("GET", "/account/email", None, {V: 303, M: 200, O: 200}),
+    ("POST", "/account/email", {"mail_mention": "none"}, {V: 401, M: 303, O: 303}),
+    # The owner's signed unsubscribe link: anyone holding it may use it, signed in or not.
+    ("GET", "/unsubscribe/{link}", None, {V: 200, M: 200, O: 200}),
+    ("POST", "/unsubscribe/{link}", {}, {V: 200, M: 200, O: 200}),
+    ("GET", "/api/v1/me/mail-preferences", None, {V: 401, M: 200, O: 200}),
+    ("PUT", "/api/v1/me/mail-preferences", {"choices": {"mention": "none"}},
+     {V: 401, M: 200, O: 200}),
     ("POST", "/api/v1/accounts", {"username": "apinew", "password": "kettle orchard lantern"},
      {V: 201, M: 201, O: 201}),
     ("POST", "/api/v1/tokens", {"username": "owner", "password": PASSWORD},
@@ -217,7 +226,7 @@ def test_every_route_is_in_the_matrix():
 
 
 @pytest.fixture
-async def world(client_factory):
+async def world(client_factory, settings):
     owner = await make_user("owner")
     other = await make_user("other")
     moderator = await make_user("kestrel", role=Role.MODERATOR)
@@ -232,7 +241,8 @@ async def world(client_factory):
     return {"owner": owner, "other": other, "moderator": moderator, "admin": admin,
             "story": story, "reply": reply, "word": word, "make": client_factory,
             "guest_token": guest.manage_token, "resource_id": resource.id,
-            "job_id": failed.id}
+            "job_id": failed.id,
+            "unsubscribe": make_token(settings, owner.id, ["mention"])}
 
 
 async def persona_client(world, persona: str, api: bool):
@@ -247,7 +257,8 @@ def fill(path: str, world) -> str:
                        action="pin" if "/posts/" in path and "/author/" not in path
                        else "warn",
                        word_id=world["word"].id, token=world["guest_token"], kind="hug",
-                       resource_id=world["resource_id"], job_id=world["job_id"])
+                       resource_id=world["resource_id"], job_id=world["job_id"],
+                       link=world["unsubscribe"])
 
 
 @pytest.mark.parametrize("persona", PERSONAS)
@@ -269,7 +280,11 @@ async def test_route_answers_each_persona_as_expected(world, persona, method, pa
         assert response.headers["content-type"].startswith("application/problem+json")
 
 
-UNSAFE = [(m, p, b) for m, p, b, _ in MATRIX if m in ("POST", "PUT", "PATCH", "DELETE")]
+# The one-click unsubscribe carries its own proof (a signed link) and is POSTed by mail
+# clients with no cookie and no form token (RFC 8058): tests/mail/test_notification_mail.py.
+TOKEN_FREE = {"/unsubscribe/{link}"}
+UNSAFE = [(m, p, b) for m, p, b, _ in MATRIX
+          if m in ("POST", "PUT", "PATCH", "DELETE") and p not in TOKEN_FREE]
 
 
 @pytest.mark.parametrize(("method", "path", "body"), UNSAFE,
