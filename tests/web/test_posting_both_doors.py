@@ -34,7 +34,7 @@ def app(var_dir, database_url, db, receiver, monkeypatch):
 
 
 async def alert_arrives(receiver: Receiver, post: Post, run_jobs) -> None:
-    assert await run_jobs() == 1
+    assert await run_jobs() >= 1  # the webhook alert (and the moderators' email round)
     assert await CrisisAlert.filter(post_id=post.id, status="delivered").count() == 1
     assert len(receiver.received) == 1
 
