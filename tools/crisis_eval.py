@@ -4,9 +4,13 @@ splits, and how the detector does on them.
     .venv/bin/python tools/crisis_eval.py            (what `make eval-crisis` runs: dev and test)
     .venv/bin/python tools/crisis_eval.py --split train --misses   (tuning: misses on train)
 
-The split of an item is fixed by a hash of its id: 70 % train, 15 % dev, 15 % test. The test
-split is frozen: it is only ever scored here, never printed item by item (``--misses`` refuses
-it), so no rule or model is fitted to it.
+The split of an item is fixed by a hash of its id: 70 % train, 15 % dev, 15 % test — unless
+the item says ``"split": "train"`` (items written for training only, such as
+e-varied-voices.jsonl), which puts it in train whatever its hash. No other value is allowed, so
+an item can never be moved into dev or test, and the frozen test split and dev stay exactly the
+items they were (``FROZEN`` below holds their sizes and a digest of their ids; ``load`` checks
+them). The test split is only ever scored here, never printed item by item (``--misses``
+refuses it), so no rule or model is fitted to it.
 """
 
 from __future__ import annotations
@@ -25,6 +29,9 @@ CORPUS = ROOT / "tests" / "data" / "crisis"
 LEVELS = ("none", "concern", "urgent")
 TARGETS = {"urgent recall": 0.95, "urgent seen (urgent or concern)": 0.98,
            "false urgent among none": 0.03}
+# The dev and frozen test splits as they were fixed (size, digest of sorted ids): adding items
+# for training only must never move one of them.
+FROZEN = {"dev": (478, "e02e7353420e498e"), "test": (458, "832f4a3b718b5f18")}
 
 
 @dataclass(frozen=True)
@@ -33,15 +40,23 @@ class Item:
     text: str
     level: str
     families: tuple[str, ...]
+    fixed_split: str | None = None  # "train" for items written for training only
 
     @property
     def split(self) -> str:
-        return split_of(self.id)
+        return self.fixed_split or split_of(self.id)
 
 
 def split_of(item_id: str) -> str:
+    """The split an item's id hashes to (an item marked ``"split": "train"`` is train instead)."""
     bucket = int(hashlib.sha256(item_id.encode()).hexdigest()[:8], 16) % 100
     return "train" if bucket < 70 else "dev" if bucket < 85 else "test"
+
+
+def split_digest(items: Iterable[Item], split: str) -> tuple[int, str]:
+    """How many items a split holds and a digest of their sorted ids (to prove it unchanged)."""
+    ids = sorted(i.id for i in items if i.split == split)
+    return len(ids), hashlib.sha256("\n".join(ids).encode()).hexdigest()[:16]
 
 
 def load(folder: Path = CORPUS) -> list[Item]:
@@ -54,9 +69,15 @@ def load(folder: Path = CORPUS) -> list[Item]:
             raw = json.loads(line)
             if raw["id"] in seen or raw["level"] not in LEVELS:
                 raise ValueError(f"{path.name}:{number}: duplicate id or unknown level")
+            if raw.get("split", "train") != "train":
+                raise ValueError(f"{path.name}:{number}: only \"split\": \"train\" may be set")
             seen.add(raw["id"])
             items.append(Item(raw["id"], raw["text"], raw["level"],
-                              tuple(raw.get("families", ()))))
+                              tuple(raw.get("families", ())), raw.get("split")))
+    if folder == CORPUS:
+        for split, expected in FROZEN.items():
+            if split_digest(items, split) != expected:
+                raise ValueError(f"the {split} split has changed: it must stay {expected}")
     return items
 
 
