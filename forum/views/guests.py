@@ -15,7 +15,7 @@ from forum.queries.content import answers_to, guest_categories, guest_post_by_to
 from forum.queries.resources import help_for_words
 from forum.request_context import context_of
 from forum.schemas.base import parse_input
-from forum.schemas.posting import GuestReplyIn, GuestStoryIn, guest_edit_schema
+from forum.schemas.posting import GuestDeleteIn, GuestReplyIn, GuestStoryIn, guest_edit_schema
 from forum.templating import render
 from forum.views.stories import with_headers
 from forum.web import int_param, new_submission_id, read_form, region_of, settings_of, viewer_of
@@ -105,7 +105,17 @@ async def manage_edit(request: Request) -> Response:
     return RedirectResponse(f"/manage/{token}?done=1", status_code=303)
 
 
+async def delete_form(request: Request) -> Response:
+    """Asks before deleting: a post is gone for good, and so is its manage link."""
+    token = request.path_params["token"]
+    post = await guest_post_by_token(token)
+    return render(request, "guests/delete.html", {"post": post, "token": token})
+
+
 async def manage_delete(request: Request) -> Response:
+    """Deletes once confirmed; an unconfirmed press (an old page's button) only asks."""
     post = await guest_post_by_token(request.path_params["token"])
+    if not parse_input(GuestDeleteIn, await read_form(request)).confirm:
+        return await delete_form(request)
     await use.delete_as_guest(context_of(request), post)
     return render(request, "guests/deleted.html", {})
