@@ -205,3 +205,31 @@ async def test_the_api_delete_needs_no_second_step(visitor, member, guest_catego
                                      headers={"X-Manage-Token": made.json()["manage_token"]})
     assert gone.status_code == 204
     assert (await Post.get(id=made.json()["id"])).status == PostStatus.DELETED
+
+
+async def test_a_resent_guest_reply_is_one_reply(visitor, member, guest_categories):
+    story = await make_story(member.user, category="recovery-sobriety")
+    form_page = await visitor.get(f"/stories/{story.thread_id}/guest-reply")
+    found = SUBMISSION_ID.search(form_page.text)
+    assert found
+    form = {"body": "Day three here too. Keep going.", "submission_id": found.group(1)}
+    first = await visitor.post_form(f"/stories/{story.thread_id}/guest-reply", form)
+    assert first.status_code == 201 and MANAGE_LINK.search(first.text)
+    again = await visitor.post_form(f"/stories/{story.thread_id}/guest-reply", form)
+    assert again.status_code == 200 and "We already have this one" in again.text
+    assert not MANAGE_LINK.search(again.text)
+    assert await Post.filter(is_guest=True, is_story=False).count() == 1
+
+
+async def test_refreshing_the_sent_page_after_deleting_says_it_is_deleted(visitor,
+                                                                          guest_categories):
+    form = {"category": "small-wins", "title": "A small win", "body": "I went outside.",
+            "submission_id": await open_form(visitor)}
+    sent = await visitor.post_form("/guest/new", form)
+    found = MANAGE_LINK.search(sent.text)
+    assert found
+    await visitor.post_form(f"{found.group(1)}/delete", {"confirm": "yes"})
+    again = await visitor.post_form("/guest/new", form)
+    assert again.status_code == 200
+    assert "deleted" in again.text and "once a moderator has read it" not in again.text
+    assert await Post.filter(is_guest=True).count() == 1
