@@ -178,12 +178,15 @@ async def test_deleting_from_the_manage_link_asks_first(visitor, guest_categorie
     found = MANAGE_LINK.search(sent.text)
     assert found
     link = found.group(1)
+    assert "no-store" in sent.headers["cache-control"], "the manage link is not kept"
     manage = await visitor.get(link)
+    assert "no-store" in manage.headers["cache-control"]
     assert f'href="{link}/delete"' in manage.text
     assert f'action="{link}/delete"' not in manage.text, "no one-press delete"
     asked = await visitor.get(f"{link}/delete")
     assert asked.status_code == 200 and "Yes, delete it" in asked.text
     assert 'name="confirm" value="yes"' in asked.text and f'href="{link}"' in asked.text
+    assert "no-store" in asked.headers["cache-control"]
     unconfirmed = await visitor.post_form(f"{link}/delete", {})  # an old page's button
     assert unconfirmed.status_code == 200 and "Yes, delete it" in unconfirmed.text
     story = await Post.get(is_guest=True)
