@@ -78,6 +78,8 @@ html_routes: list[BaseRoute] = [
     Route("/manage/{token:str}", guests.manage, methods=["GET"], name="guest_manage"),
     Route("/manage/{token:str}/edit", guests.manage_edit, methods=["POST"],
           name="guest_manage_edit"),
+    Route("/manage/{token:str}/delete", guests.delete_form, methods=["GET"],
+          name="guest_delete_form"),
     Route("/manage/{token:str}/delete", guests.manage_delete, methods=["POST"],
           name="guest_manage_delete"),
     Route("/signup", accounts.signup_form, methods=["GET"], name="signup_form"),

@@ -19,10 +19,16 @@ from forum.actions.posting import (
     guest_edit,
 )
 from forum.actions.stories import Changed, Written, edited
+from forum.actions.submissions import submission_key
 from forum.guest_forms import check_guest_extras
 from forum.models.content import Post, Thread
 from forum.outage import after_commit
-from forum.queries.content import get_category_or_404, get_story_or_404, get_thread_for_post
+from forum.queries.content import (
+    get_category_or_404,
+    get_story_or_404,
+    get_thread_for_post,
+    post_by_submission,
+)
 from forum.schemas.posting import (
     GuestEditIn,
     GuestReplyEditIn,
@@ -46,6 +52,16 @@ def _extras(data: GuestStoryIn | GuestReplyIn | GuestEditIn) -> None:
                        title=getattr(data, "title", None) or "")
 
 
+async def _limit_unless_resent(ctx: Context, data: GuestStoryIn | GuestReplyIn) -> None:
+    """One hit on the guest limit for a new post; a form sent again (the "sent" page
+    refreshed) is answered with the post it made, so it must not use up the limit or be
+    told to wait as if it had not arrived."""
+    key = submission_key(None, data.submission_id)
+    if key and await post_by_submission(key):
+        return
+    await enforce_limit(ctx, "guest", ctx.client, _values(data), GUEST_LIMITED)
+
+
 async def _written(written: GuestPost) -> Written:
     """The post with its thread and category, read back; as written if that read fails (the
     post is saved, and its manage link must reach the guest: it is shown only once)."""
@@ -60,7 +76,7 @@ async def _written(written: GuestPost) -> Written:
 async def write_guest_story(ctx: Context, data: GuestStoryIn) -> Written:
     _extras(data)
     category = await get_category_or_404(data.category)
-    await enforce_limit(ctx, "guest", ctx.client, _values(data), GUEST_LIMITED)
+    await _limit_unless_resent(ctx, data)
     return await _written(await create_guest_story(category, data))
 
 
@@ -77,7 +93,7 @@ async def thread_for_guest_reply(thread_id: int) -> Thread:
 async def write_guest_reply(ctx: Context, thread_id: int, data: GuestReplyIn) -> Written:
     thread = await thread_for_guest_reply(thread_id)
     _extras(data)
-    await enforce_limit(ctx, "guest", ctx.client, _values(data), GUEST_LIMITED)
+    await _limit_unless_resent(ctx, data)
     return await _written(await create_guest_reply(thread, data))
 
 

@@ -85,6 +85,13 @@ class GuestReplyEditIn(ReplyEditIn):
 GuestEditIn = GuestStoryEditIn | GuestReplyEditIn
 
 
+class GuestDeleteIn(Input):
+    """A guest's delete from the manage page: only a confirmed one deletes (the first press
+    asks); the API's DELETE is its own confirmation."""
+
+    confirm: Flag = False
+
+
 def edit_schema(is_story: bool) -> type[EditIn]:
     """Which edit model fits the post: a story's edit has a title, a reply's has none."""
     return StoryEditIn if is_story else ReplyEditIn

@@ -15,10 +15,18 @@ from forum.queries.content import answers_to, guest_categories, guest_post_by_to
 from forum.queries.resources import help_for_words
 from forum.request_context import context_of
 from forum.schemas.base import parse_input
-from forum.schemas.posting import GuestReplyIn, GuestStoryIn, guest_edit_schema
+from forum.schemas.posting import GuestDeleteIn, GuestReplyIn, GuestStoryIn, guest_edit_schema
 from forum.templating import render
+from forum.views.accounts import NO_STORE
 from forum.views.stories import with_headers
 from forum.web import int_param, new_submission_id, read_form, region_of, settings_of, viewer_of
+
+
+def _kept_private(response: Response) -> Response:
+    """A page that holds the manage link (or is reached through it): never kept by a cache or
+    the browser's history, so a shared device does not hand it to the next person."""
+    response.headers.update(NO_STORE)
+    return response
 
 
 async def story_form(request: Request, errors: dict[str, Any] | None = None,
@@ -75,22 +83,22 @@ async def _posted(request: Request, written: Written) -> Response:
     if written.manage_token is None:
         return render(request, "guests/received.html", context)
     manage_url = f"{settings_of(request).base_url}/manage/{written.manage_token}"
-    return render(request, "guests/posted.html", {**context, "manage_url": manage_url},
-                  status_code=201)
+    return _kept_private(render(request, "guests/posted.html",
+                                {**context, "manage_url": manage_url}, status_code=201))
 
 
 async def manage(request: Request, errors: dict[str, Any] | None = None,
                  values: dict[str, Any] | None = None, status_code: int = 200) -> Response:
     post = await guest_post_by_token(request.path_params["token"])
     answers = await answers_to(post)
-    return render(request, "guests/manage.html", {
+    return _kept_private(render(request, "guests/manage.html", {
         "post": post, "thread": post.thread, "token": request.path_params["token"],
         "answers": [{"post": a, "author": author_view(a, None)} for a in answers],
         "errors": errors or {},
         "values": values or {"title": post.thread.title, "body": post.body_md},
         "notice": "Saved. It will appear once a moderator has looked at it."
         if request.query_params.get("done") == "1" else None,
-    }, status_code=status_code)
+    }, status_code=status_code))
 
 
 async def manage_edit(request: Request) -> Response:
@@ -105,7 +113,17 @@ async def manage_edit(request: Request) -> Response:
     return RedirectResponse(f"/manage/{token}?done=1", status_code=303)
 
 
+async def delete_form(request: Request) -> Response:
+    """Asks before deleting: a post is gone for good, and so is its manage link."""
+    token = request.path_params["token"]
+    post = await guest_post_by_token(token)
+    return _kept_private(render(request, "guests/delete.html", {"post": post, "token": token}))
+
+
 async def manage_delete(request: Request) -> Response:
+    """Deletes once confirmed; an unconfirmed press (an old page's button) only asks."""
     post = await guest_post_by_token(request.path_params["token"])
+    if not parse_input(GuestDeleteIn, await read_form(request)).confirm:
+        return await delete_form(request)
     await use.delete_as_guest(context_of(request), post)
     return render(request, "guests/deleted.html", {})

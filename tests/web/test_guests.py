@@ -66,7 +66,7 @@ async def test_the_manage_link_edits_and_deletes_and_a_wrong_or_old_one_is_404(v
                                                       "body": "I went outside, twice."})
     assert edited.status_code == 303
     assert (await Post.get(id=story.id)).body_md == "I went outside, twice."
-    assert (await visitor.post_form(f"{link}/delete", {})).status_code == 200
+    assert (await visitor.post_form(f"{link}/delete", {"confirm": "yes"})).status_code == 200
     assert (await visitor.get(link)).status_code == 404  # the old link is dead now
 
 
