@@ -216,5 +216,20 @@ async def test_the_phone_header_and_quick_exit_work_without_javascript(
             await assert_quick_exit_in_view(page, 320)
             await page.get_by_role("link", name="Quick exit").click()
             await expect(page).to_have_url(EXIT_URL)
+
+            # On a wide screen there is no Menu: the account links sit in the header row,
+            # and the sticky header keeps Quick exit where it was.
+            wide = await browser.new_context(viewport={"width": 1280, "height": 800},
+                                             java_script_enabled=False)
+            await wide.add_cookies([{"name": SESSION_COOKIE, "value": token, "url": base}])
+            page = await wide.new_page()
+            await page.goto(f"{base}/stories/{story.thread_id}")
+            await expect(page.locator(".account-menu > summary")).to_be_hidden()
+            account = page.get_by_role("navigation", name="Account")
+            for name in ("Write a story", "Moderation", "Notifications", "wren_reader"):
+                await expect(account.get_by_role("link", name=name)).to_be_visible()
+            await page.evaluate("window.scrollTo(0, document.documentElement.scrollHeight)")
+            await expect(page.get_by_role("link", name="Quick exit")).to_be_in_viewport()
+            await page.screenshot(path=tmp_path / "nojs-1280.png")
         finally:
             await browser.close()
