@@ -7,7 +7,7 @@
   "use strict";
   var ESCAPE_WINDOW_MS = 1000;
   var NUDGE_MS = 4000;
-  var TEXT_INPUTS = "textarea, input:not([type]), input[type=text], input[type=email], input[type=url]";
+  var DRAFT_FIELDS = "textarea, input:not([type]), input[type=text]";
   var link = document.querySelector("a.quick-exit");
   if (!link) { return; }
   function leave(event) {
@@ -15,13 +15,21 @@
     document.body.style.visibility = "hidden";
     window.location.replace(link.href);
   }
-  // A field holds an unsaved draft when its words differ from what the page arrived with.
-  // (The search box is left out: a search is not a draft.)
+  // Words are a draft in a textarea, or in a text field of a form that has one (a story's
+  // title); sign-in, search and the like hold no drafts, so there Escape twice always leaves.
+  // A draft is unsaved when its words differ from what the page arrived with, or when the
+  // page came back refusing the form (.form-errors) with the person's words kept in it.
   function holdsDraft() {
-    var fields = document.querySelectorAll(TEXT_INPUTS);
+    var refused = document.querySelector(".form-errors") !== null;
+    var fields = document.querySelectorAll(DRAFT_FIELDS);
     for (var i = 0; i < fields.length; i += 1) {
       var field = fields[i];
-      if (field.value.trim() !== "" && field.value !== field.defaultValue) { return true; }
+      var inDraftForm = field.tagName === "TEXTAREA" ||
+        (field.form !== null && field.form.querySelector("textarea") !== null);
+      if (inDraftForm && field.value.trim() !== "" &&
+          (refused || field.value !== field.defaultValue)) {
+        return true;
+      }
     }
     return false;
   }

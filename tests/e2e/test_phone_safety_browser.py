@@ -233,3 +233,46 @@ async def test_the_phone_header_and_quick_exit_work_without_javascript(
             await page.screenshot(path=tmp_path / "nojs-1280.png")
         finally:
             await browser.close()
+
+
+async def test_escape_twice_keeps_words_a_refused_form_gave_back(
+        serve: Callable[..., LiveServer]) -> None:
+    """The server refused the story (no title) and showed the words again: they are still
+    unsaved, so Escape twice must not throw them away, though nothing was typed since."""
+    require_chromium()
+    writer = await make_user("wren_writer")
+    token = await sign_in_directly(writer)
+    base = serve().base_url
+
+    async with async_playwright() as playwright:
+        browser = await playwright.chromium.launch(
+            executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
+        try:
+            context = await phone(browser, 360, "light", base, token)
+            page = await context.new_page()
+            await page.goto(f"{base}/stories/new")
+            await page.get_by_label("Your story").fill(DRAFT)
+            # As an older browser would: send it without the title the form asks for.
+            await page.evaluate("document.querySelector('#title').removeAttribute('required')")
+            await page.get_by_label("Category").select_option(index=1)
+            await page.locator("form.story-form [type=submit]").click()
+            await expect(page.locator(".form-errors")).to_be_visible()
+            await expect(page.get_by_label("Your story")).to_have_value(DRAFT)
+            await page.locator("body").click(position={"x": 5, "y": 300})
+            await page.keyboard.press("Escape")
+            await page.keyboard.press("Escape")
+            await page.wait_for_timeout(300)
+            assert page.url.startswith(base), page.url
+            await expect(page.get_by_label("Your story")).to_have_value(DRAFT)
+            await expect(page.locator(".quick-exit-note")).to_be_visible()
+
+            # A typed search or user name is no draft: there Escape twice still leaves.
+            signin = await (await phone(browser, 360, "light", base)).new_page()
+            await signin.goto(f"{base}/signin")
+            await signin.get_by_label("Username").fill("wren_writer")
+            await signin.locator("#site-search").fill("feeling alone")
+            await signin.keyboard.press("Escape")
+            await signin.keyboard.press("Escape")
+            await expect(signin).to_have_url(EXIT_URL)
+        finally:
+            await browser.close()
