@@ -236,7 +236,7 @@ async def test_the_phone_header_and_quick_exit_work_without_javascript(
 
 
 async def test_escape_twice_keeps_words_a_refused_form_gave_back(
-        serve: Callable[..., LiveServer]) -> None:
+        serve: Callable[..., LiveServer], tmp_path: Path) -> None:
     """The server refused the story (no title) and showed the words again: they are still
     unsaved, so Escape twice must not throw them away, though nothing was typed since."""
     require_chromium()
@@ -269,6 +269,8 @@ async def test_escape_twice_keeps_words_a_refused_form_gave_back(
             # A typed search or user name is no draft: there Escape twice still leaves.
             signin = await (await phone(browser, 360, "light", base)).new_page()
             await signin.goto(f"{base}/signin")
+            await assert_no_horizontal_overflow(signin)
+            await signin.screenshot(path=tmp_path / "guest-360-signin.png")
             await signin.get_by_label("Username").fill("wren_writer")
             await signin.locator("#site-search").fill("feeling alone")
             await signin.keyboard.press("Escape")
