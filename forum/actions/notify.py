@@ -9,18 +9,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from tortoise import connections
 from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
 from forum.models.notifications import Notification, SealedNotification
-from forum.notice_recipients import (
-    SLOTS_PER_PROBE,
-    day_number,
-    note_slot,
-    seal_recipient,
-    slot_literals,
-)
+from forum.notice_recipients import day_number, note_slot, seal_recipient
+from forum.queries.community import rows_in_slots
 
 # Another write took a slot between our look and our insert: look again (each round one of
 # the racing writers wins, so this bounds the writers racing for one member at one moment).
@@ -70,34 +64,14 @@ async def send_sealed_event(notes: Sequence[Note], link: str) -> None:
 
 async def next_free_slots(user_ids: list[int], day: int) -> list[str]:
     """A free slot of the day for each recipient in turn (one member twice gets two)."""
-    wanted: dict[int, int] = {}
-    for user_id in user_ids:
-        wanted[user_id] = wanted.get(user_id, 0) + 1
-    first_free: dict[int, int] = {}
-    start = dict.fromkeys(wanted, 0)
-    while start:
-        index = {note_slot(user_id, day, n): (user_id, n)
-                 for user_id, begin in start.items()
-                 for n in range(begin, begin + SLOTS_PER_PROBE)}
-        rows = await connections.get("default").execute_query_dict(
-            "SELECT slot FROM sealed_notifications "  # noqa: S608 (checked hex literals)
-            f"WHERE slot IN ({slot_literals(index)})")
-        taken: dict[int, int] = {}
-        for row in rows:
-            user_id, n = index[str(row["slot"])]
-            taken[user_id] = max(taken.get(user_id, -1), n)
-        following = {}
-        for user_id, begin in start.items():
-            top = taken.get(user_id, begin - 1)
-            if top == begin + SLOTS_PER_PROBE - 1:
-                following[user_id] = begin + SLOTS_PER_PROBE  # this batch is full: look on
-            else:
-                first_free[user_id] = max(top + 1, begin)
-        start = following
+    taken = await rows_in_slots(set(user_ids), lambda user_id, n: note_slot(user_id, day, n),
+                                "slot")
+    next_n: dict[int, int] = {}
+    for user_id, n, _row in taken:
+        next_n[user_id] = max(next_n.get(user_id, 0), n + 1)
     slots = []
-    used: dict[int, int] = {}
     for user_id in user_ids:
-        n = first_free[user_id] + used.get(user_id, 0)
-        used[user_id] = used.get(user_id, 0) + 1
+        n = next_n.get(user_id, 0)
+        next_n[user_id] = n + 1
         slots.append(note_slot(user_id, day, n))
     return slots

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Hashable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Protocol, TypeVar
@@ -68,26 +68,38 @@ async def is_following(user: User, thread_id: int) -> bool:
     return await Follow.exists(user_id=user.id, thread_id=thread_id)
 
 
-async def _slotted_rows(user_id: int, days: Sequence[int], columns: str, *,
-                        from_n: int = 0) -> list[dict[str, Any]]:
-    """Every sealed row in the member's slots of these days (from slot ``from_n`` on): one
-    query for all the days' first slots, another only for days whose slots were all taken."""
-    found: list[dict[str, Any]] = []
-    start = dict.fromkeys(days, from_n)
+SlotKey = TypeVar("SlotKey", bound=Hashable)
+
+
+async def rows_in_slots(keys: Iterable[SlotKey], slot_of: Callable[[SlotKey, int], str],
+                        columns: str, *, from_n: int = 0,
+                        ) -> list[tuple[SlotKey, int, dict[str, Any]]]:
+    """Every sealed row in the slots ``slot_of(key, n)`` of these keys, n from ``from_n`` on,
+    each with its (key, n): one query for all the keys' first slots, another only for the
+    keys whose slots were all taken (a key's slots have no gap). ``columns`` names ``slot``."""
+    found: list[tuple[SlotKey, int, dict[str, Any]]] = []
+    start = dict.fromkeys(keys, from_n)
     while start:
-        index = {note_slot(user_id, day, n): (day, n) for day, begin in start.items()
+        index = {slot_of(key, n): (key, n) for key, begin in start.items()
                  for n in range(begin, begin + SLOTS_PER_PROBE)}
         rows = await connections.get("default").execute_query_dict(
             f"SELECT {columns} FROM sealed_notifications "  # noqa: S608 (checked literals)
             f"WHERE slot IN ({slot_literals(index)})")
-        found += rows
-        top: dict[int, int] = {}
+        top: dict[SlotKey, int] = {}
         for row in rows:
-            day, n = index[str(row["slot"])]
-            top[day] = max(top.get(day, -1), n)
-        start = {day: begin + SLOTS_PER_PROBE for day, begin in start.items()
-                 if top.get(day) == begin + SLOTS_PER_PROBE - 1}
+            key, n = index[str(row["slot"])]
+            found.append((key, n, row))
+            top[key] = max(top.get(key, -1), n)
+        start = {key: begin + SLOTS_PER_PROBE for key, begin in start.items()
+                 if top.get(key) == begin + SLOTS_PER_PROBE - 1}
     return found
+
+
+async def _slotted_rows(user_id: int, days: Sequence[int], columns: str, *,
+                        from_n: int = 0) -> list[dict[str, Any]]:
+    """Every sealed row in the member's slots of these days (from slot ``from_n`` on)."""
+    return [row for _day, _n, row in await rows_in_slots(
+        days, lambda day, n: note_slot(user_id, day, n), columns, from_n=from_n)]
 
 
 def _days_back(today: int, count: int) -> list[int]:
