@@ -23,7 +23,7 @@ from forum.queries.site import category_story_count
 from forum.schemas.site import CategoryIn, MoveIn, NewCategoryIn
 
 SLUG_TAKEN = "Another category has that address. Please choose another."
-HAS_STORIES = ("“{name}” holds {count} stories, so it can't be deleted: their writers and "
+HAS_STORIES = ("“{name}” holds {stories}, so it can't be deleted: their writers and "
                "readers would lose them. Move the stories to another category first.")
 FIELDS = ("name", "description", "allow_anonymous", "allow_guests", "premoderation")
 
@@ -89,7 +89,8 @@ async def delete_category(ctx: Context, slug: str) -> None:
     category = await get_category_or_404(slug)
     count = await category_story_count(category)
     if count:
-        raise FormInvalid({"form": HAS_STORIES.format(name=category.name, count=count)}, {},
+        raise FormInvalid({"form": HAS_STORIES.format(
+            name=category.name, stories=f"{count} {'story' if count == 1 else 'stories'}")}, {},
                           status_code=409)
     try:
         async with in_transaction():
@@ -97,5 +98,5 @@ async def delete_category(ctx: Context, slug: str) -> None:
             await record_admin_action(actor, "category_delete", "category", category.id,
                                       category.name)
     except IntegrityError:  # a story was written there a moment ago (the key is RESTRICT)
-        raise FormInvalid({"form": HAS_STORIES.format(name=category.name, count="some")}, {},
+        raise FormInvalid({"form": HAS_STORIES.format(name=category.name, stories="stories")}, {},
                           status_code=409) from None
