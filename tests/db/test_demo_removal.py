@@ -75,3 +75,33 @@ async def test_remove_demo_on_a_forum_without_demo_removes_nothing(db):
     removed = await remove_demo()
     assert (removed.stories, removed.members) == (0, 0)
     assert await Thread.exists(title="Real") and not await AuditEntry.exists()
+
+
+async def test_the_migration_marks_demo_accounts_seeded_before_it_and_no_real_one(db):
+    """A forum seeded before demo members were marked (0018): the migration marks the
+    accounts that wrote only demo words, never one that wrote its own."""
+    import importlib
+
+    from tortoise import connections
+
+    migration = importlib.import_module("migrations.0018_site")
+    data = load_demo_data()
+    await seed_demo()
+    await DemoMember.all().delete()  # as it was before 0018
+    first, second = data["members"][0]["username"], data["members"][1]["username"]
+    wrote_own = await User.get(username=first)
+    await make_story(wrote_own, title="My own words")  # someone signed in as this name?
+    await User.filter(username=second).update(email="someone@example.org")
+    real = await make_user("lark_real")
+    await make_story(real, title="Lark's story")
+
+    class Editor:
+        client = connections.get("default")
+
+    await migration.mark_earlier_demo(None, Editor())
+    marked = set(await DemoMember.all().values_list("user__username", flat=True))
+    assert marked == {m["username"] for m in data["members"]} - {first, second}
+    await remove_demo()
+    assert await Thread.exists(title="My own words") and await Thread.exists(
+        title="Lark's story")
+    assert await User.exists(username=first) and await User.exists(username=second)
