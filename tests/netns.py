@@ -155,8 +155,10 @@ class Network:
         network = cls(secrets.token_hex(3), _free_range())
         try:
             network._build(hosts)
-        except BaseException:
+        except BaseException as exc:
             network.close()
+            if isinstance(exc, RuntimeError) and not network.namespaces:
+                missing(f"network namespaces can't be made here: {exc}")
             raise
         return network
 

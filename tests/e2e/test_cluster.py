@@ -8,8 +8,9 @@ Redis, the secret key, the anonymity key, the public base URL) and nothing else 
 The topology is the one docs/deploy.md describes. Shown here, each through the hosts' HTTP
 as a browser, an API client or a visitor would meet it:
 
-- a session made by signing in on host A works on host B (its CSRF token too), and an
-  anonymous post has the same pseudonym on both;
+- a session made by signing in on host A works on host B (its CSRF token too); a form
+  double-submitted through both hosts at once makes one post; the anonymous author may edit
+  through A what they posted through B, and both hosts show the same pseudonym;
 - the sign-in limit counts attempts on both hosts together;
 - a reply written through A is on B's next page for a visitor (B's page cache sees it);
 - crisis alerts queued on both hosts, with the workers of both taking jobs, reach the
@@ -172,19 +173,25 @@ async def test_a_session_made_on_host_a_works_on_host_b(cluster: Cluster) -> Non
         session = on_a.cookies["hearth_session"]
         form_token = csrf_from(await on_a.get("/stories/new"))  # a form host A rendered
 
-    # The proxy sends the browser's next requests to host B, cookie and all.
-    async with httpx.AsyncClient(base_url=cluster.url(1), timeout=30,
-                                 cookies={"hearth_session": session}) as on_b:
+    # The proxy sends the browser's next requests to host B, cookie and all; a double click
+    # on the form host A rendered goes once to each host, at the same moment.
+    browsers = [httpx.AsyncClient(base_url=cluster.url(n), timeout=30,
+                                  cookies={"hearth_session": session}) for n in range(HOSTS)]
+    async with browsers[0] as on_a, browsers[1] as on_b:
         account = await on_b.get("/account")
         assert account.status_code == 200 and "heron_a_to_b" in account.text
-        posted = await on_b.post("/stories/new", headers={"Origin": PUBLIC_URL}, data={
-            "csrf_token": form_token, "category": "depression-anxiety", "anonymous": "1",
-            "title": "Between two rooms", "submission_id": "cluster-session-0001",
-            "body": "Some days the quiet is kind and some days it is loud."})
-        assert posted.status_code == 303, posted.text[:500]
-        story_id = int(posted.headers["location"].rstrip("/").rsplit("/", 1)[-1])
-
+        form = {"csrf_token": form_token, "category": "depression-anxiety", "anonymous": "1",
+                "title": "Between two rooms", "submission_id": "cluster-session-0001",
+                "body": "Some days the quiet is kind and some days it is loud."}
+        clicks = await asyncio.gather(*(
+            http.post("/stories/new", headers={"Origin": PUBLIC_URL}, data=form)
+            for http in (on_b, on_a)))
+        assert [c.status_code for c in clicks] == [303, 303], clicks[0].text[:500]
+        assert clicks[0].headers["location"] == clicks[1].headers["location"]
+        story_id = int(clicks[0].headers["location"].rstrip("/").rsplit("/", 1)[-1])
         post_id = (await on_b.get(f"/api/v1/stories/{story_id}")).json()["post"]["id"]
+        listed = (await on_a.get("/api/v1/categories/depression-anxiety/stories")).json()
+        assert [s["title"] for s in listed["stories"]].count("Between two rooms") == 1
 
     # Back on host A, the anonymous author may edit what they posted through B (their
     # authorship is sealed with the anonymity key both hosts hold), and both hosts show the
