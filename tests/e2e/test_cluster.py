@@ -10,7 +10,8 @@ as a browser, an API client or a visitor would meet it:
 
 - a session made by signing in on host A works on host B (its CSRF token too); a form
   double-submitted through both hosts at once makes one post; the anonymous author may edit
-  through A what they posted through B, and both hosts show the same pseudonym;
+  through A what they posted through B, and both hosts show the same pseudonym; signing
+  out through B ends the session on A;
 - the sign-in limit counts attempts on both hosts together;
 - a reply written through A is on B's next page for a visitor (B's page cache sees it);
 - crisis alerts queued on both hosts, with the workers of both taking jobs, reach the
@@ -19,8 +20,8 @@ as a browser, an API client or a visitor would meet it:
   acknowledged write is in the database, and B answers every request throughout.
 
 The machine's own PostgreSQL and Redis are not used; traffic goes only to the network's
-addresses and loopback. The tests share one module-wide cluster (about 10 s to build); the
-last one kills host A.
+addresses and loopback. The tests share one module-wide cluster (building it — initdb,
+migrations, six server processes — is most of the run's time); the last one kills host A.
 """
 
 from __future__ import annotations
@@ -81,6 +82,8 @@ def shared_settings(network: Network, redis: ThrowawayRedis, receiver: Receiver)
         "FORUM_BASE_URL": PUBLIC_URL,
         "FORUM_TRUSTED_PROXIES": network.machine_address,  # the proxy's side of the network
         "FORUM_CRISIS_WEBHOOK_URL": receiver.url,
+        # Pages kept far longer than the test runs: only invalidation can refresh them.
+        "FORUM_PAGE_CACHE_SECONDS": "600",
         # Strict on sign-in guesses; loose on signing up and posting (every account here
         # comes from one address, and the writers below post a lot).
         "FORUM_RATE_LIMITS": f"signin={SIGNIN_PER_HOUR}/hour;signup=1000/hour;"
@@ -214,6 +217,16 @@ async def test_a_session_made_on_host_a_works_on_host_b(cluster: Cluster) -> Non
     author, body = seen[0]
     assert author["kind"] == "anonymous" and "heron" not in str(author) and body == (
         "Today the quiet was kind.")
+
+    # Signing out through B ends the session on A at once.
+    browsers = [httpx.AsyncClient(base_url=cluster.url(n), timeout=30,
+                                  cookies={"hearth_session": session}) for n in range(HOSTS)]
+    async with browsers[0] as on_a, browsers[1] as on_b:
+        out = await on_b.post("/signout", headers={"Origin": PUBLIC_URL},
+                              data={"csrf_token": csrf_from(await on_b.get("/account"))})
+        assert out.status_code == 303, out.text[:300]
+        after = await on_a.get("/account")
+        assert after.status_code != 200 and "heron_a_to_b" not in after.text
 
 
 async def test_the_sign_in_limit_counts_guesses_on_every_host(cluster: Cluster) -> None:
