@@ -36,6 +36,13 @@ run: demo
 test: lint
 	bash tests/run-suites.sh
 
+# Two hosts on this machine (network namespaces) serving one forum from one PostgreSQL and
+# one Redis of the test's own (docs/deploy.md, "Several hosts"). Needs root, iproute2,
+# PostgreSQL's initdb and redis-server; `make test` runs it too, in the SQLite pass.
+.PHONY: test-cluster
+test-cluster: $(STAMP)
+	$(BIN)/pytest -p no:cacheprovider -q tests/e2e/test_cluster.py
+
 # Style, types (mypy --strict on forum/) and the layer contracts (.importlinter).
 lint: $(STAMP)
 	$(BIN)/ruff check forum tests bench tools
