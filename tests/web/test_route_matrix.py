@@ -176,6 +176,13 @@ MATRIX: list[tuple[str, str, dict[str, Any] | None, dict[str, int]]] = [
     ("POST", "/api/v1/admin/posts/{post_id}/reveal", {"reason": "Safety", "password": PASSWORD},
      {**STAFF_API, D: 403, A: 400}),
     ("GET", "/mod/posts/{post_id}", None, STAFF_ONLY),
+    # The confirm pages ask only before destructive actions (reject, hide, delete, ban):
+    # for "pin" / "warn" there is nothing to confirm.
+    ("GET", "/mod/posts/{post_id}/{action}", None, {**STAFF_ONLY, D: 404, A: 404}),
+    ("GET", "/mod/posts/{post_id}/author/{action}", None, {**STAFF_ONLY, D: 404, A: 404}),
+    ("GET", "/mod/users/{username}/{action}", None, {**STAFF_ONLY, D: 404, A: 404}),
+    ("GET", "/mod/people", None, STAFF_ONLY),
+    ("POST", "/mod/", {"approve": "999999"}, {**STAFF_POST, D: 200, A: 200}),  # no such post
     ("POST", "/mod/posts/{post_id}/{action}", {}, STAFF_POST),
     ("GET", "/mod/users/{username}", None, STAFF_ONLY),
     ("POST", "/mod/users/{username}/{action}", {"reason": "Please be kind"}, STAFF_POST),
