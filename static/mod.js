@@ -72,5 +72,11 @@
     event.preventDefault();
   });
 
-  if (window.location.hash === "#queue-items" && items.length) { select(0); }
+  // Sent back after handling an item: the next one (now first) has the focus, so "a" or
+  // "r" acts on it at once. After the page has loaded, or the browser's own move to the
+  // #queue-items anchor would come after ours.
+  if (window.location.hash === "#queue-items" && items.length) {
+    if (document.readyState === "complete") { select(0); }
+    else { window.addEventListener("load", function () { select(0); }); }
+  }
 })();
