@@ -252,3 +252,31 @@ async def test_moderators_read_what_was_noticed_in_plain_words_never_an_id(
     api = await api_moderator.api("GET", "/api/v1/mod/queue?tab=urgent")
     assert not CRISIS_ID.search(api.text)
     assert "says they don't want to live" in api.text
+
+
+async def test_odd_queue_forms_get_a_kind_answer_and_change_nothing(moderator):
+    (post,) = await held_replies(1, members=1)
+    cases = [
+        ({"action": "approve"}, "Choose at least one post"),
+        ({"action": "approve", "post_ids": ["12abc"]}, "chosen by its number"),
+        ({"action": "approve", "post_ids": ["²"]}, "chosen by its number"),
+        ({"action": "approve", "post_ids": [str(n) for n in range(1, 82)]}, "at most 80"),
+        ({"action": "delete", "post_ids": [post.id]}, "approve or reject"),
+        ({"approve": "one"}, "approve or reject"),
+    ]
+    for data, words in cases:
+        response = await moderator.post_form("/mod/", {"tab": "approval", **data})
+        assert response.status_code == 422, (data, response.status_code)
+        assert words in text_of(response.text), (data, text_of(response.text)[-600:])
+    nobody = await moderator.post_form("/mod/", {"tab": "approval", "action": "reject",
+                                                 "post_ids": ["999999"]})
+    assert nobody.status_code == 422 and "Choose at least one post" in nobody.text
+    assert await AuditEntry.all().count() == 0
+    assert (await Post.get(id=post.id)).status == PostStatus.PENDING
+
+
+async def test_a_member_cannot_use_the_queue_form(member):
+    (post,) = await held_replies(1, members=1)
+    response = await member.post_form("/mod/", {"tab": "approval", "approve": post.id})
+    assert response.status_code == 403
+    assert (await Post.get(id=post.id)).status == PostStatus.PENDING
