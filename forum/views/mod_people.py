@@ -16,14 +16,13 @@ from forum.actions import words
 from forum.forms import FormInvalid
 from forum.moderation_commands import run_member_action
 from forum.moderation_forms import AUDIT_TARGETS, WORD_ACTIONS, parse_audit_filter
+from forum.queries.member_search import SEARCH_PREFIX_MAX, search_members
 from forum.queries.moderation import (
-    SEARCH_PREFIX_MAX,
     audit_page,
     forget_header_counts,
     get_member_or_404,
     list_watched_words,
     member_record,
-    search_members,
 )
 from forum.request_context import context_of
 from forum.schemas.base import parse_input
@@ -37,6 +36,8 @@ MEMBER_DID = {"warn": "Warning sent to", "silence": "Silenced", "suspend": "Susp
               "ban": "Banned", "lift": "Limits lifted for", "note": "Note added on",
               "role": "Role changed for"}
 EMAIL_SEARCH_MAX = 254
+WORD_NOTICES = {"changed": "Saved: the list of watched words is updated.",
+                "unchanged": "Nothing to change: that word was already gone."}
 # The audit log's actions as a person reads them (the filter keeps the stored names).
 AUDIT_ACTION_WORDS = {
     "approve": "approved", "reject": "rejected", "hide": "hid", "restore": "restored",
@@ -130,7 +131,7 @@ async def words_page(request: Request, errors: dict[str, str] | None = None,
     return render(request, "mod/words.html", {
         "words": await list_watched_words(), "actions": WORD_ACTIONS,
         "errors": errors or {}, "values": values or {}, "tested": tested,
-        "notice": DONE_NOTICES.get(request.query_params.get("done", "")),
+        "notice": WORD_NOTICES.get(request.query_params.get("done", "")),
     }, status_code=status_code)
 
 
