@@ -244,6 +244,7 @@ api_routes: list[BaseRoute] = [
     Mount("/mod", name="api_mod", middleware=[Middleware(RequireRole, role=Role.MODERATOR)],
           routes=[
               Route("/queue", api_mod.queue, methods=["GET"], name="api_mod_queue"),
+              Route("/posts/bulk", api_mod.bulk, methods=["POST"], name="api_mod_bulk"),
               Route("/posts/{post_id:int}/{action:str}", api_mod.post_action,
                     methods=["POST"], name="api_mod_post_action"),
               Route("/posts/{post_id:int}/author/{action:str}", api_mod.author_action,

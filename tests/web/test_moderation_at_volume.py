@@ -280,3 +280,25 @@ async def test_a_member_cannot_use_the_queue_form(member):
     response = await member.post_form("/mod/", {"tab": "approval", "approve": post.id})
     assert response.status_code == 403
     assert (await Post.get(id=post.id)).status == PostStatus.PENDING
+
+
+async def test_the_api_approves_and_rejects_in_bulk_through_the_same_use_case(
+        api_moderator):
+    a, b, c = await held_replies(3, members=3, title="Long drive")
+    missing = await api_moderator.api("POST", "/api/v1/mod/posts/bulk",
+                                      json={"action": "reject", "post_ids": [a.id]})
+    assert missing.status_code == 422
+    assert "Please write the reason" in missing.text
+    done = await api_moderator.api("POST", "/api/v1/mod/posts/bulk",
+                                   json={"action": "approve", "post_ids": [a.id, b.id, a.id]})
+    assert done.status_code == 200
+    assert done.json() == {"action": "approve", "done": [a.id, b.id], "failed": [],
+                           "message": "Approved and published: 2 posts."}
+    again = await api_moderator.api("POST", "/api/v1/mod/posts/bulk", json={
+        "action": "reject", "post_ids": [b.id, c.id], "reason": "Off topic"})
+    assert again.json()["done"] == [c.id]
+    assert again.json()["failed"] == [{
+        "post_id": b.id, "what": "the reply in “Long drive”",
+        "why": "It was no longer waiting: another moderator may have dealt with it."}]
+    assert await AuditEntry.filter(action="approve").count() == 2
+    assert await AuditEntry.filter(action="reject").count() == 1

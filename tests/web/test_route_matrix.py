@@ -194,6 +194,7 @@ MATRIX: list[tuple[str, str, dict[str, Any] | None, dict[str, int]]] = [
     ("POST", "/admin/users/{username}/role", {"role": "moderator"}, {**STAFF_POST, D: 403}),
     ("GET", "/api/v1/mod/queue", None, STAFF_API),
     ("POST", "/api/v1/mod/posts/{post_id}/{action}", {}, STAFF_API),
+    ("POST", "/api/v1/mod/posts/bulk", {"action": "approve", "post_ids": [999999]}, STAFF_API),
     ("POST", "/api/v1/mod/users/{username}/{action}", {"reason": "Please be kind"}, STAFF_API),
     ("GET", "/api/v1/mod/audit", None, STAFF_API),
     ("GET", "/api/v1/mod/words", None, STAFF_API),
