@@ -302,3 +302,21 @@ async def test_the_api_approves_and_rejects_in_bulk_through_the_same_use_case(
         "why": "It was no longer waiting: another moderator may have dealt with it."}]
     assert await AuditEntry.filter(action="approve").count() == 2
     assert await AuditEntry.filter(action="reject").count() == 1
+
+
+async def test_rejecting_from_a_posts_page_asks_then_goes_on_to_the_next(moderator):
+    first, second = await held_replies(2, members=2, title="Cold tea")
+    page = await moderator.get(f"/mod/posts/{first.id}?tab=approval")
+    danger = re.search(r'<section aria-labelledby="danger-heading".*?</section>', page.text,
+                       flags=re.S)
+    assert danger is not None and f'action="/mod/posts/{first.id}/reject"' in danger.group(0)
+    asked = await moderator.get(f"/mod/posts/{first.id}/reject?then=next&tab=approval")
+    assert 'name="then" value="next"' in asked.text and 'name="tab" value="approval"' in (
+        asked.text)
+    assert "Reject the reply in “Cold tea”?" in text_of(asked.text)
+    done = await moderator.post_form(f"/mod/posts/{first.id}/reject", {
+        "then": "next", "tab": "approval", "reason": "Selling"})
+    assert done.headers["location"].startswith(f"/mod/posts/{second.id}?")
+    shown = text_of((await moderator.get(done.headers["location"])).text)
+    assert "Not published (the author was told why): the reply in “Cold tea”." in shown
+    assert (await Post.get(id=first.id)).status == PostStatus.REJECTED
