@@ -34,7 +34,7 @@ def test_the_frozen_test_split_and_dev_are_the_same_items_as_before():
     items = load()
     assert split_digest(items, "test") == (458, "832f4a3b718b5f18")
     assert split_digest(items, "dev") == (478, "e02e7353420e498e")
-    assert all(i.split == "train" for i in items if i.id.startswith("e-"))
+    assert all(i.split == "train" for i in items if i.id.startswith(("e-", "f-")))
 
 
 def test_an_item_marked_train_is_train_even_when_its_id_hashes_to_test(tmp_path: Path):
@@ -53,14 +53,31 @@ def test_no_item_can_be_moved_into_dev_or_test(tmp_path: Path, value: str):
         load(tmp_path)
 
 
-def test_the_varied_voices_file_is_train_only_and_shaped_like_the_others():
-    lines = (CORPUS / "e-varied-voices.jsonl").read_text("utf-8").splitlines()
+@pytest.mark.parametrize(("name", "prefix", "minimum", "long_posts"),
+                         [("e-varied-voices.jsonl", "e", 1000, 150),
+                          ("f-other-voices.jsonl", "f", 1150, 110)])
+def test_each_training_only_file_is_train_only_and_shaped_like_the_others(
+        name: str, prefix: str, minimum: int, long_posts: int):
+    """Every row of a training-only file carries the same fields, a numbered id of its own
+    prefix, its source and ``"split": "train"``; the three levels are each over a fifth of it,
+    and it holds long posts (300 words or more) for the model to learn the buried sentence."""
+    lines = (CORPUS / name).read_text("utf-8").splitlines()
     rows = [json.loads(line) for line in lines if line.strip()]
-    assert len(rows) >= 1000
+    assert len(rows) >= minimum
     for number, row in enumerate(rows, start=1):
         assert set(row) == {"id", "text", "level", "families", "source", "split"}
-        assert row["id"] == f"e-{number:04d}" and re.fullmatch(r"e-\d{4}", row["id"])
-        assert row["source"] == "e" and row["split"] == "train" and row["families"]
+        assert row["id"] == f"{prefix}-{number:04d}"
+        assert re.fullmatch(rf"{prefix}-\d{{4}}", row["id"])
+        assert row["source"] == prefix and row["split"] == "train" and row["families"]
     levels = [row["level"] for row in rows]
     assert {levels.count(lv) / len(rows) > 0.2 for lv in ("none", "concern", "urgent")} == {True}
-    assert sum(len(row["text"].split()) >= 300 for row in rows) >= 150
+    assert sum(len(row["text"].split()) >= 300 for row in rows) >= long_posts
+
+
+def test_no_training_only_text_repeats_another_item():
+    """A training-only item that repeated a dev or test item word for word would leak it."""
+    items = load()
+    judged = {i.text.strip().lower() for i in items if i.split in ("dev", "test")}
+    repeated = [i.id for i in items
+                if i.fixed_split == "train" and i.text.strip().lower() in judged]
+    assert not repeated
