@@ -115,7 +115,7 @@ async def latest_story_cards(limit: int = HOME_STORIES) -> list[StoryCardRow]:
         f"SELECT {CARD_COLUMNS}, {THREAD_COLUMNS} FROM posts p "  # noqa: S608 (no input)
         "JOIN threads t ON t.id = p.thread_id JOIN categories c ON c.id = t.category_id "
         "LEFT JOIN users u ON u.id = p.author_id "
-        f"WHERE p.is_story AND p.status = '{PostStatus.PUBLISHED.value}' "
+        f"WHERE p.is_story = TRUE AND p.status = '{PostStatus.PUBLISHED.value}' "
         f"ORDER BY p.created_at DESC, p.id DESC LIMIT {int(limit)}")]
 
 
@@ -130,15 +130,19 @@ class StoryCardPage:
 
 async def category_story_cards(category: Category, page: int,
                                per_page: int = STORIES_PER_PAGE) -> StoryCardPage:
-    """`category_stories` as lean rows, for the category page: the count and the page are
+    """`category_stories` as lean rows, for the category page: the count and the page in
     one query (the total rides on each row), driven from the category's threads."""
     offset = (max(1, page) - 1) * int(per_page)
-    published = f"p.is_story AND p.status = '{PostStatus.PUBLISHED.value}'"
+    published = f"p.is_story = TRUE AND p.status = '{PostStatus.PUBLISHED.value}'"
+    in_category = f"t.category_id = {int(category.id)} AND {published}"
+    # The total is a subquery over two covering indexes (counting over the page's own rows
+    # would read every story of the category, bodies and all).
     rows = await _rows(
-        f"SELECT {CARD_COLUMNS}, {THREAD_COLUMNS}, COUNT(*) OVER () AS listed_total "  # noqa: S608
+        f"SELECT {CARD_COLUMNS}, {THREAD_COLUMNS}, (SELECT COUNT(*) FROM threads t "  # noqa: S608
+        f"JOIN posts p ON p.thread_id = t.id WHERE {in_category}) AS listed_total "
         "FROM threads t JOIN posts p ON p.thread_id = t.id "
         "JOIN categories c ON c.id = t.category_id LEFT JOIN users u ON u.id = p.author_id "
-        f"WHERE t.category_id = {int(category.id)} AND {published} "
+        f"WHERE {in_category} "
         "ORDER BY t.is_pinned DESC, t.last_post_at DESC, p.id DESC "
         f"LIMIT {int(per_page)} OFFSET {offset}")
     if not rows and page > 1:
@@ -232,20 +236,20 @@ async def thread_page_rows(thread_id: int, viewer: User | None, page: int) -> Th
             # deleted and not named since.
             sticky = (f"(SELECT COUNT(*) FROM posts m "  # noqa: S608 (integers only)
                       f"WHERE m.id IN ({_ids(anonymous_ids)}) "
-                      f"AND m.thread_id = p.thread_id AND m.is_anonymous "
+                      f"AND m.thread_id = p.thread_id AND m.is_anonymous = TRUE "
                       f"AND m.status <> '{PostStatus.DELETED.value}')")
     found = await _rows(
         f"SELECT {POST_COLUMNS}, {THREAD_COLUMNS}, {follows} AS viewer_follows, "  # noqa: S608
         f"{sticky} AS viewer_sticky FROM posts p JOIN threads t ON t.id = p.thread_id "
         "JOIN categories c ON c.id = t.category_id LEFT JOIN users u ON u.id = p.author_id "
-        f"WHERE p.thread_id = {thread_id} AND p.is_story AND {visible} LIMIT 1")
+        f"WHERE p.thread_id = {thread_id} AND p.is_story = TRUE AND {visible} LIMIT 1")
     if not found:
         raise not_found()
     offset = (max(1, page) - 1) * REPLIES_PER_PAGE
     replies = await _rows(
         f"SELECT {POST_COLUMNS}, COUNT(*) OVER () AS visible_total FROM posts p "  # noqa: S608
         f"LEFT JOIN users u ON u.id = p.author_id WHERE p.thread_id = {thread_id} "
-        f"AND NOT p.is_story AND {visible} ORDER BY p.id "
+        f"AND p.is_story = FALSE AND {visible} ORDER BY p.id "
         f"LIMIT {REPLIES_PER_PAGE} OFFSET {offset}")
     if not replies and page > 1:
         raise not_found()
