@@ -166,7 +166,9 @@ declare -A url=(
 # The request headers of a page: a member's carry the session cookie.
 headers_of() {
   if [[ "$1" == member-* ]]; then printf '%s\n' "-H" "Cookie: $cookie"; fi
+  if [[ "$1" == spirit-topic ]]; then printf '%s\n' "-H" "Cookie: $spirit_cookie"; fi
 }
+spirit_cookie=""
 for page in $pages; do
   [[ -n "${url[$page]:-}" ]] || { echo "bench: unknown page $page (${!url[*]})" >&2; exit 2; }
 done
@@ -188,6 +190,8 @@ done
 # --- optional: Spirit (Django) on the same machine, its topic page in the same run -------
 spirit_pid=""
 if ((compare_spirit)); then
+  bash "$BENCH_DIR/spirit.sh" setup
+  spirit_cookie="$(bash "$BENCH_DIR/spirit.sh" cookie)"  # its topic page, signed in too
   spirit_port="$("$PY" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
   say "starting Spirit (bench/spirit.sh serve) on port $spirit_port"
   bash "$BENCH_DIR/spirit.sh" serve "$spirit_port" >"$results/spirit-server.log" 2>&1 &
@@ -200,7 +204,8 @@ if ((compare_spirit)); then
   done
   url[spirit-topic]="$spirit_url"
   pages="$pages spirit-topic"
-  curl -s -o "$results/spirit-topic.html" "$spirit_url"
+  curl -s -H "Cookie: $spirit_cookie" -o "$results/spirit-topic.html" "$spirit_url"
+  grep -q 'bench_reader' "$results/spirit-topic.html" || { echo "bench: Spirit: not signed in" >&2; exit 1; }
 fi
 
 machine_busy_ticks() {  # all CPUs, all processes: user+nice+system+irq+softirq+steal

@@ -80,18 +80,28 @@ _muted = SizedLRU(MUTED_CACHE_ENTRIES)
 _NOT_MUTED = ""
 
 
+_PLAIN = (bool, int, str, type(None))
+
+
 def _frozen(value: Any) -> Hashable:
-    """A card entry as part of a key: dicts and sets become sorted tuples; anything else
-    must already be hashable (a new, unhashable kind of entry fails loudly, in tests)."""
+    """A card entry as part of a key: dicts and sets become sorted tuples, an unhashable
+    dataclass its fields; anything else must already be hashable (a new, unhashable kind of
+    entry fails loudly, in tests)."""
+    if isinstance(value, _PLAIN):
+        return value  # type: ignore[no-any-return]
     if isinstance(value, dict):
         return tuple(sorted((k, _frozen(v)) for k, v in value.items()))
     if isinstance(value, set | frozenset):
         return tuple(sorted(value))
-    if hasattr(value, "__dataclass_fields__") and not getattr(
-            type(value), "__hash__", None):
-        return _frozen(vars(value))
+    if hasattr(value, "__dataclass_fields__") and getattr(type(value), "__hash__", None) is None:
+        return (type(value).__name__, _frozen(vars(value)))
     hash(value)
     return value  # type: ignore[no-any-return]
+
+
+def _card_key(card: dict[str, Any]) -> Hashable:
+    # The card's entries in the order the view wrote them (one view builds every card).
+    return tuple((name, _frozen(value)) for name, value in card.items())
 
 
 def muted_word(viewer: User | None, post: PostFacts) -> str | None:
@@ -110,7 +120,7 @@ def post_html(env: jinja2.Environment, card: dict[str, Any], *, show_reply_link:
               when: str, csrf_token: Callable[[], str]) -> Markup:
     """One post as `post_article` renders it for this card. ``when`` is the post's relative
     time as it reads now; ``csrf_token`` is called only when the fragment has a form."""
-    key = (show_reply_link, when, _frozen(card))
+    key = (show_reply_link, when, _card_key(card))
     kept = _fragments.get(key)
     if kept is None:
         html = env.get_template(FRAGMENT_TEMPLATE).render(

@@ -97,10 +97,17 @@ async def story_detail(request: Request, form_errors: dict[str, Any] | None = No
     can_reply = permissions.can_reply(viewer, thread)
     env = request.app.state.templates.env
 
+    token: list[str] = []
+
+    def csrf() -> str:
+        if not token:
+            token.append(page_csrf_token(request))
+        return token[0]
+
     def shown(post: PostRow) -> Markup:
         return post_html(env, _post_card(post, thread, viewer, reactions),
                          show_reply_link=can_reply, when=relative_time(post.created_at),
-                         csrf_token=lambda: page_csrf_token(request))
+                         csrf_token=csrf)
 
     return render(request, "stories/detail.html", {
         "thread": thread,
