@@ -88,7 +88,7 @@ def _frozen(value: Any) -> Hashable:
     dataclass its fields; anything else must already be hashable (a new, unhashable kind of
     entry fails loudly, in tests)."""
     if isinstance(value, _PLAIN):
-        return value  # type: ignore[no-any-return]
+        return value
     if isinstance(value, dict):
         return tuple(sorted((k, _frozen(v)) for k, v in value.items()))
     if isinstance(value, set | frozenset):
