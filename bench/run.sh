@@ -238,14 +238,14 @@ if ((warmup > 0)); then
   done
 fi
 
-say "measuring: wrk -t$wrk_threads -c$connections -d${duration}s --latency, one page at a time"
+say "measuring: wrk -t$wrk_threads -c$connections -d${duration}s --latency --timeout 10s, one page at a time"
 for page in $pages; do
   printf '    %-9s %s\n' "$page" "${url[$page]}" >&2
   mapfile -t h < <(headers_of "$page")
   rss_before="$(worker_rss)"
   before="$(server_cpu_ticks)" machine_before="$(machine_busy_ticks)"
   TIMEFORMAT='%U %S'
-  { time wrk -t"$wrk_threads" -c"$connections" -d"${duration}s" --latency "${h[@]}" \
+  { time wrk -t"$wrk_threads" -c"$connections" -d"${duration}s" --latency --timeout 10s "${h[@]}" \
       -s "$BENCH_DIR/wrk_report.lua" "${url[$page]}" >"$results/$page.wrk.txt"; } \
       2>"$results/$page.wrk-cpu"
   after="$(server_cpu_ticks)" machine_after="$(machine_busy_ticks)"
