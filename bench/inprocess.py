@@ -1,12 +1,16 @@
 """Cost of one page without HTTP or a load generator: time, queries and a cProfile.
 
     .venv/bin/python bench/inprocess.py [--db bench/var/bench.sqlite3] [-n 200] [--profile]
-                                        [PAGE ...]   # home category story, or a path
+                                        [--member] [PAGE ...]  # home category story
+                                                               # notifications, or a path
 
 Calls the ASGI app directly (one request at a time, same process, same ORM set-up as
 `forum serve`), so the numbers are the server's own cost per request: wall-clock ms, SQL
-queries and the ms spent waiting for them, bytes of HTML. With --profile, the top functions
-by cumulative and by own time (cProfile; adds overhead, compare shares not absolutes).
+queries and the ms spent waiting for them, bytes of HTML. With --member the requests carry
+the session cookie of a signed-in member (bench/member.py), as a member's pages are never
+served from the page cache. Each line also says whether the requests wrote to the database
+(SQLite total_changes()). With --profile, the top functions by cumulative and by own time
+(cProfile; adds overhead, compare shares not absolutes).
 """
 
 from __future__ import annotations
@@ -54,13 +58,28 @@ class QueryCounter:
             self.seconds += time.perf_counter() - start
 
 
-async def get(app, path: str) -> tuple[int, int]:  # type: ignore[no-untyped-def]
+class TotalChanges:
+    """Rows written through the app's own connection (SQLite total_changes(), minus the
+    one SELECT that reads it)."""
+
+    async def read(self) -> int:
+        from tortoise import connections
+
+        rows = await connections.get("default").execute_query_dict(
+            "SELECT total_changes() AS n")
+        return int(rows[0]["n"])
+
+
+async def get(app, path: str, cookie: str = "") -> tuple[int, int]:  # type: ignore[no-untyped-def]
     path, _, query = path.partition("?")
+    headers = [(b"host", b"127.0.0.1:8000"), (b"user-agent", b"bench")]
+    if cookie:
+        headers.append((b"cookie", cookie.encode()))
     scope = {
         "type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": "GET",
         "scheme": "http", "path": path, "raw_path": path.encode(),
         "query_string": query.encode(), "root_path": "",
-        "headers": [(b"host", b"127.0.0.1:8000"), (b"user-agent", b"bench")],
+        "headers": headers,
         "client": ("127.0.0.1", 50000), "server": ("127.0.0.1", 8000),
     }
     status = 0
@@ -98,7 +117,15 @@ async def main_async(args: argparse.Namespace) -> int:
         "home": "/",
         "category": f"/c/{meta.get('category_slug', 'small-wins')}",
         "story": f"/stories/{meta.get('story_thread_id', 1)}",
+        "notifications": "/notifications",
+        "help": "/help",
     }
+    cookie = ""
+    if args.member:
+        sys.path.insert(0, str(BENCH_DIR))
+        from member import session_cookie
+
+        cookie = await session_cookie(args.db)
     os.environ.setdefault("FORUM_DATABASE_URL", f"sqlite://{args.db}")
     os.environ.setdefault("FORUM_VAR_DIR", str(args.db.parent))
     os.environ.setdefault("FORUM_RATE_LIMITS", "off")
@@ -107,14 +134,16 @@ async def main_async(args: argparse.Namespace) -> int:
     app = create_app(settings, manage_database=False)
     counter = QueryCounter()
     counter.install()
+    changes = TotalChanges()
     try:
         for page in args.pages:
             path = paths.get(page, page)
             for _ in range(max(5, args.n // 10)):  # warm caches and templates
-                status, size = await get(app, path)
+                status, size = await get(app, path, cookie)
             if status != 200:
                 print(f"{path}: HTTP {status}", file=sys.stderr)
                 return 1
+            written_before = await changes.read()
             counter.count, counter.seconds = 0, 0.0
             profiler = cProfile.Profile() if args.profile else None
             start = time.perf_counter()
@@ -122,14 +151,17 @@ async def main_async(args: argparse.Namespace) -> int:
             if profiler:
                 profiler.enable()
             for _ in range(args.n):
-                await get(app, path)
+                await get(app, path, cookie)
             if profiler:
                 profiler.disable()
             wall = (time.perf_counter() - start) / args.n * 1000
             cpu = (time.process_time() - cpu) / args.n * 1000
+            queries, awaited = counter.count, counter.seconds
+            writes = await changes.read() - written_before
             print(f"{page:<9} {path:<28} {wall:6.2f} ms/request wall, {cpu:6.2f} ms CPU, "
-                  f"{counter.count / args.n:.1f} queries ({counter.seconds / args.n * 1000:.2f}"
+                  f"{queries / args.n:.1f} queries ({awaited / args.n * 1000:.2f}"
                   f" ms awaiting them), {size / 1024:.0f} KiB"
+                  + (f", {writes} ROWS WRITTEN" if writes else ", no writes")
                   + ("  [cProfile on: inflated]" if profiler else ""))
             if profiler:
                 out = io.StringIO()
@@ -148,6 +180,8 @@ def main() -> int:
     parser.add_argument("--db", type=Path, default=DEFAULT_DB)
     parser.add_argument("-n", type=int, default=200, help="requests per page (default 200)")
     parser.add_argument("--profile", action="store_true")
+    parser.add_argument("--member", action="store_true",
+                        help="as a signed-in member (bench/member.py's session)")
     parser.add_argument("--top", type=int, default=25)
     args = parser.parse_args()
     args.db = args.db.resolve()

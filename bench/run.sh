@@ -1,15 +1,21 @@
 #!/usr/bin/env bash
 # `make bench`: seed a big forum, serve it with `forum serve --workers 2`, load the home,
-# category and story pages with wrk, and print requests/s, p50 and p99 for each.
+# category and story pages with wrk — signed out and as a signed-in member — and print
+# requests/s, p50, p99, server CPU and worker memory for each.
 # See bench/README.md. Flags (pass through make with BENCH_ARGS="..."):
 #
 #   dataset   --posts N (100000)  --threads N (2000)  --users N  --seed N  --db PATH  --force
 #             --analyze (ANALYZE right after seeding; forum serve also does it at start)
 #   load      --duration S (15)  --warmup S (5)  --connections N (32)  --wrk-threads N (2)
 #   server    --workers N (2)  --port N (a free one)
-#   other     --pages "home category story help"  --profile (py-spy one worker per page, after
-#             the measured runs)  --results DIR (bench/results/<timestamp>)
+#   other     --pages "home category story help member-home member-category member-story
+#             member-notifications"  --profile (py-spy one worker per page, after the measured
+#             runs)  --results DIR (bench/results/<timestamp>)
 #             --wait-idle S (60: wait up to S seconds for other processes to go quiet)
+#   memory    --memory-requests N (0: off) — after the measured runs, N more requests on
+#             --memory-page (member-story), worker RSS sampled every 10 s (memory.tsv)
+#   spirit    --compare-spirit — also load Spirit's topic page (bench/spirit.sh sets it up
+#             in bench/var/spirit) in the same run, and print the ratio
 set -euo pipefail
 
 BENCH_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -18,7 +24,9 @@ PY="$REPO/.venv/bin/python"
 FORUM="$REPO/.venv/bin/forum"
 
 duration=15 warmup=5 connections=32 wrk_threads=2 workers=2 port="" profile=0 wait_idle=60
-pages="home category story help"  # help: a template page without queries, as a baseline
+pages="home category story help member-home member-category member-story member-notifications"
+# help: a template page without queries, as a baseline; member-*: signed in (never cached)
+memory_requests=0 memory_page=member-story compare_spirit=0
 results=""
 seed_args=()
 
@@ -38,6 +46,9 @@ while (($#)); do
     --profile) profile=1; shift ;;
     --results) results="$2"; shift 2 ;;
     --wait-idle) wait_idle="$2"; shift 2 ;;
+    --memory-requests) memory_requests="$2"; shift 2 ;;
+    --memory-page) memory_page="$2"; shift 2 ;;
+    --compare-spirit) compare_spirit=1; shift ;;
     -h|--help) usage; exit 0 ;;
     *) echo "bench: unknown option $1" >&2; usage >&2; exit 2 ;;
   esac
@@ -65,6 +76,12 @@ category="$(field category_slug)"
 dataset="$(field posts) posts / $(field threads) threads / $(field users) members"
 [[ "$(field analyzed)" == True ]] && dataset="$dataset, ANALYZEd"
 
+# A signed-in member's session (bench/member.py: the member bench_reader, made once).
+cookie=""
+if [[ " $pages $memory_page " == *" member-"* ]]; then
+  cookie="$("$PY" "$BENCH_DIR/member.py" --db "$db" | tail -n 1)"
+fi
+
 stamp="$(date -u +%Y%m%dT%H%M%SZ)"
 results="${results:-$BENCH_DIR/results/$stamp}"
 mkdir -p "$results"
@@ -81,6 +98,9 @@ background_pids=()
 cleanup() {
   local pid
   for pid in "${background_pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+  if [[ -n "${spirit_pid:-}" ]] && kill -0 "$spirit_pid" 2>/dev/null; then
+    kill -TERM "$spirit_pid" 2>/dev/null || true
+  fi
   if [[ -n "$server_pid" ]] && kill -0 "$server_pid" 2>/dev/null; then
     kill -TERM "$server_pid" 2>/dev/null || true
     for _ in $(seq 50); do kill -0 "$server_pid" 2>/dev/null || break; sleep 0.2; done
@@ -125,24 +145,67 @@ server_cpu_ticks() {  # utime + stime of all workers, in clock ticks
   echo "$total"
 }
 
+worker_rss() {  # "pid:KiB pid:KiB" — VmRSS of each worker
+  local pid out=()
+  for pid in "${worker_pids[@]}"; do
+    out+=("$pid:$(awk '/^VmRSS:/ { print $2 }' "/proc/$pid/status")")
+  done
+  echo "${out[*]}"
+}
+
 declare -A url=(
   [home]="$base/"
   [category]="$base/c/$category"
   [story]="$base/stories/$story_id"
   [help]="$base/help"
+  [member-home]="$base/"
+  [member-category]="$base/c/$category"
+  [member-story]="$base/stories/$story_id"
+  [member-notifications]="$base/notifications"
 )
+# The request headers of a page: a member's carry the session cookie.
+headers_of() {
+  if [[ "$1" == member-* ]]; then printf '%s\n' "-H" "Cookie: $cookie"; fi
+  if [[ "$1" == spirit-topic ]]; then printf '%s\n' "-H" "Cookie: $spirit_cookie"; fi
+}
+spirit_cookie=""
 for page in $pages; do
-  [[ -n "${url[$page]:-}" ]] || { echo "bench: unknown page $page (home category story help)" >&2; exit 2; }
+  [[ -n "${url[$page]:-}" ]] || { echo "bench: unknown page $page (${!url[*]})" >&2; exit 2; }
 done
 
-# --- sanity: every page answers 200 and the story page shows 50 replies ------------------
+# --- sanity: every page answers 200, the story pages show 50 replies, members are signed in
 for page in $pages; do
-  code="$(curl -s -o "$results/$page.html" -w '%{http_code}' "${url[$page]}")"
+  mapfile -t h < <(headers_of "$page")
+  code="$(curl -s "${h[@]}" -o "$results/$page.html" -w '%{http_code}' "${url[$page]}")"
   [[ "$code" == 200 ]] || { echo "bench: ${url[$page]} answered $code" >&2; exit 1; }
+  if [[ "$page" == member-* ]] && ! grep -q 'action="/signout"' "$results/$page.html"; then
+    echo "bench: $page is not signed in (see $results/$page.html)" >&2; exit 1
+  fi
+  if [[ "$page" == story || "$page" == member-story ]]; then
+    replies="$(grep -c 'class="post post--reply"' "$results/$page.html" || true)"
+    [[ "$replies" == 50 ]] || { echo "bench: $page shows $replies replies, not 50" >&2; exit 1; }
+  fi
 done
-if [[ " $pages " == *" story "* ]]; then
-  replies="$(grep -c 'class="post post--reply"' "$results/story.html" || true)"
-  [[ "$replies" == 50 ]] || { echo "bench: story page shows $replies replies, not 50" >&2; exit 1; }
+
+# --- optional: Spirit (Django) on the same machine, its topic page in the same run -------
+spirit_pid=""
+if ((compare_spirit)); then
+  bash "$BENCH_DIR/spirit.sh" setup
+  spirit_cookie="$(bash "$BENCH_DIR/spirit.sh" cookie)"  # its topic page, signed in too
+  spirit_port="$("$PY" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
+  say "starting Spirit (bench/spirit.sh serve) on port $spirit_port"
+  bash "$BENCH_DIR/spirit.sh" serve "$spirit_port" >"$results/spirit-server.log" 2>&1 &
+  spirit_pid=$!
+  spirit_url="$(bash "$BENCH_DIR/spirit.sh" url "$spirit_port")"
+  for i in $(seq 150); do
+    curl -fs -o /dev/null "$spirit_url" && break
+    ((i == 150)) && { echo "bench: Spirit did not answer; see $results/spirit-server.log" >&2; exit 1; }
+    sleep 0.2
+  done
+  url[spirit-topic]="$spirit_url"
+  pages="$pages spirit-topic"
+  curl -s -H "Cookie: $spirit_cookie" -o "$results/spirit-topic.html" "$spirit_url"
+  grep -q 'bench_reader' "$results/spirit-topic.html" || { echo "bench: Spirit: not signed in" >&2; exit 1; }
 fi
 
 machine_busy_ticks() {  # all CPUs, all processes: user+nice+system+irq+softirq+steal
@@ -170,20 +233,26 @@ fi
 if ((warmup > 0)); then
   say "warming up (${warmup}s per page)"
   for page in $pages; do
-    wrk -t"$wrk_threads" -c"$connections" -d"${warmup}s" "${url[$page]}" >/dev/null
+    mapfile -t h < <(headers_of "$page")
+    wrk -t"$wrk_threads" -c"$connections" -d"${warmup}s" "${h[@]}" "${url[$page]}" >/dev/null
   done
 fi
 
-say "measuring: wrk -t$wrk_threads -c$connections -d${duration}s --latency, one page at a time"
+say "measuring: wrk -t$wrk_threads -c$connections -d${duration}s --latency --timeout 10s, one page at a time"
 for page in $pages; do
   printf '    %-9s %s\n' "$page" "${url[$page]}" >&2
+  mapfile -t h < <(headers_of "$page")
+  rss_before="$(worker_rss)"
   before="$(server_cpu_ticks)" machine_before="$(machine_busy_ticks)"
   TIMEFORMAT='%U %S'
-  { time wrk -t"$wrk_threads" -c"$connections" -d"${duration}s" --latency \
+  { time wrk -t"$wrk_threads" -c"$connections" -d"${duration}s" --latency --timeout 10s "${h[@]}" \
       -s "$BENCH_DIR/wrk_report.lua" "${url[$page]}" >"$results/$page.wrk.txt"; } \
       2>"$results/$page.wrk-cpu"
   after="$(server_cpu_ticks)" machine_after="$(machine_busy_ticks)"
-  echo "$before $after $(getconf CLK_TCK)" >"$results/$page.server-cpu"
+  if [[ "$page" != spirit-* ]]; then
+    echo "$before $after $(getconf CLK_TCK)" >"$results/$page.server-cpu"
+    echo "$rss_before" >"$results/$page.rss"; worker_rss >>"$results/$page.rss"
+  fi
   echo "$machine_before $machine_after" >"$results/$page.machine-cpu"
   echo "${url[$page]}" >"$results/$page.url"
 done
@@ -192,12 +261,29 @@ done
   echo "date: $(date -u '+%Y-%m-%d %H:%M UTC')"
   echo "dataset: $dataset (story thread $story_id, category $category)"
   echo "load: wrk -t$wrk_threads -c$connections -d${duration}s --latency (warm-up ${warmup}s/page)"
+  echo "member: bench_reader (signed in, two muted words); visitor pages carry no cookie"
   echo "code: $(git -C "$REPO" rev-parse --short HEAD)$(git -C "$REPO" diff --quiet HEAD -- forum templates 2>/dev/null || echo ' + uncommitted changes in forum/ or templates/')"
   echo "server: forum serve --workers $workers (uvloop, httptools), SQLite WAL, rate limits off"
   echo "machine: $(nproc) cores ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)), load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
 } >"$results/setup.txt"
 
 "$PY" "$BENCH_DIR/report.py" "$results" $pages
+
+# --- optional: memory over many requests -------------------------------------------------
+if ((memory_requests > 0)); then
+  say "memory: $memory_requests requests on $memory_page, worker RSS every 10 s"
+  mapfile -t h < <(headers_of "$memory_page")
+  done_requests=0
+  printf 'requests\tworker RSS (pid:KiB)\n0\t%s\n' "$(worker_rss)" >"$results/memory.tsv"
+  while ((done_requests < memory_requests)); do
+    n="$(wrk -t"$wrk_threads" -c"$connections" -d10s -s "$BENCH_DIR/wrk_report.lua" "${h[@]}" \
+         "${url[$memory_page]}" | sed -n 's/^WRK_JSON .*"requests": *\([0-9]*\).*/\1/p')"
+    done_requests=$((done_requests + ${n:-0}))
+    printf '%s\t%s\n' "$done_requests" "$(worker_rss)" >>"$results/memory.tsv"
+    ((${n:-0} > 0)) || { echo "bench: no requests answered in the memory run" >&2; break; }
+  done
+  cat "$results/memory.tsv"
+fi
 
 # --- optional: where does a worker's time go? --------------------------------------------
 if ((profile)); then
@@ -207,8 +293,11 @@ if ((profile)); then
   fi
   target="${worker_pids[0]}"
   for page in $pages; do
+    [[ "$page" == spirit-* ]] && continue
     say "profiling worker $target under load: $page (${duration}s)"
-    wrk -t"$wrk_threads" -c"$connections" -d"$((duration + 3))s" "${url[$page]}" >/dev/null &
+    mapfile -t h < <(headers_of "$page")
+    wrk -t"$wrk_threads" -c"$connections" -d"$((duration + 3))s" "${h[@]}" "${url[$page]}" \
+      >/dev/null &
     background_pids+=($!)
     sleep 1
     "$REPO/.venv/bin/py-spy" record --pid "$target" --duration "$duration" --rate 250 \

@@ -24,8 +24,8 @@ from typing import Any
 
 from forum import sealing
 from forum.models.accounts import User
-from forum.models.content import Post
 from forum.numbers import ID_MAX, whole_number
+from forum.read_models import AuthorFacts, PostFacts
 from forum.sealed_side import sealed_side
 
 AUTHOR_PURPOSE = "post-author"
@@ -56,14 +56,14 @@ class AuthorView:
 FORMER_MEMBER = AuthorView(kind="former_member", name="Former member")
 
 
-def author_view(post: Post, viewer: User | None) -> AuthorView:
+def author_view(post: PostFacts, viewer: User | None) -> AuthorView:
     """The author as this viewer may see them. ``post.author`` must be fetched already."""
     if post.is_guest:
         return AuthorView(kind="guest", name=post.pseudonym)
     if post.is_anonymous:
         return AuthorView(kind="anonymous", name=post.pseudonym, is_op=post.is_op,
                           is_you=is_own_post(viewer, post))
-    author: User | None = post.author
+    author: AuthorFacts | None = post.author
     if author is None:
         return FORMER_MEMBER
     return AuthorView(kind="member", name=author.shown_name, username=author.username)
@@ -73,20 +73,20 @@ def seal_author(user_id: int) -> str:
     return sealing.seal(str(user_id), AUTHOR_PURPOSE)
 
 
-def sealed_author_id(post: Post) -> int | None:
+def sealed_author_id(post: PostFacts) -> int | None:
     """Who wrote an anonymous post, for the app's own use; None if the key cannot tell."""
     opened = sealing.unseal(post.sealed_author, AUTHOR_PURPOSE)
     return whole_number(opened, low=1, high=ID_MAX)
 
 
-def author_id_of(post: Post) -> int | None:
+def author_id_of(post: PostFacts) -> int | None:
     """The account behind a post, named or anonymous (never for display)."""
     if post.is_anonymous:
         return sealed_author_id(post)
     return post.author_id
 
 
-def is_own_post(viewer: User | None, post: Post) -> bool:
+def is_own_post(viewer: User | None, post: PostFacts) -> bool:
     if viewer is None or post.is_guest:
         return False
     return author_id_of(post) == viewer.id

@@ -13,6 +13,7 @@ from starlette.exceptions import HTTPException
 from forum.anonymity import is_own_post
 from forum.models.accounts import Role, User
 from forum.models.content import Post, PostStatus, Thread
+from forum.read_models import PostFacts, ThreadFacts
 from forum.restrictions import in_force
 
 EDITABLE_STATUSES = frozenset({PostStatus.PUBLISHED, PostStatus.PENDING})
@@ -55,11 +56,11 @@ def can_write_story(viewer: User | None) -> bool:
     return can_post(viewer)
 
 
-def can_reply(viewer: User | None, thread: Thread) -> bool:
+def can_reply(viewer: User | None, thread: ThreadFacts) -> bool:
     return can_post(viewer) and (not thread.is_locked or is_moderator(viewer))
 
 
-def can_report(viewer: User | None, post: Post) -> bool:
+def can_report(viewer: User | None, post: PostFacts) -> bool:
     """Members report published posts that aren't their own."""
     return (viewer is not None and post.status == PostStatus.PUBLISHED
             and not is_author(viewer, post))
@@ -79,17 +80,17 @@ def can_set_role(viewer: User | None, member: User) -> bool:
     return is_admin(viewer) and viewer is not None and viewer.id != member.id
 
 
-def is_author(viewer: User | None, post: Post) -> bool:
+def is_author(viewer: User | None, post: PostFacts) -> bool:
     """Named or anonymous (the sealed author is opened with the key; no database access)."""
     return is_own_post(viewer, post)
 
 
-def can_edit_post(viewer: User | None, post: Post) -> bool:
+def can_edit_post(viewer: User | None, post: PostFacts) -> bool:
     """Authors edit their own posts, unless silenced (an edit could say anything)."""
     return is_author(viewer, post) and post.status in EDITABLE_STATUSES and can_post(viewer)
 
 
-def can_delete_post(viewer: User | None, post: Post) -> bool:
+def can_delete_post(viewer: User | None, post: PostFacts) -> bool:
     return is_author(viewer, post) and post.status != PostStatus.DELETED
 
 
@@ -158,12 +159,12 @@ def ensure_can_delete_post(viewer: User | None, post: Post) -> None:
     _ensure(can_delete_post(viewer, post), viewer, "Only the person who wrote this can delete it.")
 
 
-def can_react(viewer: User | None, post: Post) -> bool:
+def can_react(viewer: User | None, post: PostFacts) -> bool:
     """Members who may post, on published posts that aren't their own."""
     return can_post(viewer) and post.status == PostStatus.PUBLISHED and not is_author(viewer, post)
 
 
-def can_follow(viewer: User | None, story: Post) -> bool:
+def can_follow(viewer: User | None, story: PostFacts) -> bool:
     """An anonymous story's author already hears about replies (sealed); a follow row would
     tie them to their thread."""
     return viewer is not None and not (story.is_anonymous and is_author(viewer, story))

@@ -9,11 +9,11 @@ from __future__ import annotations
 import re
 
 from forum.models.accounts import User
-from forum.models.content import Post, Thread
 from forum.preference_forms import muted_list
+from forum.read_models import PostFacts, ThreadFacts
 
 
-def warning_choice(viewer: User | None, thread: Thread) -> str:
+def warning_choice(viewer: User | None, thread: ThreadFacts) -> str:
     """`show`, `collapse` or `hide` for this thread's warnings (the most careful wins)."""
     themes = list(thread.content_warnings)
     if not themes and not thread.content_warning_note:
@@ -29,11 +29,11 @@ def warning_choice(viewer: User | None, thread: Thread) -> str:
     return "show"
 
 
-def hidden_from_lists(viewer: User | None, thread: Thread) -> bool:
+def hidden_from_lists(viewer: User | None, thread: ThreadFacts) -> bool:
     return warning_choice(viewer, thread) == "hide"
 
 
-def muted_word_in(viewer: User | None, post: Post) -> str | None:
+def muted_word_in(viewer: User | None, post: PostFacts) -> str | None:
     if viewer is None or not viewer.muted_words:
         return None
     text = post.body_md.casefold()

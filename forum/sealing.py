@@ -16,6 +16,7 @@ app was configured with; a ``Sealer`` holds any one key (`forum rekey` holds two
 from __future__ import annotations
 
 import base64
+import functools
 import hashlib
 import hmac
 import os
@@ -64,8 +65,17 @@ class Sealer:
         return opened.decode()
 
     def tag(self, *parts: object) -> str:
-        message = "\x1f".join(str(p) for p in parts).encode()
-        return hmac.new(self.tag_key, message, hashlib.sha256).hexdigest()[:TAG_HEX_CHARS]
+        return _keyed_tag(self.tag_key, "\x1f".join(str(p) for p in parts))
+
+
+# A signed-in member's every request tags their slots (forum.sealed_side): the same few dozen
+# values each time, so the latest ones are kept (in this process only, as the key is).
+TAGS_KEPT = 16_384
+
+
+@functools.lru_cache(maxsize=TAGS_KEPT)
+def _keyed_tag(tag_key: bytes, message: str) -> str:
+    return hmac.new(tag_key, message.encode(), hashlib.sha256).hexdigest()[:TAG_HEX_CHARS]
 
 
 def sealer_for(secret: str) -> Sealer:

@@ -29,9 +29,8 @@ from forum.notice_recipients import (
 )
 from forum.queries.content import not_found
 
-# Sealed notes are looked up by slot for the days they are kept, this many days per query;
-# the bell counts those of the last BELL_DAYS days (older ones are on the notifications page).
-DAYS_PER_LOOKUP = 92
+# Sealed notes are looked up by slot for all the days they are kept in one query; the bell
+# counts those of the last BELL_DAYS days (older ones are on the notifications page).
 BELL_DAYS = 30
 NOTIFICATIONS_SHOWN = 50
 PROFILE_POSTS = 30
@@ -106,28 +105,27 @@ def _days_back(today: int, count: int) -> list[int]:
     return list(range(today, today - count, -1))
 
 
-async def _opened_sealed_notes(user: User, unread_only: bool, *, enough: int | None = None,
+async def _opened_sealed_notes(user: User, unread_only: bool,
                                ) -> list[tuple[SealedNotification, bool]]:
-    """The member's sealed notes, newest days first, each with whether it is their own
-    receipt: every day the notes are kept, or (``enough``) until that many are found."""
+    """The member's sealed notes of every day they are kept, newest first, each with whether
+    it is their own receipt: the slots of all those days in one query (and one more only for
+    days whose first slots were all taken), then the notes themselves in one."""
     today = day_number(datetime.now(UTC))
+    days = _days_back(today, SEALED_NOTES_KEPT_DAYS + 1)
+    ids = [int(row["id"]) for row in await _slotted_rows(user.id, days, "id, slot")]
+    if not ids:
+        return []
     found: list[tuple[SealedNotification, bool]] = []
-    for first in range(0, SEALED_NOTES_KEPT_DAYS + 1, DAYS_PER_LOOKUP):
-        days = _days_back(today - first, min(DAYS_PER_LOOKUP,
-                                             SEALED_NOTES_KEPT_DAYS + 1 - first))
-        ids = [int(row["id"]) for row in await _slotted_rows(user.id, days, "id, slot")]
-        for note in await SealedNotification.filter(id__in=ids).order_by("-id"):
-            recipient = open_recipient(note.sealed_recipient)
-            if recipient is None or recipient.user_id != user.id:
-                continue
-            if note.read_at is None and user.sealed_notes_read_before is not None and (
-                    note.created_at < user.sealed_notes_read_before):
-                note.read_at = note.created_at  # shown as read; the row is never written
-            if unread_only and note.read_at is not None:
-                continue
-            found.append((note, recipient.own))
-        if enough is not None and len(found) >= enough:
-            break
+    for note in await SealedNotification.filter(id__in=ids).order_by("-id"):
+        recipient = open_recipient(note.sealed_recipient)
+        if recipient is None or recipient.user_id != user.id:
+            continue
+        if note.read_at is None and user.sealed_notes_read_before is not None and (
+                note.created_at < user.sealed_notes_read_before):
+            note.read_at = note.created_at  # shown as read; the row is never written
+        if unread_only and note.read_at is not None:
+            continue
+        found.append((note, recipient.own))
     return found
 
 
@@ -212,7 +210,7 @@ async def notifications_for(user: User) -> list[Notification | SealedNotificatio
     for note in plain:
         if note.kind == FOR_ADMINS:
             note.message = open_admin_note(note.message)  # shown opened; the row stays sealed
-    sealed = await _opened_sealed_notes(user, unread_only=False, enough=NOTIFICATIONS_SHOWN)
+    sealed = await _opened_sealed_notes(user, unread_only=False)
     both: list[Notification | SealedNotification] = [*plain, *_as_news(sealed)]
     return sorted(both, key=lambda n: (n.created_at, n.id), reverse=True)[:NOTIFICATIONS_SHOWN]
 

@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from starlette.exceptions import HTTPException
+from tortoise import connections
 from tortoise.expressions import Q, RawSQL
 
 from forum.anonymity import my_anonymous_post_ids
@@ -15,6 +16,17 @@ from forum.models.accounts import User
 from forum.models.content import Category, Post, PostStatus, Thread
 from forum.permissions import is_moderator
 from forum.queries.lookup import could_match
+from forum.read_models import (
+    CARD_COLUMNS,
+    POST_COLUMNS,
+    THREAD_COLUMNS,
+    PostRow,
+    StoryCardRow,
+    ThreadRow,
+    card_of,
+    post_of,
+    thread_of,
+)
 
 REPLIES_PER_PAGE = 50
 STORIES_PER_PAGE = 20
@@ -45,6 +57,32 @@ async def _visible(viewer: User | None, prefix: str = "") -> Q:
     return shown | (_where(prefix, "status", PostStatus.PENDING) & own)
 
 
+def _statuses(statuses: tuple[PostStatus, ...]) -> str:
+    return ", ".join(f"'{s.value}'" for s in statuses)  # enum values: plain lowercase words
+
+
+def _ids(ids: list[int] | tuple[int, ...]) -> str:
+    return ", ".join(str(int(n)) for n in ids)
+
+
+async def _visible_sql(viewer: User | None, alias: str = "p") -> str:
+    """`_visible` as SQL over the posts table aliased ``alias``: the same rule, for the lean
+    read paths (only integers and the status words are written into it)."""
+    if is_moderator(viewer):
+        return f"{alias}.status IN ({_statuses(SHOWN_TO_MODERATORS)})"
+    shown = f"{alias}.status IN ({_statuses(SHOWN_TO_EVERYONE)})"
+    if viewer is None:
+        return shown
+    own = f"{alias}.author_id = {int(viewer.id)}"
+    if anonymous_ids := await my_anonymous_post_ids(viewer):
+        own = f"{own} OR {alias}.id IN ({_ids(anonymous_ids)})"
+    return f"({shown} OR ({alias}.status = '{PostStatus.PENDING.value}' AND ({own})))"
+
+
+async def _rows(sql: str) -> list[dict[str, Any]]:
+    return list(await connections.get("default").execute_query_dict(sql))
+
+
 def not_found() -> HTTPException:
     return HTTPException(404, "We couldn't find that. It may have been removed.")
 
@@ -69,6 +107,49 @@ async def latest_stories(limit: int = HOME_STORIES) -> list[Post]:
         .order_by("-created_at", "-id")
         .limit(limit)
     )
+
+
+async def latest_story_cards(limit: int = HOME_STORIES) -> list[StoryCardRow]:
+    """`latest_stories` as lean rows, for the home page: one query, no bodies."""
+    return [card_of(row) for row in await _rows(
+        f"SELECT {CARD_COLUMNS}, {THREAD_COLUMNS} FROM posts p "  # noqa: S608 (no input)
+        "JOIN threads t ON t.id = p.thread_id JOIN categories c ON c.id = t.category_id "
+        "LEFT JOIN users u ON u.id = p.author_id "
+        f"WHERE p.is_story = TRUE AND p.status = '{PostStatus.PUBLISHED.value}' "
+        f"ORDER BY p.created_at DESC, p.id DESC LIMIT {int(limit)}")]
+
+
+@dataclass(frozen=True)
+class StoryCardPage:
+    stories: list[StoryCardRow]
+    page: int
+    pages: int
+    total: int = 0
+    per_page: int = STORIES_PER_PAGE
+
+
+async def category_story_cards(category: Category, page: int,
+                               per_page: int = STORIES_PER_PAGE) -> StoryCardPage:
+    """`category_stories` as lean rows, for the category page: the count and the page in
+    one query (the total rides on each row), driven from the category's threads."""
+    offset = (max(1, page) - 1) * int(per_page)
+    published = f"p.is_story = TRUE AND p.status = '{PostStatus.PUBLISHED.value}'"
+    in_category = f"t.category_id = {int(category.id)} AND {published}"
+    # The total is a subquery over two covering indexes (counting over the page's own rows
+    # would read every story of the category, bodies and all).
+    rows = await _rows(
+        f"SELECT {CARD_COLUMNS}, {THREAD_COLUMNS}, (SELECT COUNT(*) FROM threads t "  # noqa: S608
+        f"JOIN posts p ON p.thread_id = t.id WHERE {in_category}) AS listed_total "
+        "FROM threads t JOIN posts p ON p.thread_id = t.id "
+        "JOIN categories c ON c.id = t.category_id LEFT JOIN users u ON u.id = p.author_id "
+        f"WHERE {in_category} "
+        "ORDER BY t.is_pinned DESC, t.last_post_at DESC, p.id DESC "
+        f"LIMIT {int(per_page)} OFFSET {offset}")
+    if not rows and page > 1:
+        raise not_found()
+    total = int(rows[0]["listed_total"]) if rows else 0
+    return StoryCardPage([card_of(row) for row in rows], page,
+                         max(1, -(-total // per_page)), total, per_page)
 
 
 @dataclass(frozen=True)
@@ -123,6 +204,61 @@ async def get_thread_page(thread_id: int, viewer: User | None, page: int) -> Thr
     reply_total = int(getattr(replies[0], "visible_total", 0)) if replies else 0
     pages = max(1, -(-reply_total // REPLIES_PER_PAGE))
     return ThreadPage(story.thread, story, replies, page, pages, reply_total)
+
+
+@dataclass(frozen=True)
+class ThreadRows:
+    """A story page as lean rows: the story, one page of replies, and for a member whether
+    they follow the thread and still write in it anonymously (the reply form's default)."""
+
+    thread: ThreadRow
+    story: PostRow
+    replies: list[PostRow]
+    page: int
+    pages: int
+    reply_total: int
+    following: bool
+    writes_here_anonymously: bool
+
+
+async def thread_page_rows(thread_id: int, viewer: User | None, page: int) -> ThreadRows:
+    """`get_thread_page` as lean rows, in two queries (beyond the viewer's sealed side, read
+    once per request): the story with its thread, category and the viewer's follow and sticky
+    anonymity; then one page of replies with the visible total."""
+    thread_id = int(thread_id)
+    visible = await _visible_sql(viewer)
+    follows = sticky = "0"
+    if viewer is not None:
+        follows = (f"(SELECT COUNT(*) FROM follows f WHERE f.thread_id = p.thread_id "  # noqa: S608
+                   f"AND f.user_id = {int(viewer.id)})")
+        if anonymous_ids := await my_anonymous_post_ids(viewer):
+            # As forum.actions.stories.my_pseudonyms_in: their anonymous posts here, not
+            # deleted and not named since.
+            sticky = (f"(SELECT COUNT(*) FROM posts m "  # noqa: S608 (integers only)
+                      f"WHERE m.id IN ({_ids(anonymous_ids)}) "
+                      f"AND m.thread_id = p.thread_id AND m.is_anonymous = TRUE "
+                      f"AND m.status <> '{PostStatus.DELETED.value}')")
+    found = await _rows(
+        f"SELECT {POST_COLUMNS}, {THREAD_COLUMNS}, {follows} AS viewer_follows, "  # noqa: S608
+        f"{sticky} AS viewer_sticky FROM posts p JOIN threads t ON t.id = p.thread_id "
+        "JOIN categories c ON c.id = t.category_id LEFT JOIN users u ON u.id = p.author_id "
+        f"WHERE p.thread_id = {thread_id} AND p.is_story = TRUE AND {visible} LIMIT 1")
+    if not found:
+        raise not_found()
+    offset = (max(1, page) - 1) * REPLIES_PER_PAGE
+    replies = await _rows(
+        f"SELECT {POST_COLUMNS}, COUNT(*) OVER () AS visible_total FROM posts p "  # noqa: S608
+        f"LEFT JOIN users u ON u.id = p.author_id WHERE p.thread_id = {thread_id} "
+        f"AND p.is_story = FALSE AND {visible} ORDER BY p.id "
+        f"LIMIT {REPLIES_PER_PAGE} OFFSET {offset}")
+    if not replies and page > 1:
+        raise not_found()
+    total = int(replies[0]["visible_total"]) if replies else 0
+    story = found[0]
+    return ThreadRows(thread_of(story), post_of(story), [post_of(r) for r in replies], page,
+                      max(1, -(-total // REPLIES_PER_PAGE)), total,
+                      bool(int(story["viewer_follows"] or 0)),
+                      bool(int(story["viewer_sticky"] or 0)))
 
 
 async def get_story_or_404(thread_id: int, viewer: User | None, *,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from starlette.requests import Request
@@ -10,19 +11,21 @@ from starlette.responses import Response
 from forum.anonymity import author_view
 from forum.models.content import Post
 from forum.queries.content import (
-    category_stories,
+    category_story_cards,
     get_category_or_404,
-    latest_stories,
+    latest_story_cards,
     list_categories,
     needs_reply_count,
     needs_reply_page,
 )
+from forum.read_models import StoryCardRow
 from forum.reader import hidden_from_lists
 from forum.templating import render
 from forum.web import page_param, viewer_of
 
 
-def story_cards(stories: list[Post], request: Request) -> list[dict[str, Any]]:
+def story_cards(stories: Sequence[Post | StoryCardRow],
+                request: Request) -> list[dict[str, Any]]:
     """Cards for a list, leaving out stories whose warnings the member chose to hide."""
     viewer = viewer_of(request)
     return [{"post": s, "thread": s.thread, "author": author_view(s, viewer)} for s in stories
@@ -30,7 +33,7 @@ def story_cards(stories: list[Post], request: Request) -> list[dict[str, Any]]:
 
 
 async def home(request: Request) -> Response:
-    stories = await latest_stories()
+    stories = await latest_story_cards()
     categories = await list_categories()
     return render(request, "home.html",
                   {"stories": story_cards(stories, request), "categories": categories,
@@ -48,7 +51,7 @@ async def needs_reply(request: Request) -> Response:
 async def category(request: Request) -> Response:
     page = page_param(request)
     found = await get_category_or_404(request.path_params["slug"])
-    listing = await category_stories(found, page)
+    listing = await category_story_cards(found, page)
     return render(request, "categories/detail.html", {
         "category": found,
         "stories": story_cards(listing.stories, request),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from markupsafe import Markup
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
@@ -15,20 +16,22 @@ from forum.anonymity import author_view
 from forum.forms import CONTENT_WARNINGS, FormInvalid
 from forum.models.accounts import User
 from forum.models.content import Post, Thread
+from forum.post_fragments import muted_word, post_html
 from forum.queries.community import ReactionSummary, reactions_for
 from forum.queries.content import (
     get_post_or_404,
     get_story_or_404,
-    get_thread_page,
     list_categories,
     not_found,
     page_of_post,
+    thread_page_rows,
 )
-from forum.reader import muted_word_in, warning_choice
+from forum.read_models import PostFacts, PostRow, ThreadFacts, ThreadRow
+from forum.reader import warning_choice
 from forum.request_context import context_of
 from forum.schemas.base import parse_input, whole_number
 from forum.schemas.posting import ReplyIn, StoryIn, edit_schema
-from forum.templating import render
+from forum.templating import page_csrf_token, relative_time, render
 from forum.web import int_param, new_submission_id, page_param, read_form, viewer_of
 
 
@@ -50,20 +53,22 @@ def post_link(post: Post, page: int) -> str:
     return f"/stories/{post.thread_id}{page_part}#post-{post.id}"
 
 
-def warning_text(thread: Thread) -> str:
+def warning_text(thread: ThreadFacts) -> str:
     labels = [CONTENT_WARNINGS[w] for w in thread.content_warnings if w in CONTENT_WARNINGS]
     return ", ".join([*labels, *([thread.content_warning_note]
                                  if thread.content_warning_note else [])])
 
 
-def _post_card(post: Post, viewer: User | None,
+def _post_card(post: PostFacts, thread: ThreadFacts, viewer: User | None,
                reactions: dict[int, ReactionSummary] | None = None) -> dict[str, Any]:
-    warned = post.is_story and warning_choice(viewer, post.thread) != "show"
+    """What one post shows this viewer: every entry is part of the fragment's key
+    (forum.post_fragments), so nothing here may be left out of what the macro reads."""
+    warned = post.is_story and warning_choice(viewer, thread) != "show"
     return {
         "post": post,
         "collapsed": warned,
-        "warning_text": warning_text(post.thread) if warned else "",
-        "muted": muted_word_in(viewer, post),
+        "warning_text": warning_text(thread) if warned else "",
+        "muted": muted_word(viewer, post),
         "reactions": (reactions or {}).get(post.id),
         "can_react": permissions.can_react(viewer, post),
         "author": author_view(post, viewer),
@@ -74,34 +79,49 @@ def _post_card(post: Post, viewer: User | None,
     }
 
 
-async def _reply_defaults(viewer: User | None, thread: Thread) -> dict[str, Any]:
+def _reply_defaults(viewer: User | None, thread: ThreadRow,
+                    writes_here_anonymously: bool) -> dict[str, Any]:
     """A fresh reply form: anonymous already ticked where the viewer wrote anonymously."""
     if not permissions.can_reply(viewer, thread) or not thread.category.allow_anonymous:
         return {}
-    return {"anonymous": True} if await use.my_pseudonyms_in(viewer, thread.id) else {}
+    return {"anonymous": True} if writes_here_anonymously else {}
 
 
 async def story_detail(request: Request, form_errors: dict[str, Any] | None = None,
                        form_values: dict[str, Any] | None = None,
                        status_code: int = 200) -> Response:
     viewer = viewer_of(request)
-    thread_page = await get_thread_page(int_param(request, "thread_id"), viewer,
-                                        page_param(request))
-    reactions = await reactions_for(
-        [thread_page.story.id, *(r.id for r in thread_page.replies)], viewer)
+    rows = await thread_page_rows(int_param(request, "thread_id"), viewer, page_param(request))
+    thread = rows.thread
+    reactions = await reactions_for([rows.story.id, *(r.id for r in rows.replies)], viewer)
+    can_reply = permissions.can_reply(viewer, thread)
+    env = request.app.state.templates.env
+
+    token: list[str] = []
+
+    def csrf() -> str:
+        if not token:
+            token.append(page_csrf_token(request))
+        return token[0]
+
+    def shown(post: PostRow) -> Markup:
+        return post_html(env, _post_card(post, thread, viewer, reactions),
+                         show_reply_link=can_reply, when=relative_time(post.created_at),
+                         csrf_token=csrf)
+
     return render(request, "stories/detail.html", {
-        "thread": thread_page.thread,
-        "category": thread_page.thread.category,
-        "story": _post_card(thread_page.story, viewer, reactions),
-        "replies": [_post_card(r, viewer, reactions) for r in thread_page.replies],
-        "following": bool(getattr(thread_page.story, "viewer_follows", 0)),
-        "can_follow": permissions.can_follow(viewer, thread_page.story),
-        "page": thread_page.page,
-        "pages": thread_page.pages,
-        "reply_total": thread_page.reply_total,
-        "can_reply": permissions.can_reply(viewer, thread_page.thread),
+        "thread": thread,
+        "category": thread.category,
+        "story_html": shown(rows.story),
+        "replies_html": [shown(r) for r in rows.replies],
+        "following": rows.following,
+        "can_follow": permissions.can_follow(viewer, rows.story),
+        "page": rows.page,
+        "pages": rows.pages,
+        "reply_total": rows.reply_total,
+        "can_reply": can_reply,
         "errors": form_errors or {},
-        "values": form_values or await _reply_defaults(viewer, thread_page.thread),
+        "values": form_values or _reply_defaults(viewer, thread, rows.writes_here_anonymously),
         "submission_id": new_submission_id(),
     }, status_code=status_code)
 
@@ -136,18 +156,26 @@ async def reply_form(request: Request, errors: dict[str, Any] | None = None,
     viewer = viewer_of(request)
     story = await get_story_or_404(int_param(request, "thread_id"), viewer)
     permissions.ensure_can_reply(viewer, story.thread)
-    values = values or await _reply_defaults(viewer, story.thread)
+    values = values or await _form_defaults(viewer, story.thread)
     target_id = values.get("reply_to") or request.query_params.get("to") or story.id
     target = await get_post_or_404(_positive_int(target_id), viewer)
     if target.thread_id != story.thread_id:
         raise not_found()
     return render(request, "stories/reply.html", {
         "thread": story.thread,
-        "target": _post_card(target, viewer),
+        "target": _post_card(target, target.thread, viewer),
         "errors": errors or {},
         "values": values,
         "submission_id": values.get("submission_id") or new_submission_id(),
     }, status_code=status_code)
+
+
+async def _form_defaults(viewer: User | None, thread: Thread) -> dict[str, Any]:
+    """The reply page's fresh form: anonymous already ticked where the viewer wrote
+    anonymously (the story page reads the same with its story row)."""
+    if not permissions.can_reply(viewer, thread) or not thread.category.allow_anonymous:
+        return {}
+    return {"anonymous": True} if await use.my_pseudonyms_in(viewer, thread.id) else {}
 
 
 def _positive_int(value: object) -> int:
