@@ -44,6 +44,7 @@ from forum.models.content import (
 from forum.models.moderation import Report, ReportReason
 from forum.models.notifications import Notification, SealedNotification
 from forum.outage import after_commit, note_saved
+from forum.queries.mentions import mentioned_members
 from forum.queries.moderation import ApprovalRules, needs_approval, watched_words_matcher
 from forum.safety.alerts import queue_alert
 from forum.safety.crisis import CrisisLevel, Detection, detect_many, noticed
@@ -116,6 +117,12 @@ async def screen(texts: list[str], values: dict[str, Any]) -> Screening:
         flagged=[m for m in matches if m.action is WordAction.FLAG],
         censor=matcher.censor,
     )
+
+
+async def member_html(body_md: str) -> str:
+    """A member's post as readers see it: `@name`s of existing members link to them (a
+    guest's post links nobody: guests may not post links)."""
+    return render_markdown(body_md, await mentioned_members(body_md))
 
 
 async def flag_for_moderators(post: Post, flagged: list[WordMatch]) -> None:
@@ -225,7 +232,7 @@ async def create_story(author: User, category: Category, form: StoryFields,
     held = screening.hold or await needs_approval(
         author, category, rules, anonymous=form.anonymous,
         crisis=crisis.level is not CrisisLevel.NONE)
-    body_html = render_markdown(screening.censor(form.body))
+    body_html = await member_html(screening.censor(form.body))
 
     async def write() -> Post:
         async with in_transaction():
@@ -274,7 +281,7 @@ async def create_reply(author: User, thread: Thread, form: ReplyFields,
     held = screening.hold or await needs_approval(
         author, thread.category, rules, anonymous=form.anonymous,
         crisis=crisis.level is not CrisisLevel.NONE)
-    body_html = render_markdown(screening.censor(form.body))
+    body_html = await member_html(screening.censor(form.body))
 
     async def write() -> Post:
         async with in_transaction():
@@ -325,13 +332,15 @@ async def edit_post(post: Post, form: EditFields, *, review_again: bool = False)
     crisis = detect_many(*texts)
     kept_title = thread.title if post.is_story and not title_changed else None
     releasing = await _crisis_releases(post, screening, crisis, kept_title)
+    censored = screening.censor(form.body)
+    body_html = render_markdown(censored) if post.is_guest else await member_html(censored)
     now = datetime.now(UTC)
     async with in_transaction():
         await PostRevision.create(
             post=post, title=thread.title if post.is_story else None, body_md=post.body_md
         )
         post.body_md = form.body
-        post.body_html = render_markdown(screening.censor(form.body))
+        post.body_html = body_html
         post.edited_at = now
         post.crisis_level = crisis.level.value
         await post.save(update_fields=["body_md", "body_html", "edited_at", "crisis_level"])
