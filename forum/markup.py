@@ -44,8 +44,10 @@ _md.disable("image")
 BARE_DOMAIN_ENDINGS = ("com", "org", "net", "edu", "gov", "info", "io", "app", "health",
                        "uk", "ie", "ca", "au", "nz", "us", "de", "fr", "nl", "es", "it",
                        "in", "za")
-_md.linkify.set({"fuzzy_email": True, "fuzzy_link": True, "fuzzy_ip": False})
-_md.linkify.tlds(list(BARE_DOMAIN_ENDINGS), False)
+_linkify = _md.linkify
+assert _linkify is not None, "linkify-it-py is a dependency"
+_linkify.set({"fuzzy_email": True, "fuzzy_link": True, "fuzzy_ip": False})
+_linkify.tlds(list(BARE_DOMAIN_ENDINGS), False)
 
 
 def mentioned_names(text: str) -> list[str]:

@@ -89,6 +89,24 @@ def _edit_title(form: EditFields) -> str | None:
     return title if isinstance(title, str) else None
 
 
+def _edit_warnings(form: EditFields, thread: Thread) -> tuple[list[str], str] | None:
+    """A story's content warnings as the edit leaves them, if it changes them (None: the
+    edit says nothing of them, or what it says is what they are)."""
+    warnings = getattr(form, "content_warnings", None)
+    note = getattr(form, "content_warning_note", None)
+    if warnings is None and note is None:
+        return None
+    chosen = (list(warnings) if warnings is not None else list(thread.content_warnings),
+              note if isinstance(note, str) else thread.content_warning_note)
+    return None if chosen == (list(thread.content_warnings),
+                              thread.content_warning_note) else chosen
+
+
+async def _set_warnings(thread: Thread, warnings: tuple[list[str], str]) -> None:
+    thread.content_warnings, thread.content_warning_note = warnings
+    await thread.save(update_fields=["content_warnings", "content_warning_note"])
+
+
 @dataclass(frozen=True)
 class Screening:
     """What the watched words say about a text: refuse, hold, flag, and the masked text."""
@@ -186,7 +204,7 @@ async def bring_to_a_human(post: Post, crisis: Detection) -> None:
 
 
 _FORM_FIELDS = ("category", "title", "body", "content_warnings", "content_warning_note",
-                "reply_to", "submission_id", "anonymous", "show_my_name")
+                "reply_to", "submission_id", "anonymous", "show_my_name", "draft_id")
 
 
 def _form_values(form: object) -> dict[str, Any]:
@@ -320,14 +338,24 @@ async def edit_post(post: Post, form: EditFields, *, review_again: bool = False)
     title = _edit_title(form) if post.is_story else None
     title_changed = title is not None and title != thread.title
     naming = form.show_my_name and post.is_anonymous
-    if form.body == post.body_md and not title_changed and not naming:
+    warnings = _edit_warnings(form, thread) if post.is_story else None
+    words_same = form.body == post.body_md and not title_changed
+    if words_same and not naming and warnings is None:
         return False
     if naming:
         await _show_author_name(post)
         note_saved("your name on the post", f"/posts/{post.id}")
-        if form.body == post.body_md and not title_changed:
-            return True
-    texts = [form.body] + ([title] if title_changed and title else [])
+    if words_same:
+        # Warnings alone are care for readers, not a change of words: no revision, no
+        # "edited" (what they say is screened like the words when they change).
+        if warnings is not None:
+            await screen([warnings[1]], _form_values(form))
+            async with in_transaction():
+                await _set_warnings(thread, warnings)
+            note_saved("the content warnings", f"/posts/{post.id}")
+        return True
+    texts = [form.body] + ([title] if title_changed and title else []) + (
+        [warnings[1]] if warnings is not None and warnings[1] else [])
     screening = await screen(texts, _form_values(form))
     crisis = detect_many(*texts)
     kept_title = thread.title if post.is_story and not title_changed else None
@@ -352,6 +380,8 @@ async def edit_post(post: Post, form: EditFields, *, review_again: bool = False)
         if title_changed and title is not None:
             thread.title = screening.censor(title)
             await thread.save(update_fields=["title"])
+        if warnings is not None:
+            await _set_warnings(thread, warnings)
         await flag_for_moderators(post, screening.flagged)
         await bring_to_a_human(post, crisis)
     note_saved("your edit", f"/posts/{post.id}")
