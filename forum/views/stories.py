@@ -238,6 +238,7 @@ async def edit(request: Request) -> Response:
     form = await read_form(request)
     if post.is_story:  # the form's warnings, all unticked, send nothing: that means none
         form.setdefault("content_warnings", [])
+        form.setdefault("content_warning_note", "")
     try:
         await use.edit(ctx, post, parse_input(edit_schema(post.is_story), form))
     except FormInvalid as invalid:
