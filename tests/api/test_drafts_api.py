@@ -152,3 +152,17 @@ async def test_a_members_preview_links_mentions_with_one_query(api_member):
         shown.json()["html"])
     lookups = [s for s in counter.statements if 'FROM "users" WHERE "username_key" IN' in s]
     assert len(lookups) == 1, counter.statements
+
+
+async def test_every_xss_corpus_line_previews_inert_and_keeps_as_a_draft_inert(
+        client_factory):
+    from ..web.test_xss_and_headers import CORPUS, audit
+
+    writer = await client_factory(await make_user("corpus_writer"), api_token=True)
+    await make_user("alice")
+    for payload in CORPUS:
+        shown = await writer.api("POST", "/api/v1/preview", json={"body": f"@alice {payload}"})
+        assert shown.status_code in (200, 422), payload
+        if shown.status_code == 200:
+            assert audit("<main>" + shown.json()["html"] + "</main>") == [], payload
+    assert await Draft.all().count() == 0
