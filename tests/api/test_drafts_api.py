@@ -166,3 +166,24 @@ async def test_every_xss_corpus_line_previews_inert_and_keeps_as_a_draft_inert(
         if shown.status_code == 200:
             assert audit("<main>" + shown.json()["html"] + "</main>") == [], payload
     assert await Draft.all().count() == 0
+
+
+async def test_an_author_changes_a_storys_warnings_through_the_api_and_leaving_them_out_keeps_them(
+        api_member):
+    from forum.models.content import Thread
+
+    story = await make_story(api_member.user, title="Spring", warnings=["suicide"])
+    changed = await api_member.api("PATCH", f"/api/v1/posts/{story.id}", json={
+        "body": story.body_md, "content_warnings": ["eating_disorders"],
+        "content_warning_note": "food"})
+    assert changed.status_code == 200, changed.text
+    thread = await Thread.get(id=story.thread_id)
+    assert (thread.content_warnings, thread.content_warning_note) == (["eating_disorders"],
+                                                                     "food")
+    await api_member.api("PATCH", f"/api/v1/posts/{story.id}", json={"body": "New words."})
+    thread = await Thread.get(id=story.thread_id)
+    assert (thread.content_warnings, thread.content_warning_note) == (["eating_disorders"],
+                                                                     "food")
+    bad = await api_member.api("PATCH", f"/api/v1/posts/{story.id}", json={
+        "body": "New words.", "content_warnings": ["not-a-warning"]})
+    assert bad.status_code == 422
