@@ -63,6 +63,8 @@ DEFAULT_LIMITS: dict[str, str] = {
     "report": "10/hour;40/day",  # reports, per member
     "guest": "3/hour;10/day",  # guest stories and replies, per client address
     "safety_check": "30/minute",  # the composer's draft check, per client address
+    "draft": "30/minute;600/hour",  # drafts saved (autosave included), per member
+    "preview": "30/minute;300/hour",  # previews of what is being written, per client address
     "search": "30/minute;600/hour",  # searches (HTML and API), per client address
     # Password reset links asked for, per address typed (known or not) and per client
     # address: a mailbox gets a few links an hour, never a flood.

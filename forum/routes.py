@@ -9,6 +9,7 @@ from starlette.staticfiles import StaticFiles
 from forum import convertors
 from forum.api import accounts as api_accounts
 from forum.api import content as api_content
+from forum.api import drafts as api_drafts
 from forum.api import mail as api_mail
 from forum.api import member as api_member
 from forum.api import moderation as api_mod
@@ -28,6 +29,7 @@ from forum.views import (
     care,
     community,
     crisis,
+    drafts,
     feeds,
     guests,
     health,
@@ -61,7 +63,21 @@ html_routes: list[BaseRoute] = [
     Route("/care/{post_id:int}", care.care_page, methods=["GET"], name="care"),
     Route("/stories/new", stories.new_story_form, methods=["GET"], name="story_new_form"),
     Route("/stories/new", stories.new_story, methods=["POST"], name="story_new"),
+    Route("/stories/new/draft", drafts.save_story_draft, methods=["POST"], name="story_draft"),
+    Route("/stories/new/preview", drafts.preview_story, methods=["POST"], name="story_preview"),
     Route("/stories/{thread_id:int}", shared_page(stories.story_detail), name="story"),
+    Route("/stories/{thread_id:int}/reply/draft", drafts.save_reply_draft, methods=["POST"],
+          name="reply_draft"),
+    Route("/stories/{thread_id:int}/reply/preview", drafts.preview_reply, methods=["POST"],
+          name="reply_preview"),
+    Route("/posts/{post_id:int}/edit/preview", drafts.preview_edit, methods=["POST"],
+          name="post_edit_preview"),
+    Route("/guest/new/preview", drafts.preview_guest_story, methods=["POST"],
+          name="guest_story_preview"),
+    Route("/stories/{thread_id:int}/guest-reply/preview", drafts.preview_guest_reply,
+          methods=["POST"], name="guest_reply_preview"),
+    Route("/drafts", drafts.drafts_page, methods=["GET"], name="drafts"),
+    Route("/drafts/{draft_id:int}/delete", drafts.delete, methods=["POST"], name="draft_delete"),
     Route("/stories/{thread_id:int}/replies", stories.new_reply, methods=["POST"],
           name="reply_new"),
     Route("/stories/{thread_id:int}/reply", stories.reply_form, methods=["GET"],
@@ -255,6 +271,12 @@ api_routes: list[BaseRoute] = [
           name="api_post_update"),
     Route("/posts/{post_id:int}", api_content.remove_post, methods=["DELETE"],
           name="api_post_delete"),
+    Route("/me/drafts", api_drafts.list_drafts, methods=["GET"], name="api_me_drafts"),
+    Route("/me/drafts", api_drafts.save, methods=["POST"], name="api_me_drafts_save"),
+    Route("/me/drafts/{draft_id:int}", api_drafts.one, methods=["GET"], name="api_me_draft"),
+    Route("/me/drafts/{draft_id:int}", api_drafts.remove, methods=["DELETE"],
+          name="api_me_draft_delete"),
+    Route("/preview", api_drafts.preview, methods=["POST"], name="api_preview"),
     Route("/resources", api_safety.resources, methods=["GET"], name="api_resources"),
     Route("/needs-reply", api_safety.needs_reply, methods=["GET"], name="api_needs_reply"),
     Route("/search", api_search.search, methods=["GET"], name="api_search"),

@@ -7,7 +7,6 @@ them (`author_view`).
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 from tortoise.exceptions import IntegrityError
@@ -16,6 +15,7 @@ from forum import permissions
 from forum.actions.context import Context
 from forum.actions.notify import Note, send, send_sealed_event
 from forum.anonymity import author_view, sealed_author_id
+from forum.markup import MENTION
 from forum.models.accounts import User
 from forum.models.community import Follow, Reaction, ReactionKind
 from forum.models.content import Post, PostStatus, Thread
@@ -23,7 +23,6 @@ from forum.queries.content import get_post_or_404, get_story_or_404, not_found
 from forum.schemas.community import FollowIn, ReactionIn
 from forum.usernames import username_key
 
-MENTION = re.compile(r"(?<![\w@])@([A-Za-z0-9_-]{3,30})\b")
 MAX_MENTIONS = 10
 
 @dataclass(frozen=True)

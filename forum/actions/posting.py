@@ -44,6 +44,7 @@ from forum.models.content import (
 from forum.models.moderation import Report, ReportReason
 from forum.models.notifications import Notification, SealedNotification
 from forum.outage import after_commit, note_saved
+from forum.queries.mentions import mentioned_members
 from forum.queries.moderation import ApprovalRules, needs_approval, watched_words_matcher
 from forum.safety.alerts import queue_alert
 from forum.safety.crisis import CrisisLevel, Detection, detect_many, noticed
@@ -88,6 +89,24 @@ def _edit_title(form: EditFields) -> str | None:
     return title if isinstance(title, str) else None
 
 
+def _edit_warnings(form: EditFields, thread: Thread) -> tuple[list[str], str] | None:
+    """A story's content warnings as the edit leaves them, if it changes them (None: the
+    edit says nothing of them, or what it says is what they are)."""
+    warnings = getattr(form, "content_warnings", None)
+    note = getattr(form, "content_warning_note", None)
+    if warnings is None and note is None:
+        return None
+    chosen = (list(warnings) if warnings is not None else list(thread.content_warnings),
+              note if isinstance(note, str) else thread.content_warning_note)
+    return None if chosen == (list(thread.content_warnings),
+                              thread.content_warning_note) else chosen
+
+
+async def _set_warnings(thread: Thread, warnings: tuple[list[str], str]) -> None:
+    thread.content_warnings, thread.content_warning_note = warnings
+    await thread.save(update_fields=["content_warnings", "content_warning_note"])
+
+
 @dataclass(frozen=True)
 class Screening:
     """What the watched words say about a text: refuse, hold, flag, and the masked text."""
@@ -116,6 +135,12 @@ async def screen(texts: list[str], values: dict[str, Any]) -> Screening:
         flagged=[m for m in matches if m.action is WordAction.FLAG],
         censor=matcher.censor,
     )
+
+
+async def member_html(body_md: str) -> str:
+    """A member's post as readers see it: `@name`s of existing members link to them (a
+    guest's post links nobody: guests may not post links)."""
+    return render_markdown(body_md, await mentioned_members(body_md))
 
 
 async def flag_for_moderators(post: Post, flagged: list[WordMatch]) -> None:
@@ -179,7 +204,7 @@ async def bring_to_a_human(post: Post, crisis: Detection) -> None:
 
 
 _FORM_FIELDS = ("category", "title", "body", "content_warnings", "content_warning_note",
-                "reply_to", "submission_id", "anonymous", "show_my_name")
+                "reply_to", "submission_id", "anonymous", "show_my_name", "draft_id")
 
 
 def _form_values(form: object) -> dict[str, Any]:
@@ -225,7 +250,7 @@ async def create_story(author: User, category: Category, form: StoryFields,
     held = screening.hold or await needs_approval(
         author, category, rules, anonymous=form.anonymous,
         crisis=crisis.level is not CrisisLevel.NONE)
-    body_html = render_markdown(screening.censor(form.body))
+    body_html = await member_html(screening.censor(form.body))
 
     async def write() -> Post:
         async with in_transaction():
@@ -274,7 +299,7 @@ async def create_reply(author: User, thread: Thread, form: ReplyFields,
     held = screening.hold or await needs_approval(
         author, thread.category, rules, anonymous=form.anonymous,
         crisis=crisis.level is not CrisisLevel.NONE)
-    body_html = render_markdown(screening.censor(form.body))
+    body_html = await member_html(screening.censor(form.body))
 
     async def write() -> Post:
         async with in_transaction():
@@ -313,25 +338,37 @@ async def edit_post(post: Post, form: EditFields, *, review_again: bool = False)
     title = _edit_title(form) if post.is_story else None
     title_changed = title is not None and title != thread.title
     naming = form.show_my_name and post.is_anonymous
-    if form.body == post.body_md and not title_changed and not naming:
+    warnings = _edit_warnings(form, thread) if post.is_story else None
+    words_same = form.body == post.body_md and not title_changed
+    if words_same and not naming and warnings is None:
         return False
     if naming:
         await _show_author_name(post)
         note_saved("your name on the post", f"/posts/{post.id}")
-        if form.body == post.body_md and not title_changed:
-            return True
-    texts = [form.body] + ([title] if title_changed and title else [])
+    if words_same:
+        # Warnings alone are care for readers, not a change of words: no revision, no
+        # "edited" (what they say is screened like the words when they change).
+        if warnings is not None:
+            await screen([warnings[1]], _form_values(form))
+            async with in_transaction():
+                await _set_warnings(thread, warnings)
+            note_saved("the content warnings", f"/posts/{post.id}")
+        return True
+    texts = [form.body] + ([title] if title_changed and title else []) + (
+        [warnings[1]] if warnings is not None and warnings[1] else [])
     screening = await screen(texts, _form_values(form))
     crisis = detect_many(*texts)
     kept_title = thread.title if post.is_story and not title_changed else None
     releasing = await _crisis_releases(post, screening, crisis, kept_title)
+    censored = screening.censor(form.body)
+    body_html = render_markdown(censored) if post.is_guest else await member_html(censored)
     now = datetime.now(UTC)
     async with in_transaction():
         await PostRevision.create(
             post=post, title=thread.title if post.is_story else None, body_md=post.body_md
         )
         post.body_md = form.body
-        post.body_html = render_markdown(screening.censor(form.body))
+        post.body_html = body_html
         post.edited_at = now
         post.crisis_level = crisis.level.value
         await post.save(update_fields=["body_md", "body_html", "edited_at", "crisis_level"])
@@ -343,6 +380,8 @@ async def edit_post(post: Post, form: EditFields, *, review_again: bool = False)
         if title_changed and title is not None:
             thread.title = screening.censor(title)
             await thread.save(update_fields=["title"])
+        if warnings is not None:
+            await _set_warnings(thread, warnings)
         await flag_for_moderators(post, screening.flagged)
         await bring_to_a_human(post, crisis)
     note_saved("your edit", f"/posts/{post.id}")

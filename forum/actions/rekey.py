@@ -5,7 +5,8 @@ What the key protects, and how each is carried over:
 - ``posts.sealed_author`` (who wrote an anonymous post),
 - ``sealed_limits.sealed`` (sanctions set through an anonymous post),
 - ``sealed_notifications.sealed_recipient`` (news about an anonymous post),
-- ``released_usernames.sealed_skeleton`` (a deleted account's name, cooling down):
+- ``released_usernames.sealed_skeleton`` (a deleted account's name, cooling down),
+- ``drafts.sealed`` (everything about a member's draft):
   each is opened with the new key or else the old one, and sealed again with the new key.
 - ``sealed_notifications.slot``, the keyed hash of (member, day, n) where a member finds a
   note (forum.notice_recipients): recomputed for every note from its opened recipient.
@@ -44,12 +45,13 @@ from forum.anonymity import (
 )
 from forum.models.accounts import User
 from forum.models.community import ReleasedUsername
-from forum.models.content import Post, ThreadPseudonym
+from forum.models.content import Draft, Post, ThreadPseudonym
 from forum.models.moderation import SealedLimit
 from forum.models.notifications import SealedNotification
 from forum.notice_recipients import day_number, note_slot, open_recipient_text
 from forum.numbers import ID_MAX, whole_number
 from forum.queries.accounts import RELEASED_NAME_PURPOSE
+from forum.queries.drafts import DRAFT_PURPOSE
 from forum.sealed_side import limit_slot, owner_slot
 from forum.sealing import Sealer
 
@@ -119,6 +121,7 @@ async def rekey(old: Sealer, new: Sealer, batch_rows: int = BATCH_ROWS) -> Rekey
     await _reslot_notes(work, batch_rows)
     await _reseal_column(work, ReleasedUsername, "sealed_skeleton", RELEASED_NAME_PURPOSE,
                          batch_rows)
+    await _reseal_column(work, Draft, "sealed", DRAFT_PURPOSE, batch_rows)
     # Form ids are keyed hashes of (member, id) kept against a form sent twice: the old key
     # could test guesses against them, and a replay after the switch is long past.
     await Post.filter(submission_key__isnull=False).update(submission_key=None)
@@ -281,7 +284,7 @@ async def _reslot_notes(work: _Resealer, batch_rows: int) -> None:
 
 
 async def _reseal_column(work: _Resealer, model: type[SealedNotification] | type[
-        ReleasedUsername], column: str, purpose: str, batch_rows: int) -> None:
+        ReleasedUsername] | type[Draft], column: str, purpose: str, batch_rows: int) -> None:
     """Re-seal one sealed column of every row of a table whose purpose is fixed."""
     ids = cast(list[int], await model.all().order_by("id").values_list("id", flat=True))
     name = f"{model._meta.db_table}.{column}"

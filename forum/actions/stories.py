@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from forum import permissions
 from forum.actions.context import Context, enforce_limit
+from forum.actions.drafts import discard_posted
 from forum.actions.posting import create_reply, create_story, delete_post, edit_post
 from forum.anonymity import my_anonymous_post_ids
 from forum.forms import FormInvalid
@@ -98,6 +99,8 @@ async def write_story(ctx: Context, data: StoryIn) -> Written:
     await _posting_limit(ctx, author, data.model_dump(exclude_none=True))
     category = await get_category_or_404(data.category)
     story, created = await create_story(author, category, data, ctx.approval_rules)
+    await after_commit("letting go of the story's draft",
+                       discard_posted(author, draft_id=data.draft_id))
     return Written(await as_it_now_stands(story, author, created), created)
 
 
@@ -111,6 +114,8 @@ async def write_reply(ctx: Context, thread_id: int, data: ReplyIn) -> Written:
     await _confirm_named_after_anonymous(author, story.thread_id, data)
     await _posting_limit(ctx, author, data.model_dump(exclude_none=True))
     reply, created = await create_reply(author, story.thread, data, ctx.approval_rules)
+    await after_commit("letting go of the reply's draft",
+                       discard_posted(author, draft_id=data.draft_id, thread_id=story.thread_id))
     return Written(await as_it_now_stands(reply, author, created), created)
 
 

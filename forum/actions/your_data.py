@@ -32,6 +32,7 @@ from forum.models.notifications import Notification, SealedNotification
 from forum.queries.accounts import seal_released_skeleton
 from forum.queries.community import own_sealed_notes
 from forum.queries.content import my_posts
+from forum.queries.drafts import my_drafts
 from forum.schemas.accounts import AccountDeletionIn, PasswordConfirmIn
 from forum.sealed_side import SealedSide, limit_slot, read_sealed_side
 
@@ -95,6 +96,12 @@ async def export(user: User) -> dict[str, Any]:
             "earlier_versions": [r.body_md for r in await PostRevision.filter(post_id=p.id)
                                  .order_by("id")],
         } for p in posts],
+        "drafts": [{
+            "kind": d.kind, "category": d.category or None, "story_id": d.thread_id,
+            "title": d.title, "body": d.body, "content_warnings": d.content_warnings,
+            "content_warning_note": d.content_warning_note, "anonymous": d.anonymous,
+            "saved_at": _when(d.updated_at),
+        } for d in await my_drafts(user)],
         "reactions_given": [{"post_id": r.post_id, "kind": r.kind}
                             for r in await Reaction.filter(user_id=user.id).order_by("id")],
         "follows": [{"story_id": f.thread_id}

@@ -34,6 +34,7 @@ from forum.schemas.accounts import (
     SignUpIn,
 )
 from forum.schemas.community import DraftCheckIn
+from forum.schemas.drafts import Draft, DraftIn, DraftList, DraftSaved, Preview, PreviewIn
 from forum.schemas.mail import MailPreferences, MailPreferencesIn
 from forum.schemas.mod_bulk import BulkInput
 from forum.schemas.moderation import ReportInput, RevealInput, RoleInput, WatchedWordInput
@@ -261,6 +262,35 @@ OPERATIONS: dict[str, Operation | dict[str, Operation]] = {
         "Report a post to the moderators", {201: Answer("The report", out.Report)},
         body=ReportInput, auth="required",
         errors={403: "your own post, or you can't report", 429: RATE_LIMITED}),
+    # --- drafts and previews ----------------------------------------------------------------
+    "api_me_drafts": Operation(
+        "Your drafts, the latest saved first (only you ever see them)",
+        {200: Answer("Your drafts", DraftList)}, auth="required"),
+    "api_me_drafts_save": Operation(
+        "Keep what you are writing as a draft (the composer's autosave)",
+        {200: Answer("The draft as kept, and how the words sound", DraftSaved)},
+        body=DraftIn, auth="required",
+        errors={404: "`draft_id` or `thread_id` names nothing of yours / nothing you can see",
+                429: RATE_LIMITED},
+        description="With `draft_id`, that draft is saved over; a reply's draft is the one "
+                    "for its `thread_id`; otherwise a new draft is kept. Empty `title` and "
+                    "`body` let the draft go (`draft` is null). Everything in a draft is "
+                    "sealed in the database. Crisis language is noticed as in "
+                    "`/safety/check` (`crisis`), never sent to moderators: the post is, "
+                    "when it is sent. Sending the post with `draft_id` (or a reply to the "
+                    "same story) lets its draft go."),
+    "api_me_draft": Operation(
+        "One of your drafts", {200: Answer("The draft", Draft)}, auth="required",
+        errors={404: "no draft of yours has this id"}),
+    "api_me_draft_delete": Operation(
+        "Delete one of your drafts", {204: Answer("Deleted")}, auth="required",
+        errors={404: "no draft of yours has this id"}),
+    "api_preview": Operation(
+        "See text as it would be posted (nothing is stored)",
+        {200: Answer("The rendered, sanitised HTML", Preview)}, body=PreviewIn,
+        auth="optional", errors={429: RATE_LIMITED},
+        description="Members' `@name`s link to the members they name, as in their posts; "
+                    "guests' link nobody."),
     # --- care and search -------------------------------------------------------------------
     "api_resources": Operation(
         "Crisis resources for a country (default: yours) and the international ones",

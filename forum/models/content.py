@@ -148,3 +148,26 @@ class ThreadPseudonym(Model):
     class Meta:
         table = "thread_pseudonyms"
         unique_together = (("thread_id", "author_tag"), ("thread_id", "pseudonym"))
+
+
+class Draft(Model):
+    """A story or reply its member is still writing, kept so nothing typed is lost.
+
+    Everything about it — what it is for (a story, in which category; a reply, to which
+    thread), the title, words, warnings and whether it is meant to be anonymous — is one
+    sealed value (forum.sealing, padded to a multiple of `forum.actions.drafts.PAD_TO`), so a
+    copy of the database shows only that a member has some drafts and when they were saved:
+    never which thread they are answering, nor that they mean to do it anonymously.
+    Deleted with the account (the foreign key cascades)."""
+
+    id = fields.IntField(primary_key=True)
+    user: fields.ForeignKeyRelation[User] = fields.ForeignKeyField(
+        "models.User", related_name="drafts", on_delete=fields.CASCADE
+    )
+    user_id: int
+    sealed = fields.TextField()
+    updated_at = fields.DatetimeField(auto_now=True)
+
+    class Meta:
+        table = "drafts"
+        indexes = [Index(fields=("user_id", "updated_at"))]

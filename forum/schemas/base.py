@@ -190,6 +190,8 @@ def _content_warnings(value: Any) -> list[str]:
     return [w for w in CONTENT_WARNINGS if w in value]
 
 
+check_content_warnings = _content_warnings
+
 ContentWarnings = Annotated[
     list[str], BeforeValidator(_content_warnings),
     WithJsonSchema({"type": "array", "uniqueItems": True,

@@ -7,11 +7,26 @@ from typing import Annotated, Any
 
 from pydantic import BeforeValidator, WithJsonSchema
 
-from forum.forms import REPLY_BODY_MAX, STORY_BODY_MAX, TITLE_MAX, WARNING_NOTE_MAX
-from forum.schemas.base import ContentWarnings, Flag, IdRule, Input, SubmissionId, TextRule
+from forum.forms import (
+    CONTENT_WARNINGS,
+    REPLY_BODY_MAX,
+    STORY_BODY_MAX,
+    TITLE_MAX,
+    WARNING_NOTE_MAX,
+)
+from forum.schemas.base import (
+    ContentWarnings,
+    Flag,
+    IdRule,
+    Input,
+    SubmissionId,
+    TextRule,
+    check_content_warnings,
+)
 
 CATEGORY_SLUG_MAX = 60
 POST_NOT_FOUND = "That post could not be found."
+DRAFT_GONE = "That draft could not be found. Your words are kept below."
 
 StoryBody = Annotated[str, TextRule("Your story", max_len=STORY_BODY_MAX, min_len=1,
                                     multiline=True)]
@@ -28,6 +43,10 @@ def _anything(value: Any) -> str:
 Honeypot = Annotated[str, BeforeValidator(_anything), WithJsonSchema({"type": "string"})]
 
 
+def _warnings_or_none(value: Any) -> list[str] | None:
+    return None if value is None else check_content_warnings(value)
+
+
 class StoryIn(Input):
     category: Annotated[str, TextRule("Category", max_len=CATEGORY_SLUG_MAX, min_len=1,
                                       missing="Choose where your story belongs.")]
@@ -38,6 +57,8 @@ class StoryIn(Input):
                                                   max_len=WARNING_NOTE_MAX)] = ""
     submission_id: SubmissionId = None
     anonymous: Flag = False
+    # The member's draft this was written in (forum.actions.drafts): it goes once posted.
+    draft_id: Annotated[int | None, IdRule(DRAFT_GONE)] = None
 
 
 class ReplyIn(Input):
@@ -48,6 +69,7 @@ class ReplyIn(Input):
     # Posting under your name in a thread where you wrote anonymously needs this, once
     # you have been told what it shows (otherwise: 409, nothing posted).
     confirm_named: Flag = False
+    draft_id: Annotated[int | None, IdRule(DRAFT_GONE)] = None
 
 
 class StoryEditIn(Input):
@@ -56,6 +78,14 @@ class StoryEditIn(Input):
     title: Annotated[str | None, TextRule("Title", max_len=TITLE_MAX, min_len=1)] = None
     body: StoryBody
     show_my_name: Flag = False  # an anonymous post may become named (never the reverse)
+    # The story's content warnings; left out (the API), they stay as they are.
+    content_warnings: Annotated[list[str] | None, BeforeValidator(_warnings_or_none),
+                                WithJsonSchema({"type": ["array", "null"], "uniqueItems": True,
+                                                "items": {"type": "string",
+                                                          "enum": list(CONTENT_WARNINGS)}})
+                                ] = None
+    content_warning_note: Annotated[str | None, TextRule("Other warning",
+                                                         max_len=WARNING_NOTE_MAX)] = None
 
 
 class ReplyEditIn(Input):

@@ -26,6 +26,7 @@ from forum.queries.content import (
     page_of_post,
     thread_page_rows,
 )
+from forum.queries.drafts import draft_for, my_draft_or_404
 from forum.read_models import PostFacts, PostRow, ThreadFacts, ThreadRow
 from forum.reader import warning_choice
 from forum.request_context import context_of
@@ -79,12 +80,30 @@ def _post_card(post: PostFacts, thread: ThreadFacts, viewer: User | None,
     }
 
 
-def _reply_defaults(viewer: User | None, thread: ThreadRow,
-                    writes_here_anonymously: bool) -> dict[str, Any]:
-    """A fresh reply form: anonymous already ticked where the viewer wrote anonymously."""
-    if not permissions.can_reply(viewer, thread) or not thread.category.allow_anonymous:
+async def _reply_defaults(viewer: User | None, thread: ThreadFacts | Thread,
+                         writes_here_anonymously: bool) -> dict[str, Any]:
+    """A fresh reply form: the member's draft reply to this story if they have one, else
+    anonymous already ticked where the viewer wrote anonymously."""
+    if not permissions.can_reply(viewer, thread):
+        return {}
+    if draft := await draft_for(viewer, kind="reply", thread_id=thread.id):
+        return draft.form_values()
+    if not thread.category.allow_anonymous:
         return {}
     return {"anonymous": True} if writes_here_anonymously else {}
+
+
+async def _draft_asked(request: Request, kind: str, thread_id: int | None = None
+                       ) -> dict[str, Any] | None:
+    """The draft `?draft=N` opens in the composer: the viewer's own, of this kind (and for a
+    reply, of this story), or a 404."""
+    viewer, raw = viewer_of(request), request.query_params.get("draft")
+    if raw is None or viewer is None:
+        return None
+    draft = await my_draft_or_404(viewer, _positive_int(raw))
+    if draft.kind != kind or (kind == "reply" and draft.thread_id != thread_id):
+        raise not_found()
+    return draft.form_values()
 
 
 async def story_detail(request: Request, form_errors: dict[str, Any] | None = None,
@@ -121,15 +140,23 @@ async def story_detail(request: Request, form_errors: dict[str, Any] | None = No
         "reply_total": rows.reply_total,
         "can_reply": can_reply,
         "errors": form_errors or {},
-        "values": form_values or _reply_defaults(viewer, thread, rows.writes_here_anonymously),
+        "values": form_values or await _reply_defaults(viewer, thread,
+                                                        rows.writes_here_anonymously),
         "submission_id": new_submission_id(),
     }, status_code=status_code)
 
 
 async def new_story_form(request: Request, errors: dict[str, Any] | None = None,
                          values: dict[str, Any] | None = None, status_code: int = 200) -> Response:
-    permissions.ensure_can_write_story(viewer_of(request))
-    values = values or {"category": request.query_params.get("category", "")}
+    viewer = viewer_of(request)
+    permissions.ensure_can_write_story(viewer)
+    category = request.query_params.get("category", "")
+    if not values:
+        values = await _draft_asked(request, "story")
+    if not values and not request.query_params.get("fresh"):
+        draft = await draft_for(viewer, kind="story", category=category)
+        values = draft.form_values() if draft else None
+    values = values or {"category": category}
     return render(request, "stories/new.html", {
         "categories": await list_categories(),
         "warnings": CONTENT_WARNINGS,
@@ -156,7 +183,9 @@ async def reply_form(request: Request, errors: dict[str, Any] | None = None,
     viewer = viewer_of(request)
     story = await get_story_or_404(int_param(request, "thread_id"), viewer)
     permissions.ensure_can_reply(viewer, story.thread)
-    values = values or await _form_defaults(viewer, story.thread)
+    values = values or await _draft_asked(request, "reply", story.thread_id) or (
+        await _reply_defaults(viewer, story.thread,
+                              await use.my_pseudonyms_in(viewer, story.thread_id)))
     target_id = values.get("reply_to") or request.query_params.get("to") or story.id
     target = await get_post_or_404(_positive_int(target_id), viewer)
     if target.thread_id != story.thread_id:
@@ -168,14 +197,6 @@ async def reply_form(request: Request, errors: dict[str, Any] | None = None,
         "values": values,
         "submission_id": values.get("submission_id") or new_submission_id(),
     }, status_code=status_code)
-
-
-async def _form_defaults(viewer: User | None, thread: Thread) -> dict[str, Any]:
-    """The reply page's fresh form: anonymous already ticked where the viewer wrote
-    anonymously (the story page reads the same with its story row)."""
-    if not permissions.can_reply(viewer, thread) or not thread.category.allow_anonymous:
-        return {}
-    return {"anonymous": True} if await use.my_pseudonyms_in(viewer, thread.id) else {}
 
 
 def _positive_int(value: object) -> int:
@@ -224,17 +245,24 @@ async def edit_form(request: Request, errors: dict[str, Any] | None = None,
     viewer = viewer_of(request)
     post = await get_post_or_404(int_param(request, "post_id"), viewer)
     permissions.ensure_can_edit_post(viewer, post)
-    values = values or {"title": post.thread.title, "body": post.body_md}
+    values = values or {"title": post.thread.title, "body": post.body_md,
+                        "content_warnings": post.thread.content_warnings,
+                        "content_warning_note": post.thread.content_warning_note}
     return render(request, "stories/edit.html",
-                  {"post": post, "thread": post.thread, "errors": errors or {}, "values": values},
+                  {"post": post, "thread": post.thread, "errors": errors or {}, "values": values,
+                   "warnings": CONTENT_WARNINGS},
                   status_code=status_code)
 
 
 async def edit(request: Request) -> Response:
     ctx = context_of(request)
     post = await use.post_to_edit(ctx, int_param(request, "post_id"))
+    form = await read_form(request)
+    if post.is_story:  # the form's warnings, all unticked, send nothing: that means none
+        form.setdefault("content_warnings", [])
+        form.setdefault("content_warning_note", "")
     try:
-        await use.edit(ctx, post, parse_input(edit_schema(post.is_story), await read_form(request)))
+        await use.edit(ctx, post, parse_input(edit_schema(post.is_story), form))
     except FormInvalid as invalid:
         return await edit_form(request, invalid.errors, invalid.values, status_code=422)
     return after_writing(post, post_link(post, await page_of_post(post, ctx.viewer)))

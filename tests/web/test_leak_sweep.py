@@ -398,7 +398,7 @@ async def sweep(world: World, personas: list[Persona], *, cap: int = PAGE_CAP,
                   ])
     ids = [str(n) for n in sorted({*world.threads.values(), *world.post_ids})]
     fill = {
-        "id": ids, "thread_id": ids, "post_id": ids, "slug": world.slugs,
+        "id": ids, "thread_id": ids, "post_id": ids, "draft_id": ids, "slug": world.slugs,
         "word_id": [str(n) for n in world.word_ids],
         "username": [*world.usernames, CANARY_USERNAME], "action": ["warn"],
         "?target_type": ["post", "user"], "?action": ["warn", "silence", "hide", "approve"],

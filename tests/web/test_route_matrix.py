@@ -17,9 +17,11 @@ from forum.actions.posting import create_guest_reply
 from forum.jobs.queue import enqueue
 from forum.mail.unsubscribe import make_token
 from forum.models.accounts import Role
+from forum.models.content import Draft
 from forum.models.jobs import Job, JobStatus
 from forum.models.moderation import WatchedWord
 from forum.models.safety import CrisisResource
+from forum.queries.drafts import seal_draft
 from forum.routes import routes
 from forum.schemas.posting import ReplyIn
 
@@ -148,6 +150,21 @@ MATRIX: list[tuple[str, str, dict[str, Any] | None, dict[str, int]]] = [
     ("GET", "/api/v1/needs-reply", None, {V: 200, M: 200, O: 200}),
     ("GET", "/api/v1/search", None, {V: 200, M: 200, O: 200}),
     ("POST", "/api/v1/safety/check", {"text": "a hard day"}, {V: 200, M: 200, O: 200}),
+    ("POST", "/stories/new/draft", {"title": "Half a title"}, {V: 401, M: 303, O: 303}),
+    ("POST", "/stories/new/preview", {"body": "**hi**"}, {V: 401, M: 200, O: 200}),
+    ("POST", "/stories/{thread_id}/reply/draft", {"body": "Thinking"}, {V: 401, M: 303, O: 303}),
+    ("POST", "/stories/{thread_id}/reply/preview", {"body": "x"}, {V: 401, M: 200, O: 200}),
+    ("POST", "/posts/{post_id}/edit/preview", {"body": "x"}, {V: 401, M: 200, O: 403}),
+    ("POST", "/guest/new/preview", {"body": "x"}, {V: 200, M: 303, O: 303}),
+    ("POST", "/stories/{thread_id}/guest-reply/preview", {"body": "x"},
+     {V: 200, M: 200, O: 200}),
+    ("GET", "/drafts", None, {V: 303, M: 200, O: 200}),
+    ("POST", "/drafts/{draft_id}/delete", {}, {V: 401, M: 303, O: 404}),
+    ("GET", "/api/v1/me/drafts", None, {V: 401, M: 200, O: 200}),
+    ("POST", "/api/v1/me/drafts", {"title": "Half a title"}, {V: 401, M: 200, O: 200}),
+    ("GET", "/api/v1/me/drafts/{draft_id}", None, {V: 401, M: 200, O: 404}),
+    ("DELETE", "/api/v1/me/drafts/{draft_id}", None, {V: 401, M: 204, O: 404}),
+    ("POST", "/api/v1/preview", {"body": "x"}, {V: 200, M: 200, O: 200}),
     ("GET", "/admin/resources", None, ADMIN_ONLY),
     ("GET", "/admin/resources/new", None, ADMIN_ONLY),
     ("POST", "/admin/resources/new", RESOURCE, ADMIN_POST),
@@ -264,7 +281,9 @@ async def world(client_factory, settings):
     guest = await create_guest_reply(story.thread, ReplyIn(body="A guest's kind words"))
     failed = await enqueue("crisis_alert", {"post_id": story.id, "level": "urgent"})
     await Job.filter(id=failed.id).update(status=JobStatus.FAILED)
-    return {"owner": owner, "other": other, "moderator": moderator, "admin": admin,
+    draft = await Draft.create(user_id=owner.id, sealed=seal_draft(owner.id, {"body": "Half"}))
+    return {"draft_id": draft.id, "owner": owner, "other": other, "moderator": moderator,
+            "admin": admin,
             "story": story, "reply": reply, "word": word, "make": client_factory,
             "guest_token": guest.manage_token, "resource_id": resource.id,
             "job_id": failed.id,
@@ -284,7 +303,7 @@ def fill(path: str, world) -> str:
                        else "warn",
                        word_id=world["word"].id, token=world["guest_token"], kind="hug",
                        resource_id=world["resource_id"], job_id=world["job_id"], page="about",
-                       link=world["unsubscribe"])
+                       link=world["unsubscribe"], draft_id=world["draft_id"])
 
 
 @pytest.mark.parametrize("persona", PERSONAS)
