@@ -80,7 +80,7 @@ def _post_card(post: PostFacts, thread: ThreadFacts, viewer: User | None,
     }
 
 
-async def _reply_defaults(viewer: User | None, thread: ThreadFacts | Thread,
+async def _reply_defaults(viewer: User | None, thread: ThreadRow | Thread,
                          writes_here_anonymously: bool) -> dict[str, Any]:
     """A fresh reply form: the member's draft reply to this story if they have one, else
     anonymous already ticked where the viewer wrote anonymously."""
@@ -185,7 +185,7 @@ async def reply_form(request: Request, errors: dict[str, Any] | None = None,
     permissions.ensure_can_reply(viewer, story.thread)
     values = values or await _draft_asked(request, "reply", story.thread_id) or (
         await _reply_defaults(viewer, story.thread,
-                              await use.my_pseudonyms_in(viewer, story.thread_id)))
+                              bool(await use.my_pseudonyms_in(viewer, story.thread_id))))
     target_id = values.get("reply_to") or request.query_params.get("to") or story.id
     target = await get_post_or_404(_positive_int(target_id), viewer)
     if target.thread_id != story.thread_id:
