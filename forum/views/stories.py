@@ -80,17 +80,22 @@ def _post_card(post: PostFacts, thread: ThreadFacts, viewer: User | None,
     }
 
 
-async def _reply_defaults(viewer: User | None, thread: ThreadRow | Thread,
-                         writes_here_anonymously: bool) -> dict[str, Any]:
-    """A fresh reply form: the member's draft reply to this story if they have one, else
-    anonymous already ticked where the viewer wrote anonymously."""
-    if not permissions.can_reply(viewer, thread):
-        return {}
-    if draft := await draft_for(viewer, kind="reply", thread_id=thread.id):
-        return draft.form_values()
-    if not thread.category.allow_anonymous:
+def _reply_defaults(viewer: User | None, thread: ThreadRow | Thread,
+                    writes_here_anonymously: bool) -> dict[str, Any]:
+    """A fresh reply form: anonymous already ticked where the viewer wrote anonymously. (The
+    story page reads no drafts — its script puts a draft reply back; the reply page opens
+    one with `_reply_draft`.)"""
+    if not permissions.can_reply(viewer, thread) or not thread.category.allow_anonymous:
         return {}
     return {"anonymous": True} if writes_here_anonymously else {}
+
+
+async def _reply_draft(viewer: User | None, thread: Thread) -> dict[str, Any] | None:
+    """The member's draft reply to this story, for the reply page."""
+    if not permissions.can_reply(viewer, thread):
+        return None
+    draft = await draft_for(viewer, kind="reply", thread_id=thread.id)
+    return draft.form_values() if draft else None
 
 
 async def _draft_asked(request: Request, kind: str, thread_id: int | None = None
@@ -140,8 +145,7 @@ async def story_detail(request: Request, form_errors: dict[str, Any] | None = No
         "reply_total": rows.reply_total,
         "can_reply": can_reply,
         "errors": form_errors or {},
-        "values": form_values or await _reply_defaults(viewer, thread,
-                                                        rows.writes_here_anonymously),
+        "values": form_values or _reply_defaults(viewer, thread, rows.writes_here_anonymously),
         "submission_id": new_submission_id(),
     }, status_code=status_code)
 
@@ -183,9 +187,10 @@ async def reply_form(request: Request, errors: dict[str, Any] | None = None,
     viewer = viewer_of(request)
     story = await get_story_or_404(int_param(request, "thread_id"), viewer)
     permissions.ensure_can_reply(viewer, story.thread)
-    values = values or await _draft_asked(request, "reply", story.thread_id) or (
-        await _reply_defaults(viewer, story.thread,
-                              bool(await use.my_pseudonyms_in(viewer, story.thread_id))))
+    values = (values or await _draft_asked(request, "reply", story.thread_id)
+              or await _reply_draft(viewer, story.thread)
+              or _reply_defaults(viewer, story.thread,
+                                 bool(await use.my_pseudonyms_in(viewer, story.thread_id))))
     target_id = values.get("reply_to") or request.query_params.get("to") or story.id
     target = await get_post_or_404(_positive_int(target_id), viewer)
     if target.thread_id != story.thread_id:
