@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+import asyncio
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 
 from starlette.applications import Starlette
@@ -21,6 +22,7 @@ from forum.outage import HANDLED_ERRORS
 from forum.pagecache import PageCache
 from forum.passwords import use_fast_hashing
 from forum.queries.resources import remember_all_at_start
+from forum.queries.site import SiteIdentityHolder, keep_identity_fresh
 from forum.ratelimit import RateLimiter
 from forum.routes import routes
 from forum.security import BodyLimitMiddleware, CSRFMiddleware, SecurityHeadersMiddleware
@@ -41,6 +43,14 @@ async def form_invalid(request: Request, exc: Exception) -> Response:
     return response
 
 
+def _clear_page_cache(app: Starlette) -> Callable[[], None]:
+    """Pages rendered with the old site name must not be served again."""
+    def clear() -> None:
+        if app.state.page_cache is not None:
+            app.state.page_cache.clear()
+    return clear
+
+
 def create_app(settings: Settings, *, manage_database: bool = True,
                strict_templates: bool = False) -> Starlette:
     """The forum. ``manage_database=False`` leaves ORM set-up to the caller (tests).
@@ -56,12 +66,17 @@ def create_app(settings: Settings, *, manage_database: bool = True,
                 await check_sqlite_pragmas()
                 # Crisis help held in memory, for /help while the database is unreachable.
                 await remember_all_at_start()
+                # The site's name and description, on every page (forum.queries.site).
+                await app.state.site_identity.refresh()
+                identity_task = asyncio.create_task(keep_identity_fresh(
+                    app.state.site_identity, _clear_page_cache(app)))
                 runner = JobRunner(settings) if settings.run_jobs else None
                 if runner is not None:
                     runner.start()
                 try:
                     yield
                 finally:
+                    identity_task.cancel()
                     if runner is not None:
                         await runner.stop()
         finally:
@@ -95,6 +110,7 @@ def create_app(settings: Settings, *, manage_database: bool = True,
         lifespan=lifespan,
     )
     app.state.settings = settings
+    app.state.site_identity = SiteIdentityHolder()
     app.state.templates = make_templates(settings, strict=strict_templates)
     app.state.page_cache = (
         PageCache(ttl=settings.page_cache_seconds) if settings.page_cache_seconds else None

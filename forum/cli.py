@@ -6,6 +6,8 @@ import argparse
 import asyncio
 import contextlib
 import getpass
+import os
+import shutil
 import sys
 from collections.abc import Sequence
 from typing import Any
@@ -39,6 +41,57 @@ def cmd_seed_demo(settings: Settings, args: argparse.Namespace) -> int:
     written = asyncio.run(_with_orm(settings, lambda: seed_demo(force=args.force)))
     print(f"Wrote {written} demo posts." if written else "The forum has stories; no demo added.")
     return 0
+
+
+def cmd_remove_demo(settings: Settings, _args: argparse.Namespace) -> int:
+    from forum.demo import remove_demo
+
+    removed = asyncio.run(_with_orm(settings, remove_demo))
+    if removed.stories or removed.members:
+        print(f"Removed {removed.stories} demo stories ({removed.posts} posts) and "
+              f"{removed.members} demo members.")
+    else:
+        print("There is no demo content to remove.")
+    for title in removed.kept_stories:
+        print(f"Kept the demo story “{title}”: real people replied to it. A moderator can "
+              "delete the thread from its page if it should go.")
+    return 0
+
+
+FIRST_ADMIN_HINT = (
+    "There is no admin yet. To make the first one, run in another terminal:\n"
+    "    {forum} createuser YOUR-NAME --admin\n"
+    "(it asks for a password), then sign in at {base_url}/signin and open {base_url}/admin/site.")
+
+
+async def _has_admin() -> bool:
+    from forum.queries.site import any_admin
+
+    return await any_admin()
+
+
+def first_admin_hint(settings: Settings) -> str | None:
+    """What `forum serve` says while the forum has no admin; None once it has one (or when
+    the database can't be asked: serving goes on and says so itself)."""
+    try:
+        if asyncio.run(_with_orm(settings, _has_admin)):
+            return None
+    except Exception:
+        return None
+    return FIRST_ADMIN_HINT.format(forum=_forum_command(), base_url=settings.base_url)
+
+
+def _forum_command() -> str:
+    """How to type this command again: `forum` if that finds it, else the path it ran as
+    (`.venv/bin/forum` under `make run`)."""
+    invoked = sys.argv[0]
+    if os.path.basename(invoked) != "forum":
+        return "forum"
+    on_path = shutil.which("forum")
+    with contextlib.suppress(OSError):
+        if on_path and os.path.samefile(on_path, invoked):
+            return "forum"
+    return invoked
 
 
 def cmd_createuser(settings: Settings, args: argparse.Namespace) -> int:
@@ -181,6 +234,8 @@ def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
         graceful_shutdown_timeout=args.timeout_graceful_shutdown,
     )
     asyncio.run(refresh_statistics_at_start(settings))
+    if hint := first_admin_hint(settings):
+        print(hint, flush=True)
     return serve(limits, host=args.host, port=args.port, workers=args.workers,
                  access_log=args.access_log)
 
@@ -352,6 +407,8 @@ def build_parser() -> argparse.ArgumentParser:
     resources_import.add_argument("file")
     seed = sub.add_parser("seed-demo", help="add demo stories to an empty forum")
     seed.add_argument("--force", action="store_true", help="add them even if stories exist")
+    sub.add_parser("remove-demo", help="delete what `forum seed-demo` added (demo members, "
+                   "their stories and replies); nothing real people wrote")
     check = sub.add_parser("check", help="show the configuration and the database's state")
     check.add_argument("--host", help="the address `forum serve` listens on (its --host): "
                                       "warns about settings that matter when others reach it")
@@ -395,6 +452,7 @@ COMMANDS = {
     "role": cmd_role,
     "resources": cmd_resources,
     "seed-demo": cmd_seed_demo,
+    "remove-demo": cmd_remove_demo,
     "check": cmd_check,
     "backup": cmd_backup,
     "restore": cmd_restore,

@@ -18,7 +18,8 @@ from forum.safety.resources import sms_link, tel_link
 from forum.sessions import csrf_token
 from forum.settings import Settings
 
-SITE_NAME = "Hearth"
+SITE_NAME = "Hearth"  # where no request is at hand (emails); pages show the admins' choice
+SITE_DESCRIPTION = ""
 
 
 class SharedBytecodeCache(jinja2.BytecodeCache):
@@ -89,7 +90,12 @@ def make_templates(settings: Settings, *, strict: bool = False) -> Jinja2Templat
 
     def per_request(request: Request) -> dict[str, Any]:
         state = request.scope.setdefault("state", {})
+        # What admins call the site (forum.queries.site): shown on every page.
+        identity = getattr(request.app.state, "site_identity", None)
         return {
+            "site_name": identity.current.name if identity else SITE_NAME,
+            "site_description": (identity.current.description if identity
+                                 else SITE_DESCRIPTION),
             "viewer": state.get("viewer"),
             "unread": state.get("unread", 0),
             "csrf_token": lambda: csrf_token(secret, state),

@@ -67,10 +67,11 @@ async def _audit(actor: User | None, action: str, target_type: str, target_id: i
                             target_label=label[:160], reason=reason)
 
 
-async def record_admin_action(actor: User, action: str, target_type: str, target_id: int,
-                              label: str = "", reason: str = "") -> None:
-    """For admin verbs kept in other modules (crisis resources): one audit row, written by
-    the caller inside the same transaction as its change."""
+async def record_admin_action(actor: User | None, action: str, target_type: str,
+                              target_id: int, label: str = "", reason: str = "") -> None:
+    """For admin verbs kept in other modules (crisis resources, categories, site settings):
+    one audit row, written by the caller inside the same transaction as its change. No
+    actor: the server console (`forum remove-demo`)."""
     await _audit(actor, action, target_type, target_id, label, reason)
 
 

@@ -22,6 +22,7 @@ from forum.models.accounts import SessionKind, User
 from forum.queries.community import notifications_for
 from forum.queries.content import my_posts
 from forum.queries.resources import care_help
+from forum.queries.site import Welcome, welcome_for_new_member
 from forum.recovery_codes import recovery_codes_left
 from forum.request_context import context_of
 from forum.schemas.accounts import (
@@ -82,18 +83,24 @@ async def signup(request: Request) -> Response:
         return await signup_form(request, invalid.errors, invalid.values,
                                  status_code=invalid.status_code, headers=invalid.headers)
     assert joined.token is not None
-    # The recovery codes are shown this once, on the page that signs the new member in.
+    # The recovery codes are shown this once, on the page that signs the new member in,
+    # with what happens next (forum.queries.site.welcome_for_new_member).
+    welcome = await welcome_for_new_member(context_of(request).approval_rules,
+                                           request.app.state.site_identity.current)
     page = recovery_codes_page(request, joined.recovery_codes,
-                               next_path=safe_next(str(data.get("next", "/"))), joined=True)
+                               next_path=safe_next(str(data.get("next", "/"))), joined=True,
+                               welcome=welcome)
     _set_session_cookie(request, page, joined.token)
     return page
 
 
 def recovery_codes_page(request: Request, codes: list[str] | tuple[str, ...], *,
-                        next_path: str = "/account", joined: bool = False) -> Response:
+                        next_path: str = "/account", joined: bool = False,
+                        welcome: Welcome | None = None) -> Response:
     """The codes, shown this once."""
     response = render(request, "accounts/recovery_codes.html",
-                      {"codes": list(codes), "next": next_path, "joined": joined})
+                      {"codes": list(codes), "next": next_path, "joined": joined,
+                       "welcome": welcome})
     response.headers.update(NO_STORE)
     return response
 

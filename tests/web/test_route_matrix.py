@@ -155,6 +155,23 @@ MATRIX: list[tuple[str, str, dict[str, Any] | None, dict[str, int]]] = [
     ("POST", "/admin/resources/{resource_id}", RESOURCE, ADMIN_POST),
     ("POST", "/admin/resources/{resource_id}/verify", {}, ADMIN_POST),
     ("POST", "/admin/resources/{resource_id}/enable", {"enabled": "0"}, ADMIN_POST),
+    ("GET", "/about", None, {V: 200, M: 200, O: 200}),
+    ("GET", "/guidelines", None, {V: 200, M: 200, O: 200}),
+    ("GET", "/privacy", None, {V: 200, M: 200, O: 200}),
+    ("GET", "/admin/categories", None, ADMIN_ONLY),
+    ("GET", "/admin/categories/new", None, ADMIN_ONLY),
+    ("POST", "/admin/categories/new", {"name": "New place", "slug": "new-place"}, ADMIN_POST),
+    ("GET", "/admin/categories/{slug}", None, ADMIN_ONLY),
+    ("POST", "/admin/categories/{slug}", {"name": "Small Wins", "allow_guests": "1"},
+     ADMIN_POST),
+    ("POST", "/admin/categories/{slug}/move", {"direction": "up"}, ADMIN_POST),
+    # Small Wins holds the owner's story: it is not deleted (409, said kindly).
+    ("POST", "/admin/categories/{slug}/delete", {}, {**ADMIN_POST, A: 409}),
+    ("GET", "/admin/site", None, ADMIN_ONLY),
+    ("POST", "/admin/site", {"name": "Hearth", "description": "A kind place.",
+                             "review_wait": "within a day"}, ADMIN_POST),
+    ("GET", "/admin/pages/{page}", None, ADMIN_ONLY),
+    ("POST", "/admin/pages/{page}", {"body": "About us."}, ADMIN_POST),
     ("GET", "/admin/jobs", None, ADMIN_ONLY),
     ("POST", "/admin/jobs/{job_id}/retry", {}, ADMIN_POST),
     ("GET", "/guest/new", None, {V: 200, M: 303, O: 303}),
@@ -258,7 +275,7 @@ def fill(path: str, world) -> str:
                        action="pin" if "/posts/" in path and "/author/" not in path
                        else "warn",
                        word_id=world["word"].id, token=world["guest_token"], kind="hug",
-                       resource_id=world["resource_id"], job_id=world["job_id"],
+                       resource_id=world["resource_id"], job_id=world["job_id"], page="about",
                        link=world["unsubscribe"])
 
 
