@@ -43,6 +43,13 @@ $(AXE): tests/a11y/package.json tests/a11y/package-lock.json
 	npm ci --prefix tests/a11y --no-audit --no-fund --loglevel=error
 	touch $(AXE)
 
+# Two hosts on this machine (network namespaces) serving one forum from one PostgreSQL and
+# one Redis of the test's own (docs/deploy.md, "Several hosts"). Needs root, iproute2,
+# PostgreSQL's initdb and redis-server; `make test` runs it too, in the SQLite pass.
+.PHONY: test-cluster
+test-cluster: $(STAMP)
+	$(BIN)/pytest -p no:cacheprovider -q tests/e2e/test_cluster.py
+
 # Style, types (mypy --strict on forum/) and the layer contracts (.importlinter).
 lint: $(STAMP)
 	$(BIN)/ruff check forum tests bench tools

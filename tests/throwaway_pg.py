@@ -3,7 +3,8 @@
 `initdb` into the folder, `pg_ctl start` on a free port (listening on 127.0.0.1 only, its
 socket in the folder), `stop()` with a fast shutdown, `start()` again on the same port and
 data. Run as the `postgres` OS user when the tests run as root (PostgreSQL refuses root).
-The machine's own server is never touched.
+The machine's own server is never touched. A test of several hosts has it listen on another
+address of the machine's (``listen``) and let the hosts' network in (``clients``, a range).
 
 Without the PostgreSQL binaries the test is skipped — except under CI=true, where a missing
 PostgreSQL fails the run.
@@ -57,6 +58,8 @@ class ThrowawayPostgres:
     bin_dir: Path
     folder: Path
     port: int
+    listen: str = "127.0.0.1"
+    clients: str | None = None  # another network allowed in (trust), e.g. "10.1.2.0/24"
 
     @property
     def data(self) -> Path:
@@ -67,7 +70,7 @@ class ThrowawayPostgres:
         return self.folder / "server.log"
 
     def url(self, database: str = "postgres") -> str:
-        return f"postgres://{SERVER_USER}@127.0.0.1:{self.port}/{database}"
+        return f"postgres://{SERVER_USER}@{self.listen}:{self.port}/{database}"
 
     def _run(self, *command: str) -> subprocess.CompletedProcess[str]:
         as_user = {"user": SERVER_USER} if os.geteuid() == 0 else {}
@@ -86,9 +89,12 @@ class ThrowawayPostgres:
             os.chown(self.folder, owner.pw_uid, owner.pw_gid)
         self._run("initdb", "-D", str(self.data), "-U", SERVER_USER, "--auth=trust",
                   "-E", "UTF8", "--no-sync")
+        if self.clients:
+            with (self.data / "pg_hba.conf").open("a") as hba:
+                hba.write(f"host all all {self.clients} trust\n")
 
     def start(self) -> None:
-        options = (f"-p {self.port} -k {self.folder} -c listen_addresses=127.0.0.1 "
+        options = (f"-p {self.port} -k {self.folder} -c listen_addresses={self.listen} "
                    "-c fsync=off")
         self._run("pg_ctl", "-D", str(self.data), "-l", str(self.log), "-o", options,
                   "-w", "-t", str(START_TIMEOUT_S), "start")
@@ -106,12 +112,21 @@ class ThrowawayPostgres:
                               **as_user).returncode == 0
 
     def create_database(self, name: str) -> str:
-        self._run("createdb", "-h", "127.0.0.1", "-p", str(self.port), "-U", SERVER_USER, name)
+        self._run("createdb", "-h", self.listen, "-p", str(self.port), "-U", SERVER_USER, name)
         return self.url(name)
 
 
-def start_throwaway_postgres(folder: Path) -> ThrowawayPostgres:
-    server = ThrowawayPostgres(require_postgres_binaries(), folder, free_port())
+def start_throwaway_postgres(folder: Path, *, listen: str = "127.0.0.1",
+                             clients: str | None = None) -> ThrowawayPostgres:
+    server = ThrowawayPostgres(require_postgres_binaries(), folder, free_port(), listen,
+                               clients)
     server.init()
     server.start()
     return server
+
+
+def stop_left_over(data: Path) -> None:
+    """Stop at once a server a killed run left running on ``data``, if any is."""
+    bin_dir = _bin_dir()
+    if bin_dir is not None and (data / "postmaster.pid").exists():
+        ThrowawayPostgres(bin_dir, data.parent, 0).stop("immediate")

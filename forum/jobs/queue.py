@@ -11,7 +11,7 @@ serialises writers anyway; the compare-and-set is what makes a claim single ther
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -47,9 +47,10 @@ async def any_due(kinds: Sequence[str] | None = None) -> bool:
     return await Job.filter(_due(now(), kinds)).exists()
 
 
-async def claim(worker: str, limit: int, lease_seconds: float,
+async def claim(worker: str, limit: int, lease_seconds: float | Mapping[str, float],
                 kinds: Sequence[str] | None = None) -> list[Job]:
-    """Up to ``limit`` due jobs, each now running for this worker until its lease ends."""
+    """Up to ``limit`` due jobs, each now running for this worker until its lease ends:
+    ``lease_seconds`` from now, for every job or per kind."""
     moment = now()
     claimed: list[Job] = []
     async with in_transaction() as conn:
@@ -57,9 +58,11 @@ async def claim(worker: str, limit: int, lease_seconds: float,
         if conn.capabilities.dialect == "postgres":
             query = query.select_for_update(skip_locked=True)
         for job in await query:
+            lease = (lease_seconds if isinstance(lease_seconds, int | float)
+                     else lease_seconds[job.kind])
             won = await Job.filter(id=job.id, status=job.status, attempts=job.attempts).update(
                 status=JobStatus.RUNNING, attempts=F("attempts") + 1, worker=worker[:80],
-                lease_until=moment + timedelta(seconds=lease_seconds))
+                lease_until=moment + timedelta(seconds=lease))
             if won:
                 job.status, job.attempts, job.worker = JobStatus.RUNNING, job.attempts + 1, worker
                 claimed.append(job)

@@ -1,10 +1,12 @@
 """The workers: inside every app process (started by the app's lifespan) and in `forum worker`.
 
-A worker polls for due jobs (a cheap read; it claims only when there is something), runs up
-to ``concurrency`` of them at once, each within its kind's timeout, and records the outcome.
-Its lease on a job is longer than the job's timeout, so a job is run again only if its worker
-died or hung: under normal operation each job runs once across every process and host; after
-a crash it runs again (at least once) with the same idempotency key.
+A worker polls for due jobs (a cheap read; it claims only when there is something), claims
+no more than it can start at once (``concurrency``), runs each within its kind's timeout, and
+records the outcome. Its lease on a job is that kind's timeout plus a margin, so a job is run
+again only if its worker died or hung: under normal operation each job runs once across every
+process and host; after a crash it runs again (at least once) with the same idempotency key,
+on another host too — a crisis alert held by a host that died is free again after the alert's
+own lease (under a minute), not the slowest kind's (the tidy-up's five minutes).
 """
 
 from __future__ import annotations
@@ -24,7 +26,6 @@ from forum.settings import Settings
 log = logging.getLogger("forum.jobs")
 POLL_SECONDS = 1.0
 LEASE_MARGIN_SECONDS = 30.0
-BATCH = 8
 STOP_GRACE_SECONDS = 10.0
 
 
@@ -39,19 +40,23 @@ class JobRunner:
         self.name = name or worker_name()
         self.poll_seconds = poll_seconds
         self.kinds = load_kinds()
+        self.concurrency = concurrency
         self._slots = asyncio.Semaphore(concurrency)
         self._running: set[asyncio.Task[None]] = set()
         self._stopping = asyncio.Event()
 
     @property
-    def lease_seconds(self) -> float:
-        return max(k.timeout_seconds for k in self.kinds.values()) + LEASE_MARGIN_SECONDS
+    def leases(self) -> dict[str, float]:
+        """Seconds a claimed job of each kind stays this worker's."""
+        return {name: kind.timeout_seconds + LEASE_MARGIN_SECONDS
+                for name, kind in self.kinds.items()}
 
     async def run_due(self) -> int:
-        """Claim what is due and run it to the end; the number of jobs run."""
+        """Claim what is due, as many as can start at once (a job waiting for a slot would
+        use up its lease), and run it to the end; the number of jobs run."""
         if not await queue.any_due(list(self.kinds)):
             return 0
-        jobs = await queue.claim(self.name, BATCH, self.lease_seconds, list(self.kinds))
+        jobs = await queue.claim(self.name, self.concurrency, self.leases, list(self.kinds))
         await asyncio.gather(*(self._run(job) for job in jobs))
         return len(jobs)
 

@@ -16,7 +16,7 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO
@@ -80,6 +80,19 @@ class LiveServer:
 SERVERS = pytest.StashKey[list[LiveServer]]()
 
 
+def launch(environ: dict[str, str], log_path: Path, *, port: int, host: str = "127.0.0.1",
+           workers: int = 1, prefix: Sequence[str] = ()) -> LiveServer:
+    """Start `forum serve` (not waiting for it) in a process group of its own, its output
+    in ``log_path``; ``prefix`` runs it through another command (`ip netns exec NAME`)."""
+    log_file = log_path.open("wb")
+    command = [*prefix, *forum_command(), "serve", "--host", host, "--port", str(port),
+               "--workers", str(workers)]
+    process = subprocess.Popen(command, cwd=REPO, env=environ, stdin=subprocess.DEVNULL,
+                               stdout=log_file, stderr=subprocess.STDOUT,
+                               start_new_session=True)
+    return LiveServer(f"http://{host}:{port}", log_path, process, log_file)
+
+
 def _wait_until_ready(server: LiveServer) -> None:
     deadline = time.monotonic() + START_TIMEOUT_S
     last_error = "no answer yet"
@@ -125,14 +138,7 @@ def serve(db: None, database_url: str, var_dir: Path, tmp_path: Path,
             "PYTHONUNBUFFERED": "1",
             **(env or {}),
         })
-        log_path = tmp_path / f"server-{port}.log"
-        log_file = log_path.open("wb")
-        command = [*forum_command(), "serve", "--host", "127.0.0.1", "--port", str(port),
-                   "--workers", str(workers)]
-        process = subprocess.Popen(command, cwd=REPO, env=environ, stdin=subprocess.DEVNULL,
-                                   stdout=log_file, stderr=subprocess.STDOUT,
-                                   start_new_session=True)
-        server = LiveServer(base_url, log_path, process, log_file)
+        server = launch(environ, tmp_path / f"server-{port}.log", port=port, workers=workers)
         started.append(server)
         _wait_until_ready(server)
         return server

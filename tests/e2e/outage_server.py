@@ -16,6 +16,7 @@ from .conftest import (
     _wait_until_ready,
     forum_command,
     free_port,
+    launch,
 )
 
 PASSWORD = "a lantern kept lit in the window"
@@ -67,14 +68,8 @@ def serve_forum(database_url: str, folder: Path, *, migrated: bool = False,
     if not migrated:
         migrate(database_url, var_dir)
     port = free_port()
-    base_url = f"http://127.0.0.1:{port}"
-    log_path = folder / f"server-{port}.log"
-    log_file = log_path.open("wb")
-    process = subprocess.Popen(
-        [*forum_command(), "serve", "--host", "127.0.0.1", "--port", str(port)],
-        cwd=REPO, env=forum_env(database_url, var_dir, base_url), stdin=subprocess.DEVNULL,
-        stdout=log_file, stderr=subprocess.STDOUT, start_new_session=True)
-    server = LiveServer(base_url, log_path, process, log_file)
+    server = launch(forum_env(database_url, var_dir, f"http://127.0.0.1:{port}"),
+                    folder / f"server-{port}.log", port=port)
     if database_up:
         _wait_until_ready(server)
     else:

@@ -68,6 +68,9 @@ PAGES: tuple[Case, ...] = (
     Case("visitor", "{manage}"),
     Case("visitor", "{manage}/delete"),
     Case("visitor", "/u/{author}"),
+    Case("visitor", "/about"),
+    Case("visitor", "/guidelines"),
+    Case("visitor", "/privacy"),
     Case("visitor", "/no-such-page", 404),
     Case("member", "/"),
     Case("member", "/stories/{story}"),
@@ -96,6 +99,11 @@ PAGES: tuple[Case, ...] = (
     Case("admin", "/admin/resources"),
     Case("admin", "/admin/resources/new"),
     Case("admin", "/admin/resources/{resource}"),
+    Case("admin", "/admin/categories"),
+    Case("admin", "/admin/categories/new"),
+    Case("admin", "/admin/categories/{slug}"),
+    Case("admin", "/admin/site"),
+    Case("admin", "/admin/pages/{page}"),
 )
 
 # Routes that are not pages a person reads: form targets (POST only), feeds, health checks,
@@ -132,7 +140,7 @@ async def seed(base: str, browser: Browser) -> Seeded:
     }
     values = {"story": str(story.thread_id), "reply": str(reply.id), "post": str(story.id),
               "own": str(own.id), "author": author.username, "resource": str(resource),
-              "manage": manage}
+              "manage": manage, "slug": "small-wins", "page": "privacy"}
     return Seeded(values, tokens)
 
 
@@ -300,7 +308,7 @@ def _as_route(path: str) -> str:
     for name, shape in (("{story}", "{thread_id}"), ("{reply}", "{post_id}"),
                         ("{post}", "{post_id}"), ("{own}", "{post_id}"),
                         ("{author}", "{username}"), ("{resource}", "{resource_id}"),
-                        ("{manage}", "/manage/{token}")):
+                        ("{manage}", "/manage/{token}")):  # {slug} and {page} as they are
         bare = bare.replace(name, shape)
     return bare
 

@@ -38,9 +38,9 @@ class Delivery:
 
 class Receiver:
     """The outside world's webhook receiver: a real HTTP server answering with the statuses
-    it is told, recording every request it gets."""
+    it is told, recording every request it gets; on ``host`` (an address of this machine)."""
 
-    def __init__(self) -> None:
+    def __init__(self, host: str = "127.0.0.1") -> None:
         self.deliveries: list[Delivery] = []
         self.statuses: list[int] = []
         receiver = self
@@ -57,8 +57,8 @@ class Receiver:
             def log_message(self, *args: object) -> None:
                 pass
 
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/hook"
+        self.server = ThreadingHTTPServer((host, 0), Handler)
+        self.url = f"http://{host}:{self.server.server_address[1]}/hook"
         threading.Thread(target=self.server.serve_forever, daemon=True).start()
 
     def wait_for(self, count: int) -> None:
