@@ -34,6 +34,7 @@ from forum.views import (
     home,
     mail,
     mod,
+    mod_confirm,
     mod_people,
     pages,
     recovery,
@@ -144,7 +145,15 @@ html_routes: list[BaseRoute] = [
 # guards decide, whatever a handler does.
 mod_routes: list[BaseRoute] = [
     Route("/", mod.queue, methods=["GET"], name="mod_queue"),
+    Route("/", mod.act_on_queue, methods=["POST"], name="mod_queue_act"),
+    Route("/people", mod_people.people_page, methods=["GET"], name="mod_people"),
     Route("/posts/{post_id:int}", mod.post_page, methods=["GET"], name="mod_post"),
+    Route("/posts/{post_id:int}/{action:str}", mod_confirm.confirm_post_action,
+          methods=["GET"], name="mod_post_confirm"),
+    Route("/posts/{post_id:int}/author/{action:str}", mod_confirm.confirm_author_action,
+          methods=["GET"], name="mod_post_author_confirm"),
+    Route("/users/{username:str}/{action:str}", mod_confirm.confirm_member_action,
+          methods=["GET"], name="mod_user_confirm"),
     Route("/posts/{post_id:int}/{action:str}", mod.post_action, methods=["POST"],
           name="mod_post_action"),
     Route("/posts/{post_id:int}/author/{action:str}", mod.author_action, methods=["POST"],
@@ -256,6 +265,7 @@ api_routes: list[BaseRoute] = [
     Mount("/mod", name="api_mod", middleware=[Middleware(RequireRole, role=Role.MODERATOR)],
           routes=[
               Route("/queue", api_mod.queue, methods=["GET"], name="api_mod_queue"),
+              Route("/posts/bulk", api_mod.bulk, methods=["POST"], name="api_mod_bulk"),
               Route("/posts/{post_id:int}/{action:str}", api_mod.post_action,
                     methods=["POST"], name="api_mod_post_action"),
               Route("/posts/{post_id:int}/author/{action:str}", api_mod.author_action,

@@ -15,10 +15,11 @@ from starlette.requests import HTTPConnection, Request
 from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from forum.models.accounts import Session, SessionKind, User
+from forum.models.accounts import Role, Session, SessionKind, User
 from forum.outage import database_unavailable, request_ledger
 from forum.permissions import is_locked_out
 from forum.queries.community import unread_count
+from forum.queries.moderation import header_counts
 from forum.sealed_side import sealed_side
 
 log = logging.getLogger("forum")
@@ -156,6 +157,8 @@ class ViewerMiddleware:
         state["viewer"] = session.user if session else None
         if session and conn.scope["method"] == "GET" and not conn.url.path.startswith("/api/"):
             state["unread"] = await unread_count(session.user)  # the bell on every page
+            if session.user.role in (Role.MODERATOR, Role.ADMIN):
+                state["mod_counts"] = await header_counts()  # cached: no query most views
 
     async def _serve(self, scope: Scope, receive: Receive, send: Send,
                      state: dict[str, Any]) -> None:

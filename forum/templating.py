@@ -104,6 +104,7 @@ def make_templates(settings: Settings, *, strict: bool = False) -> Jinja2Templat
                                  else SITE_DESCRIPTION),
             "viewer": state.get("viewer"),
             "unread": state.get("unread", 0),
+            "mod_counts": state.get("mod_counts"),  # moderators only (forum.sessions)
             "csrf_token": lambda: csrf_token(secret, state),
         }
 

@@ -16,7 +16,7 @@ from forum.numbers import ID_MAX, whole_number
 from forum.safety.resources import REGION_COOKIE, resolve_region
 from forum.settings import Settings
 
-MULTI_VALUE_FIELDS = frozenset({"content_warnings", "topics"})
+MULTI_VALUE_FIELDS = frozenset({"content_warnings", "topics", "post_ids"})
 
 
 def settings_of(request: Request) -> Settings:

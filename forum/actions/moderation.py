@@ -100,8 +100,16 @@ def _post_link(post: Post) -> str:
     return f"/posts/{post.id}"
 
 
-async def _resolve_reports(post_id: int, outcome: ReportOutcome) -> int:
-    """Close the open reports on a post and tell each reporter, privately, how it ended."""
+def _reported(post: Post) -> str:
+    """Which post a reporter is told about: the one they reported, by its thread's title."""
+    what = "story" if post.is_story else "reply"
+    return f"About the {what} you reported in “{post.thread.title}”:"
+
+
+async def _resolve_reports(post_id: int, outcome: ReportOutcome, about: str = "",
+                           link: str = "") -> int:
+    """Close the open reports on a post and tell each reporter, privately, how it ended
+    (``about``: which post, so the reporter knows what the outcome is of)."""
     reporter_ids = cast(list[int | None], await Report.filter(
         post_id=post_id, resolved_at__isnull=True).values_list("reporter_id", flat=True))
     if not reporter_ids:
@@ -109,8 +117,10 @@ async def _resolve_reports(post_id: int, outcome: ReportOutcome) -> int:
     await Report.filter(post_id=post_id, resolved_at__isnull=True).update(
         open_key=None, outcome=outcome, resolved_at=_now())
     message = REPORT_ACTIONED if outcome is ReportOutcome.ACTIONED else REPORT_DISMISSED
+    if about:
+        message = f"{about} {message[0].lower()}{message[1:]}"
     for reporter_id in {r for r in reporter_ids if r is not None}:
-        await notify(reporter_id, "report_outcome", message)
+        await notify(reporter_id, "report_outcome", message, link)
     return len(reporter_ids)
 
 
@@ -121,7 +131,8 @@ async def _move_post(actor: User, post: Post, *, action: str, to: PostStatus,
         if await move_status(post, to, from_, moderation_reason=reason) is None:
             return False
         await _audit(actor, action, "post", post.id, _post_label(post), reason)
-        await _resolve_reports(post.id, ReportOutcome.ACTIONED)
+        await _resolve_reports(post.id, ReportOutcome.ACTIONED, _reported(post),
+                               _post_link(post))
         post.status, post.moderation_reason = to, reason
         return True
 
@@ -169,7 +180,8 @@ async def delete_thread(actor: User, story: Post, reason: str) -> bool:
 
 async def dismiss_reports(actor: User, post: Post, reason: str = "") -> bool:
     async with in_transaction():
-        if not await _resolve_reports(post.id, ReportOutcome.DISMISSED):
+        if not await _resolve_reports(post.id, ReportOutcome.DISMISSED, _reported(post),
+                                      _post_link(post)):
             return False
         await _audit(actor, "dismiss_reports", "post", post.id, _post_label(post), reason)
         return True
@@ -190,7 +202,9 @@ async def _update_thread(actor: User, thread: Thread, action: str, reason: str =
         story_id = cast(list[int], await Post.filter(
             thread_id=thread.id, is_story=True).values_list("id", flat=True))
         for post_id in story_id:
-            await _resolve_reports(post_id, ReportOutcome.ACTIONED)
+            await _resolve_reports(post_id, ReportOutcome.ACTIONED,
+                                   f"About the story you reported in “{thread.title}”:",
+                                   f"/posts/{post_id}")
     for name, value in changes.items():
         setattr(thread, name, value)
     return True

@@ -9,7 +9,7 @@ from starlette.responses import JSONResponse, Response
 
 from forum.actions import moderate_people as people
 from forum.actions import words as watched_words
-from forum.actions.moderate_posts import Done
+from forum.actions.moderate_posts import Done, act_on_many
 from forum.actions.reports import report_post
 from forum.api.serialize import post_json
 from forum.clock import iso_time
@@ -27,6 +27,7 @@ from forum.queries.moderation import (
 )
 from forum.request_context import context_of
 from forum.schemas.base import parse_input
+from forum.schemas.mod_bulk import BulkInput
 from forum.schemas.moderation import ReportInput, RevealInput, RoleInput, WatchedWordInput
 from forum.web import int_param, page_param, read_json, viewer_of
 
@@ -85,6 +86,17 @@ async def post_action(request: Request) -> Response:
                                  int_param(request, "post_id"), await read_json(request))
     assert done.post is not None  # every post action answers with the post
     return JSONResponse({**done_json(done), "post": post_json(done.post, ctx.viewer)})
+
+
+async def bulk(request: Request) -> Response:
+    """The queue's bulk approve / reject, through the same use-case as the page."""
+    outcome = await act_on_many(context_of(request), parse_input(BulkInput,
+                                                                 await read_json(request)))
+    return JSONResponse({
+        "action": outcome.action, "done": [post.id for post in outcome.done],
+        "failed": [{"post_id": f.post_id, "what": f.what, "why": f.why}
+                   for f in outcome.failed],
+        "message": outcome.message})
 
 
 async def member_action(request: Request) -> Response:

@@ -35,6 +35,7 @@ from forum.schemas.accounts import (
 )
 from forum.schemas.community import DraftCheckIn
 from forum.schemas.mail import MailPreferences, MailPreferencesIn
+from forum.schemas.mod_bulk import BulkInput
 from forum.schemas.moderation import ReportInput, RevealInput, RoleInput, WatchedWordInput
 from forum.schemas.posting import CATEGORY_SLUG_MAX, EditIn, ReplyIn, StoryIn
 from forum.web import PER_PAGE_MAX
@@ -295,6 +296,10 @@ OPERATIONS: dict[str, Operation | dict[str, Operation]] = {
         "Act on a post", {200: Answer("What happened", out.ModResult)},
         **_commands(POST_COMMANDS),
         errors={400: "delete on a reply", 404: "no such post or action"}),
+    "api_mod_bulk": Operation(
+        "Approve or reject several held posts (each audited as if alone)",
+        {200: Answer("What was done, and what could not be, with why", out.BulkResult)},
+        body=BulkInput),
     "api_mod_post_author_action": Operation(
         "Act on a post's author without learning who it is",
         {200: Answer("What happened", out.ActionResult)}, **_commands(AUTHOR_COMMANDS),

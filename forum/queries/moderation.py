@@ -3,6 +3,7 @@ that decide whether a post waits for approval, and the watched-words matcher."""
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
@@ -24,10 +25,13 @@ from forum.models.moderation import (
 from forum.queries.accounts import find_user_by_username
 from forum.queries.content import not_found
 from forum.safety.crisis import CrisisLevel
+from forum.safety.plain_reasons import plain_note
 from forum.safety.words import WatchedPattern, WordAction, WordMatcher
 
 QUEUE_PER_PAGE = 20
 AUDIT_PER_PAGE = 50
+# The header's pending and urgent counts are read at most this often per process.
+HEADER_COUNTS_SECONDS = 10.0
 
 
 @dataclass(frozen=True)
@@ -195,17 +199,20 @@ async def _urgent_ids(offset: int) -> list[int]:
     return waiting + await _reported_ids(QueueTab.URGENT, skipped, QUEUE_PER_PAGE - len(waiting))
 
 
-async def queue_page(tab: QueueTab, page: int) -> QueuePage:
+async def queue_page(tab: QueueTab, page: int, *, approval_rows: int = QUEUE_PER_PAGE,
+                     ) -> QueuePage:
     """One tab of the queue, oldest first, with each post in context and its open reports;
-    the Urgent tab puts held crisis posts before everything else."""
+    the Urgent tab puts held crisis posts before everything else. The Awaiting approval tab
+    may show more rows at a time (``approval_rows``: the page shows a burst in one go)."""
     counts = {t.value: await _count(t) for t in QueueTab}
-    pages = max(1, -(-counts[tab.value] // QUEUE_PER_PAGE))
+    rows = approval_rows if tab is QueueTab.APPROVAL else QUEUE_PER_PAGE
+    pages = max(1, -(-counts[tab.value] // rows))
     if page > pages:
         raise not_found()
-    offset = (page - 1) * QUEUE_PER_PAGE
+    offset = (page - 1) * rows
     if tab is QueueTab.APPROVAL:
         ids: list[int] = [i for (i,) in await Post.filter(status=PostStatus.PENDING).order_by(
-            "created_at", "id").offset(offset).limit(QUEUE_PER_PAGE).values_list("id")]
+            "created_at", "id").offset(offset).limit(rows).values_list("id")]
     elif tab is QueueTab.URGENT:
         ids = await _urgent_ids(offset)
     else:
@@ -215,8 +222,76 @@ async def queue_page(tab: QueueTab, page: int) -> QueuePage:
     items = {post_id: QueueItem(posts[post_id]) for post_id in ids if post_id in posts}
     for report in await Report.filter(post_id__in=ids, resolved_at__isnull=True).select_related(
             "reporter").order_by("created_at"):
-        items[report.post_id].reports.append(report)
+        items[report.post_id].reports.append(_in_plain_words(report))
     return QueuePage(tab, list(items.values()), page, pages, counts)
+
+
+def _in_plain_words(report: Report) -> Report:
+    """The report as moderators read it: the detector's phrase ids in plain words (shown
+    only; the row is never written)."""
+    report.note = plain_note(report.note)
+    return report
+
+
+@dataclass(frozen=True)
+class HeaderCounts:
+    pending: int
+    urgent: int
+
+
+_header_counts: tuple[float, HeaderCounts] | None = None
+
+
+async def header_counts() -> HeaderCounts:
+    """What waits for the moderators, for the header of their every page: read from the
+    database at most once every HEADER_COUNTS_SECONDS in this process (three count queries),
+    from memory otherwise. A moderator's own action forgets it (`forget_header_counts`)."""
+    global _header_counts
+    now = time.monotonic()
+    if _header_counts is None or now - _header_counts[0] >= HEADER_COUNTS_SECONDS:
+        counts = HeaderCounts(pending=await _count(QueueTab.APPROVAL),
+                              urgent=await _count(QueueTab.URGENT))
+        _header_counts = (time.monotonic(), counts)
+    return _header_counts[1]
+
+
+def forget_header_counts() -> None:
+    global _header_counts
+    _header_counts = None
+
+
+async def next_in_queue(tab: QueueTab, leaving: int | None = None) -> int | None:
+    """The post a moderator looks at next in this tab: its first item, other than the one
+    they are leaving (already handled, or passed over)."""
+    if tab is QueueTab.APPROVAL:
+        query = Post.filter(status=PostStatus.PENDING)
+        if leaving is not None:
+            query = query.exclude(id=leaving)
+        found: list[int] = [i for (i,) in await query.order_by("created_at", "id").limit(
+            1).values_list("id")]
+        return found[0] if found else None
+    ids = await _urgent_ids(0) if tab is QueueTab.URGENT else await _reported_ids(
+        tab, 0, QUEUE_PER_PAGE)
+    return next((i for i in ids if i != leaving), None)
+
+
+async def posts_by_id(ids: list[int]) -> dict[int, Post]:
+    """Posts in any state with thread, category and author, in one query: for a moderator
+    acting on many at once."""
+    if not ids:
+        return {}
+    return {p.id: p for p in await Post.filter(id__in=ids).select_related(
+        "thread__category", "author")}
+
+
+async def post_heading(post_id: int) -> str | None:
+    """How a moderator's notice names a post: “the reply in “Title””."""
+    post = await Post.get_or_none(id=post_id).select_related("thread")
+    return None if post is None else describe_post(post)
+
+
+def describe_post(post: Post) -> str:
+    return f"the {'story' if post.is_story else 'reply'} in “{post.thread.title}”"
 
 
 async def open_report_exists(post_id: int, reporter_id: int) -> bool:
@@ -298,7 +373,7 @@ async def post_under_review(post_id: int) -> PostUnderReview:
     post = await get_any_post_or_404(post_id)
     revisions = await PostRevision.filter(post_id=post.id).order_by("-id")
     reports = await Report.filter(post_id=post.id).select_related("reporter").order_by("-id")
-    return PostUnderReview(post, revisions, reports)
+    return PostUnderReview(post, revisions, [_in_plain_words(r) for r in reports])
 
 
 async def get_any_post_or_404(post_id: int) -> Post:
@@ -307,3 +382,4 @@ async def get_any_post_or_404(post_id: int) -> Post:
     if post is None:
         raise not_found()
     return post
+

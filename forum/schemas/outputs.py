@@ -364,6 +364,19 @@ class ActionResult(Shape):
     message: str
 
 
+class BulkFailure(Shape):
+    post_id: Id
+    what: str = Field(description="how the moderator knows the post")
+    why: str
+
+
+class BulkResult(Shape):
+    action: str
+    done: list[Id] = Field(description="the posts approved or rejected, in the order sent")
+    failed: list[BulkFailure] = Field(description="those that could not be, with why")
+    message: str
+
+
 class AuditEntry(Shape):
     id: Id
     actor: str = Field(description="the actor's name when it was done")

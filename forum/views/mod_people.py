@@ -16,8 +16,10 @@ from forum.actions import words
 from forum.forms import FormInvalid
 from forum.moderation_commands import run_member_action
 from forum.moderation_forms import AUDIT_TARGETS, WORD_ACTIONS, parse_audit_filter
+from forum.queries.member_search import SEARCH_PREFIX_MAX, search_members
 from forum.queries.moderation import (
     audit_page,
+    forget_header_counts,
     get_member_or_404,
     list_watched_words,
     member_record,
@@ -28,6 +30,26 @@ from forum.schemas.moderation import RevealInput, RoleInput, WatchedWordInput, W
 from forum.templating import render
 from forum.views.mod import DONE_NOTICES, post_page
 from forum.web import int_param, page_param, read_form, viewer_of
+
+# What a moderator is told they did to a member, naming them (never a bare "Done.").
+MEMBER_DID = {"warn": "Warning sent to", "silence": "Silenced", "suspend": "Suspended",
+              "ban": "Banned", "lift": "Limits lifted for", "note": "Note added on",
+              "role": "Role changed for"}
+EMAIL_SEARCH_MAX = 254
+WORD_NOTICES = {"changed": "Saved: the list of watched words is updated.",
+                "unchanged": "Nothing to change: that word was already gone."}
+# The audit log's actions as a person reads them (the filter keeps the stored names).
+AUDIT_ACTION_WORDS = {
+    "approve": "approved", "reject": "rejected", "hide": "hid", "restore": "restored",
+    "delete_thread": "deleted the thread", "dismiss_reports": "closed the reports",
+    "lock": "locked", "unlock": "unlocked", "pin": "pinned", "unpin": "unpinned",
+    "move": "moved", "content_warnings": "set content warnings", "warn": "warned",
+    "silence": "silenced", "suspension": "suspended", "ban": "banned", "lift": "lifted limits",
+    "note": "added a note", "care_message": "sent a care message", "reveal": "revealed the author",
+    "role_member": "made a member", "role_moderator": "made a moderator",
+    "role_admin": "made an admin", "word_add": "added a watched word",
+    "word_remove": "removed a watched word",
+}
 
 
 async def member_page(request: Request, errors: dict[str, str] | None = None,
@@ -43,8 +65,33 @@ async def member_page(request: Request, errors: dict[str, str] | None = None,
         "locked_out": record.user.banned_at is not None or _future(record.user.suspended_until),
         "silenced": _future(record.user.silenced_until),
         "errors": errors or {}, "values": values or {},
-        "notice": DONE_NOTICES.get(request.query_params.get("done", "")),
+        "notice": _member_notice(request, record.user.username),
     }, status_code=status_code)
+
+
+def _member_notice(request: Request, username: str) -> str | None:
+    did, done = request.query_params.get("did", ""), request.query_params.get("done", "")
+    if did in MEMBER_DID and done == "changed":
+        return f"{MEMBER_DID[did]} {username}."
+    if did in MEMBER_DID and done == "unchanged":
+        return f"Nothing to change for {username}: it was already so."
+    return DONE_NOTICES.get(done)
+
+
+async def people_page(request: Request) -> Response:
+    """Find a member by the start of their username (admins: or of their email)."""
+    with_email = permissions.is_admin(viewer_of(request))
+    prefix = request.query_params.get("q", "").strip()
+    if "\x00" in prefix or len(prefix) > (EMAIL_SEARCH_MAX if with_email
+                                           else SEARCH_PREFIX_MAX):
+        return render(request, "mod/people.html", {
+            "found": await search_members("", 1, with_email=with_email),
+            "with_email": with_email,
+            "problem": "That is longer than any name. Please type the start of it.",
+        }, status_code=400)
+    found = await search_members(prefix, page_param(request), with_email=with_email)
+    return render(request, "mod/people.html", {"found": found, "with_email": with_email,
+                                               "problem": None})
 
 
 def _future(moment: datetime | None) -> bool:
@@ -59,11 +106,14 @@ async def member_action(request: Request) -> Response:
     except FormInvalid as invalid:
         return await member_page(request, invalid.errors, invalid.values,
                                  status_code=invalid.status_code)
-    return _back_to(f"/mod/users/{quote(username)}", done.changed)
+    forget_header_counts()
+    return _back_to(f"/mod/users/{quote(username)}", done.changed,
+                    did=request.path_params["action"])
 
 
-def _back_to(url: str, changed: bool) -> Response:
-    return RedirectResponse(f"{url}?done={'changed' if changed else 'unchanged'}",
+def _back_to(url: str, changed: bool, did: str = "") -> Response:
+    what = f"did={did}&" if did in MEMBER_DID else ""
+    return RedirectResponse(f"{url}?{what}done={'changed' if changed else 'unchanged'}",
                             status_code=303)
 
 
@@ -71,7 +121,8 @@ async def audit_log(request: Request) -> Response:
     filters = parse_audit_filter(request.query_params)
     found = await audit_page(filters, page_param(request))
     return render(request, "mod/log.html",
-                  {"log": found, "filters": filters, "targets": AUDIT_TARGETS})
+                  {"log": found, "filters": filters, "targets": AUDIT_TARGETS,
+                   "action_words": AUDIT_ACTION_WORDS})
 
 
 async def words_page(request: Request, errors: dict[str, str] | None = None,
@@ -80,7 +131,7 @@ async def words_page(request: Request, errors: dict[str, str] | None = None,
     return render(request, "mod/words.html", {
         "words": await list_watched_words(), "actions": WORD_ACTIONS,
         "errors": errors or {}, "values": values or {}, "tested": tested,
-        "notice": DONE_NOTICES.get(request.query_params.get("done", "")),
+        "notice": WORD_NOTICES.get(request.query_params.get("done", "")),
     }, status_code=status_code)
 
 
@@ -118,7 +169,7 @@ async def role_action(request: Request) -> Response:
     except FormInvalid as invalid:
         return await member_page(request, invalid.errors, invalid.values,
                                  status_code=invalid.status_code)
-    return _back_to(f"/mod/users/{quote(member.username)}", done.changed)
+    return _back_to(f"/mod/users/{quote(member.username)}", done.changed, did="role")
 
 
 async def reveal(request: Request) -> Response:

@@ -383,7 +383,12 @@ async def sweep(world: World, personas: list[Persona], *, cap: int = PAGE_CAP,
                 watch_for: tuple[str, ...] = ()) -> Sweep:
     """Crawl and call the API as each persona; the findings are every canary seen."""
     found = Sweep(canary_checks(world.canary.id, world.tokens), watch_for,
-                  own_profile=(f"/u/{CANARY_USERNAME}", f"/api/v1/users/{CANARY_USERNAME}"),
+                  # Moderators' member search lists every account, the canary's too, and
+                  # links to each one's moderation page: there too, nothing may tie the
+                  # name to the anonymous posts.
+                  own_profile=(f"/u/{CANARY_USERNAME}", f"/api/v1/users/{CANARY_USERNAME}",
+                               "/mod/people", f"/mod/users/{CANARY_USERNAME}",
+                               f"/mod/users/{CANARY_USERNAME}/ban"),
                   profile_checks=[
                       *((f"pseudonym {name}", re.compile(re.escape(name))) for name in watch_for),
                       *((f"anonymous post {n}", re.compile(rf"/posts/{n}\b|\"id\": ?{n}\b"))

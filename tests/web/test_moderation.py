@@ -150,7 +150,7 @@ async def test_the_audit_log_filters_by_action_moderator_and_target(member, mode
     everything = await moderator.get("/mod/log")
     assert "Heated" in everything.text and "pin" in everything.text
     only_lock = await moderator.get("/mod/log?action=lock")
-    assert "Heated" in only_lock.text and "<td>pin</td>" not in only_lock.text
+    assert "Heated" in only_lock.text and "<td>pinned</td>" not in only_lock.text
     by_admin = await moderator.get(f"/mod/log?actor={admin.user.username}")
     assert "Heated" not in by_admin.text
     api = await moderator.get(f"/api/v1/mod/audit?target_type=thread&target_id="

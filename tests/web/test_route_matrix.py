@@ -193,6 +193,13 @@ MATRIX: list[tuple[str, str, dict[str, Any] | None, dict[str, int]]] = [
     ("POST", "/api/v1/admin/posts/{post_id}/reveal", {"reason": "Safety", "password": PASSWORD},
      {**STAFF_API, D: 403, A: 400}),
     ("GET", "/mod/posts/{post_id}", None, STAFF_ONLY),
+    # The confirm pages ask only before destructive actions (reject, hide, delete, ban):
+    # for "pin" / "warn" there is nothing to confirm.
+    ("GET", "/mod/posts/{post_id}/{action}", None, {**STAFF_ONLY, D: 404, A: 404}),
+    ("GET", "/mod/posts/{post_id}/author/{action}", None, {**STAFF_ONLY, D: 404, A: 404}),
+    ("GET", "/mod/users/{username}/{action}", None, {**STAFF_ONLY, D: 404, A: 404}),
+    ("GET", "/mod/people", None, STAFF_ONLY),
+    ("POST", "/mod/", {"approve": "999999"}, {**STAFF_POST, D: 200, A: 200}),  # no such post
     ("POST", "/mod/posts/{post_id}/{action}", {}, STAFF_POST),
     ("GET", "/mod/users/{username}", None, STAFF_ONLY),
     ("POST", "/mod/users/{username}/{action}", {"reason": "Please be kind"}, STAFF_POST),
@@ -204,6 +211,7 @@ MATRIX: list[tuple[str, str, dict[str, Any] | None, dict[str, int]]] = [
     ("POST", "/admin/users/{username}/role", {"role": "moderator"}, {**STAFF_POST, D: 403}),
     ("GET", "/api/v1/mod/queue", None, STAFF_API),
     ("POST", "/api/v1/mod/posts/{post_id}/{action}", {}, STAFF_API),
+    ("POST", "/api/v1/mod/posts/bulk", {"action": "approve", "post_ids": [999999]}, STAFF_API),
     ("POST", "/api/v1/mod/users/{username}/{action}", {"reason": "Please be kind"}, STAFF_API),
     ("GET", "/api/v1/mod/audit", None, STAFF_API),
     ("GET", "/api/v1/mod/words", None, STAFF_API),
