@@ -52,7 +52,7 @@ class Case:
 # Every page a person can land on, once per kind of viewer that sees it differently.
 PAGES: tuple[Case, ...] = (
     Case("visitor", "/"),
-    Case("visitor", "/c/small-wins"),
+    Case("visitor", "/c/{slug}"),
     Case("visitor", "/needs-reply"),
     Case("visitor", "/stories/{story}"),
     Case("visitor", "/posts/{reply}"),
@@ -95,6 +95,12 @@ PAGES: tuple[Case, ...] = (
     Case("moderator", "/mod/users/{author}"),
     Case("moderator", "/mod/log"),
     Case("moderator", "/mod/words"),
+    Case("moderator", "/mod/people?q=h"),
+    Case("moderator", "/mod/posts/{post}/reject"),
+    Case("moderator", "/mod/posts/{post}/delete"),
+    Case("moderator", "/mod/posts/{post}/author/ban"),
+    Case("moderator", "/mod/users/{author}/ban"),
+    Case("moderator", "/mod/?tab=reports"),
     Case("admin", "/admin/jobs"),
     Case("admin", "/admin/resources"),
     Case("admin", "/admin/resources/new"),
@@ -305,7 +311,10 @@ def _page_paths() -> set[str]:
 
 def _as_route(path: str) -> str:
     bare = path.split("?", 1)[0]
-    for name, shape in (("{story}", "{thread_id}"), ("{reply}", "{post_id}"),
+    for name, shape in (("/mod/posts/{post}/author/ban", "/mod/posts/{post_id}/author/{action}"),
+                        ("/mod/posts/{post}/reject", "/mod/posts/{post_id}/{action}"),
+                        ("/mod/users/{author}/ban", "/mod/users/{username}/{action}"),
+                        ("{story}", "{thread_id}"), ("{reply}", "{post_id}"),
                         ("{post}", "{post_id}"), ("{own}", "{post_id}"),
                         ("{author}", "{username}"), ("{resource}", "{resource_id}"),
                         ("{manage}", "/manage/{token}")):  # {slug} and {page} as they are
