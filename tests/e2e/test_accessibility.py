@@ -87,6 +87,7 @@ PAGES: tuple[Case, ...] = (
     Case("member", "/account/data"),
     Case("member", "/account/verify-email", 410),  # no link given: "expired"
     Case("member", "/notifications"),
+    Case("member", "/drafts"),
     Case("member", "/search?q=meeting"),
     Case("moderator", "/"),
     Case("moderator", "/stories/{story}"),
