@@ -19,6 +19,7 @@ MODEL_MODULES = [
     "forum.models.safety",
     "forum.models.community",
     "forum.models.jobs",
+    "forum.models.reading",
 ]
 SQLITE_BUSY_TIMEOUT_MS = 5000
 SQLITE_PRAGMAS = {

@@ -15,8 +15,9 @@ from forum.anonymity import author_view
 from forum.forms import CONTENT_WARNINGS, FormInvalid
 from forum.models.accounts import User
 from forum.models.content import Post, Thread
-from forum.queries.community import ReactionSummary, reactions_for
+from forum.queries.community import ReactionSummary
 from forum.queries.content import (
+    ThreadPage,
     get_post_or_404,
     get_story_or_404,
     get_thread_page,
@@ -24,6 +25,7 @@ from forum.queries.content import (
     not_found,
     page_of_post,
 )
+from forum.queries.reading import NOBODY, ThreadState, thread_page_state
 from forum.reader import muted_word_in, warning_choice
 from forum.request_context import context_of
 from forum.schemas.base import parse_input, whole_number
@@ -57,20 +59,30 @@ def warning_text(thread: Thread) -> str:
 
 
 def _post_card(post: Post, viewer: User | None,
-               reactions: dict[int, ReactionSummary] | None = None) -> dict[str, Any]:
+               reactions: dict[int, ReactionSummary] | None = None,
+               state: ThreadState = NOBODY) -> dict[str, Any]:
     warned = post.is_story and warning_choice(viewer, post.thread) != "show"
+    blockable = permissions.blockable_author(post)
     return {
         "post": post,
         "collapsed": warned,
         "warning_text": warning_text(post.thread) if warned else "",
         "muted": muted_word_in(viewer, post),
+        # Only posts under the blocked member's name: never an anonymous one (forum.actions.blocks)
+        "blocked": blockable is not None and blockable.id in state.blocked,
         "reactions": (reactions or {}).get(post.id),
         "can_react": permissions.can_react(viewer, post),
         "author": author_view(post, viewer),
+        "staff": permissions.staff_badge(post),
         "can_edit": permissions.can_edit_post(viewer, post),
         "can_delete": permissions.can_delete_post(viewer, post),
         "can_report": permissions.can_report(viewer, post),
         "can_moderate": permissions.is_moderator(viewer),
+        "can_bookmark": permissions.can_bookmark(viewer, post),
+        "bookmarked": post.id in state.bookmarked,
+        "can_block": (permissions.can_block(viewer, blockable)
+                      and blockable is not None and blockable.id not in state.blocked),
+        "is_new": not post.is_story and state.is_new(post.id),
     }
 
 
@@ -87,13 +99,21 @@ async def story_detail(request: Request, form_errors: dict[str, Any] | None = No
     viewer = viewer_of(request)
     thread_page = await get_thread_page(int_param(request, "thread_id"), viewer,
                                         page_param(request))
-    reactions = await reactions_for(
-        [thread_page.story.id, *(r.id for r in thread_page.replies)], viewer)
+    # Reactions and the member's own reading state (read position, bookmarks, blocks): one query.
+    reactions, state = await thread_page_state(
+        viewer, thread_page.thread.id, [thread_page.story.id, *(r.id for r in thread_page.replies)])
+    replies = [_post_card(r, viewer, reactions, state) for r in thread_page.replies]
+    story = _post_card(thread_page.story, viewer, reactions, state)
+    # A warned story is folded together with its replies (one disclosure, in the template).
+    thread_warning = story["warning_text"] if story["collapsed"] else ""
+    story["collapsed"] = False
     return render(request, "stories/detail.html", {
         "thread": thread_page.thread,
         "category": thread_page.thread.category,
-        "story": _post_card(thread_page.story, viewer, reactions),
-        "replies": [_post_card(r, viewer, reactions) for r in thread_page.replies],
+        "story": story,
+        "thread_warning": thread_warning,
+        "replies": replies,
+        "reading": reading_marks(state, thread_page, replies),
         "following": bool(getattr(thread_page.story, "viewer_follows", 0)),
         "can_follow": permissions.can_follow(viewer, thread_page.story),
         "page": thread_page.page,
@@ -104,6 +124,18 @@ async def story_detail(request: Request, form_errors: dict[str, Any] | None = No
         "values": form_values or await _reply_defaults(viewer, thread_page.thread),
         "submission_id": new_submission_id(),
     }, status_code=status_code)
+
+
+def reading_marks(state: ThreadState, thread_page: ThreadPage,
+                  replies: list[dict[str, Any]]) -> dict[str, Any]:
+    """Where the reader left off: the first new reply on this page (the "New since your last
+    visit" line goes before it), the first unread anywhere (for "Jump to the first unread"),
+    and the last post this page shows (what "Mark as read" records)."""
+    first_new = next((c["post"].id for c in replies if c["is_new"]), None)
+    shown = [thread_page.story.id, *(c["post"].id for c in replies)]
+    return {"unread": state.unread, "first_unread_id": state.first_unread_id,
+            "first_new_here": first_new, "last_shown_id": max(shown),
+            "read_before": state.last_read_post_id is not None}
 
 
 async def new_story_form(request: Request, errors: dict[str, Any] | None = None,
