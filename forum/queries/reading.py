@@ -54,7 +54,8 @@ NOBODY = ThreadState()
 
 
 class _Sql:
-    """Placeholders for the database in use: ``?`` on SQLite, ``$1…`` on PostgreSQL."""
+    """Numbered placeholders (``?1…`` on SQLite, ``$1…`` on PostgreSQL), so the order in
+    which the parts of a statement are built does not matter."""
 
     def __init__(self) -> None:
         self.conn = connections.get("default")
@@ -63,7 +64,7 @@ class _Sql:
 
     def __call__(self, value: Any) -> str:
         self.params.append(value)
-        return f"${len(self.params)}" if self.postgres else "?"
+        return f"${len(self.params)}" if self.postgres else f"?{len(self.params)}"
 
     @property
     def false(self) -> str:

@@ -19,6 +19,7 @@ from forum.queries.content import (
 )
 from forum.reader import hidden_from_lists
 from forum.templating import render
+from forum.views.reading import with_reading
 from forum.web import page_param, viewer_of
 
 
@@ -33,14 +34,16 @@ async def home(request: Request) -> Response:
     stories = await latest_stories()
     categories = await list_categories()
     return render(request, "home.html",
-                  {"stories": story_cards(stories, request), "categories": categories,
+                  {"stories": await with_reading(story_cards(stories, request),
+                                                 viewer_of(request)),
+                   "categories": categories,
                    "needs_reply": await needs_reply_count()})
 
 
 async def needs_reply(request: Request) -> Response:
     listing = await needs_reply_page(page_param(request))
     return render(request, "needs_reply.html", {
-        "stories": story_cards(listing.stories, request),
+        "stories": await with_reading(story_cards(listing.stories, request), viewer_of(request)),
         "page": listing.page, "pages": listing.pages,
     })
 
@@ -51,7 +54,7 @@ async def category(request: Request) -> Response:
     listing = await category_stories(found, page)
     return render(request, "categories/detail.html", {
         "category": found,
-        "stories": story_cards(listing.stories, request),
+        "stories": await with_reading(story_cards(listing.stories, request), viewer_of(request)),
         "page": listing.page,
         "pages": listing.pages,
     })
