@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -62,9 +63,16 @@ async def get_category_or_404(slug: str) -> Category:
     return category
 
 
-async def latest_stories(limit: int = HOME_STORIES) -> list[Post]:
+# Extra per-story columns a list may ask for (forum.queries.reading.list_annotations: the
+# member's unread counts and blocks), computed in the list's own query.
+Annotations = Mapping[str, RawSQL]
+
+
+async def latest_stories(limit: int = HOME_STORIES, annotations: Annotations | None = None,
+                         ) -> list[Post]:
     return (
         await Post.filter(is_story=True, status=PostStatus.PUBLISHED)
+        .annotate(**(annotations or {}))
         .select_related("thread__category", "author")
         .order_by("-created_at", "-id")
         .limit(limit)
@@ -80,15 +88,15 @@ class StoryListPage:
     per_page: int = STORIES_PER_PAGE
 
 
-async def category_stories(category: Category, page: int,
-                           per_page: int = STORIES_PER_PAGE) -> StoryListPage:
+async def category_stories(category: Category, page: int, per_page: int = STORIES_PER_PAGE,
+                           annotations: Annotations | None = None) -> StoryListPage:
     base = Post.filter(is_story=True, status=PostStatus.PUBLISHED, thread__category_id=category.id)
     total = await base.count()
     pages = max(1, -(-total // per_page))
     if page > pages:
         raise not_found()
     stories = (
-        await base.select_related("thread__category", "author")
+        await base.annotate(**(annotations or {})).select_related("thread__category", "author")
         .order_by("-thread__is_pinned", "-thread__last_post_at", "-id")
         .offset((page - 1) * per_page)
         .limit(per_page)
@@ -226,13 +234,15 @@ async def needs_reply_count() -> int:
     return count
 
 
-async def needs_reply_page(page: int, per_page: int = STORIES_PER_PAGE) -> StoryListPage:
+async def needs_reply_page(page: int, per_page: int = STORIES_PER_PAGE,
+                           annotations: Annotations | None = None) -> StoryListPage:
     """Published stories of the last 30 days nobody has answered yet, oldest first."""
     total = await _needs_reply().count()
     pages = max(1, -(-total // per_page))
     if page > pages:
         raise not_found()
-    stories = await (_needs_reply().select_related("thread__category", "author")
+    stories = await (_needs_reply().annotate(**(annotations or {}))
+                     .select_related("thread__category", "author")
                      .order_by("created_at", "id").offset((page - 1) * per_page)
                      .limit(per_page))
     return StoryListPage(stories, page, pages, total, per_page)

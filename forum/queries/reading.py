@@ -1,7 +1,8 @@
 """A member's own reading state: how far they read, what they bookmarked, whom they blocked.
 
-Each page asks once: ``thread_state`` on a story page and ``list_state`` on a list are one
-SQL statement each, whatever the number of posts, bookmarks or blocks. Signed-out readers
+No page asks more than once: a story page reads its reactions and the member's state in one
+statement (``thread_page_state``), and a list adds two columns to its own query
+(``list_annotations``), whatever the number of posts, bookmarks or blocks. Signed-out readers
 ask nothing. What is read here is for the member's own eyes (their pages are private,
 no-store); no other viewer's page reads it.
 """
@@ -10,10 +11,11 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from tortoise import connections
+from tortoise.expressions import RawSQL
 
 from forum.anonymity import my_anonymous_post_ids
 from forum.models.accounts import User
@@ -40,14 +42,6 @@ class ThreadState:
 
     def is_new(self, post_id: int) -> bool:
         return self.last_read_post_id is not None and post_id > self.last_read_post_id
-
-
-@dataclass(frozen=True)
-class ListState:
-    """One member on a list of stories: unread replies per thread they read before."""
-
-    unread: dict[int, int] = field(default_factory=dict)
-    blocked: frozenset[int] = frozenset()
 
 
 NOBODY = ThreadState()
@@ -128,28 +122,25 @@ async def thread_page_state(viewer: User | None, thread_id: int, post_ids: Seque
                                   frozenset(blocked))
 
 
-async def list_state(viewer: User | None, thread_ids: Sequence[int]) -> ListState:
-    """For a list of stories: the published replies the member has not read in each thread
-    they read before, and everyone they blocked."""
+def list_annotations(viewer: User | None) -> dict[str, RawSQL]:
+    """Columns a list of stories adds to its own query for a member (no query of its own):
+    ``reader_unread``, the published replies after their read position in each thread they
+    read before (0 otherwise), and ``reader_blocked``, whether they blocked the author (the
+    list decides whether that author is shown by name)."""
     if viewer is None:
-        return ListState()
-    q = _Sql()
-    sql = f"SELECT 'block' AS k, x.blocked_id AS a, 0 AS n FROM blocks x " \
-          f"WHERE x.blocker_id = {q(viewer.id)}"  # noqa: S608
-    if thread_ids:
-        count = _UNREAD.format(agg="COUNT(*)", false=q.false,
-                               published=q(PostStatus.PUBLISHED.value))
-        ids = ", ".join(q(int(t)) for t in dict.fromkeys(thread_ids))
-        sql += (f" UNION ALL SELECT 'read', r.thread_id, {count} FROM thread_reads r "  # noqa: S608
-                f"WHERE r.user_id = {q(viewer.id)} AND r.thread_id IN ({ids})")
-    unread: dict[int, int] = {}
-    blocked: set[int] = set()
-    for row in await q.rows(sql):
-        if row["k"] == "read":
-            unread[int(row["a"])] = int(row["n"] or 0)
-        else:
-            blocked.add(int(row["a"]))
-    return ListState(unread, frozenset(blocked))
+        return {}
+    member = int(viewer.id)
+    published = PostStatus.PUBLISHED.value
+    return {
+        "reader_unread": RawSQL(
+            "(SELECT COUNT(*) FROM thread_reads r JOIN posts p ON p.thread_id = r.thread_id "  # noqa: S608
+            f"WHERE r.user_id = {member} AND r.thread_id = posts.thread_id "
+            f"AND p.is_story = FALSE AND p.status = '{published}' "
+            "AND p.id > r.last_read_post_id)"),
+        "reader_blocked": RawSQL(
+            f"(SELECT COUNT(*) FROM blocks x WHERE x.blocker_id = {member} "  # noqa: S608
+            "AND x.blocked_id = posts.author_id)"),
+    }
 
 
 async def my_bookmarks(user: User, limit: int | None = BOOKMARKS_SHOWN) -> list[Bookmark]:

@@ -14,8 +14,7 @@ from forum.actions.bookmarks import set_bookmark
 from forum.actions.reading import mark_read as record_read
 from forum.anonymity import author_view
 from forum.forms import FormInvalid
-from forum.models.accounts import User
-from forum.queries.reading import list_state, my_blocks, my_bookmarks
+from forum.queries.reading import my_blocks, my_bookmarks
 from forum.request_context import context_of
 from forum.schemas.base import parse_input
 from forum.schemas.reading import BlockIn, BookmarkIn, ReadIn
@@ -90,15 +89,13 @@ async def block(request: Request) -> Response:
     return _back(data, "/account/blocks")
 
 
-async def with_reading(cards: list[dict[str, Any]], viewer: User | None) -> list[dict[str, Any]]:
-    """A list's story cards with the member's own marks: how many replies are new since they
-    last read each thread (threads they read before), and the stories of members they
-    blocked folded away (named stories only). One query; nothing for signed-out readers."""
-    if viewer is None:
-        return cards
-    state = await list_state(viewer, [c["thread"].id for c in cards])
+def with_reading(cards: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """A list's story cards with the member's own marks, read from the columns the list's
+    query added (``list_annotations``): how many replies are new since they last read each
+    thread, and the named stories of members they blocked folded away."""
     for card in cards:
-        author = permissions.blockable_author(card["post"])
-        card["blocked"] = author is not None and author.id in state.blocked
-        card["unread"] = state.unread.get(card["thread"].id, 0)
+        post = card["post"]
+        blocked = bool(getattr(post, "reader_blocked", 0))
+        card["blocked"] = blocked and permissions.blockable_author(post) is not None
+        card["unread"] = int(getattr(post, "reader_unread", 0) or 0)
     return cards
