@@ -32,19 +32,27 @@
 
   function markRead() {
     var form = document.querySelector("form[data-mark-read]");
-    if (!form || !("IntersectionObserver" in window) || !window.fetch) return;
+    if (!form || !window.fetch || !window.URLSearchParams) return;
     var sent = false;
-    var observer = new IntersectionObserver(function (entries) {
-      if (sent || !entries.some(function (e) { return e.isIntersecting; })) return;
+    var waiting = false;
+    // Reached once the form's top is above the window's bottom — however the reader got
+    // there (a jump past it to the reply box counts too).
+    function check() {
+      waiting = false;
+      if (sent || form.getBoundingClientRect().top > window.innerHeight) return;
       sent = true;
-      observer.disconnect();
-      fetch(form.action, {method: "POST", body: new FormData(form), credentials: "same-origin",
-                          redirect: "manual"}).then(function () {
+      window.removeEventListener("scroll", onScroll);
+      fetch(form.action, {method: "POST", body: new URLSearchParams(new FormData(form)),
+                          credentials: "same-origin", redirect: "manual"}).then(function () {
         var button = form.querySelector("button");
         if (button) { button.textContent = "Marked as read"; button.disabled = true; }
-      }, function () { sent = false; });
-    });
-    observer.observe(form);
+      }, function () { sent = false; window.addEventListener("scroll", onScroll, {passive: true}); });
+    }
+    function onScroll() {
+      if (!waiting) { waiting = true; window.requestAnimationFrame(check); }
+    }
+    window.addEventListener("scroll", onScroll, {passive: true});
+    check();
   }
 
   function start() {

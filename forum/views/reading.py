@@ -42,6 +42,8 @@ async def mark_read(request: Request) -> Response:
             ReadIn, {"thread_id": thread_id, "post_id": data.get("post_id")}))
     except FormInvalid:
         return RedirectResponse(f"/stories/{thread_id}", status_code=303)
+    if request.headers.get("sec-fetch-mode", "navigate") != "navigate":
+        return Response(status_code=204)  # the page's script: nothing to show
     return RedirectResponse(f"/stories/{done.thread_id}", status_code=303)
 
 
