@@ -183,7 +183,7 @@ async def test_replying_to_a_particular_post_links_back_to_it(member, other_memb
     reply = await Post.get(body_md="Answering you")
     assert reply.reply_to_id == first.id
     thread_page = await other_member.get(f"/stories/{story.thread_id}")
-    assert f'href="/posts/{first.id}">in reply to' in thread_page.text
+    assert f'href="/posts/{first.id}">Go to the post this answers' in thread_page.text
 
 
 async def test_reply_page_refuses_a_post_from_another_thread(member):
