@@ -313,8 +313,10 @@ async def count_reply(thread_id: int, at: datetime) -> None:
     so the latest activity only ever moves forward."""
     await Thread.filter(id=thread_id).update(
         reply_count=F("reply_count") + 1,
-        last_post_at=Case(When(last_post_at__lt=at, then=Value(at)),
-                          default=F("last_post_at")))
+        last_post_at=Case(
+            # Tortoise's hints leave out Value, which it accepts (and quotes as a parameter).
+            When(last_post_at__lt=at, then=Value(at)),  # type: ignore[arg-type]
+            default=F("last_post_at")))
 
 
 async def edit_post(post: Post, form: EditFields, *, review_again: bool = False) -> bool:
