@@ -22,6 +22,7 @@ from tortoise.backends.base.client import TransactionalDBClient
 from tortoise.transactions import in_transaction
 
 from forum.actions import posting, reply_news
+from forum.db import refresh_planner_statistics
 from forum.jobs.runner import drain
 from forum.models.community import Follow
 from forum.models.content import Category, Post, PostStatus, Premoderation, Thread
@@ -237,3 +238,24 @@ async def test_news_of_a_reply_deleted_with_its_thread_before_the_job_tells_nobo
     await drain(settings, wait_seconds=5.0)
     assert (await Job.get(kind=reply_news.KIND)).status == JobStatus.DONE
     assert not await Notification.filter(link=f"/posts/{reply.id}").exists()
+
+
+async def test_a_submission_is_found_by_its_key_even_when_most_posts_have_none(db):
+    """Statistics gathered over posts without submission keys must not make the lookup a
+    scan of every post (it ran on each reply and story)."""
+    story = await _followed_story(0)
+    await Post.bulk_create([Post(thread_id=story.thread_id, body_md="Old words.",
+                                 body_html="<p>Old words.</p>", status=PostStatus.PUBLISHED)
+                            for _ in range(300)])
+    await refresh_planner_statistics()
+    conn = connections.get("default")
+    sql = Post.filter(submission_key="k" * 40).select_related("thread").limit(1).sql(
+        params_inline=False)
+    if conn.capabilities.dialect == "sqlite":
+        plan = " ".join(str(r["detail"]) for r in await conn.execute_query_dict(
+            f"EXPLAIN QUERY PLAN {sql}", ["k" * 40, 1]))
+        assert "USING INDEX sqlite_autoindex_posts_1 (submission_key=?)" in plan, plan
+    else:
+        rows = await conn.execute_query_dict(f"EXPLAIN {sql}", ["k" * 40, 1])
+        plan = " ".join(str(r["QUERY PLAN"]) for r in rows)
+        assert "posts_submission_key_key" in plan, plan
