@@ -10,6 +10,7 @@
 #   other     --pages "home category story help"  --profile (py-spy one worker per page, after
 #             the measured runs)  --results DIR (bench/results/<timestamp>)
 #             --wait-idle S (60: wait up to S seconds for other processes to go quiet)
+#             --writes "sqlite postgres" (then 50 writers on one story: bench/writes.sh)
 set -euo pipefail
 
 BENCH_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -21,6 +22,7 @@ duration=15 warmup=5 connections=32 wrk_threads=2 workers=2 port="" profile=0 wa
 pages="home category story help"  # help: a template page without queries, as a baseline
 results=""
 seed_args=()
+writes=""  # --writes "sqlite postgres": the hot-thread write benchmark after the pages
 
 usage() { awk 'NR > 1 && !/^#/ { exit } NR > 1 { sub(/^# ?/, ""); print }' "${BASH_SOURCE[0]}"; }
 
@@ -38,6 +40,7 @@ while (($#)); do
     --profile) profile=1; shift ;;
     --results) results="$2"; shift 2 ;;
     --wait-idle) wait_idle="$2"; shift 2 ;;
+    --writes) writes="$2"; shift 2 ;;
     -h|--help) usage; exit 0 ;;
     *) echo "bench: unknown option $1" >&2; usage >&2; exit 2 ;;
   esac
@@ -217,5 +220,8 @@ if ((profile)); then
     "$PY" "$BENCH_DIR/hotspots.py" "$results/profile-$page.txt" --top 15 \
       | tee "$results/hotspots-$page.txt"
   done
+fi
+if [[ -n "$writes" ]]; then  # bench/writes.sh: its own servers and (PostgreSQL) database
+  bash "$BENCH_DIR/writes.sh" --databases "$writes" --results "$results"
 fi
 say "results in $results"

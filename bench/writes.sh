@@ -14,6 +14,7 @@ BENCH_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 REPO="$(dirname "$BENCH_DIR")"
 PY="$REPO/.venv/bin/python"
 # BENCH_FORUM: the command to serve with instead (another build, to compare)
+# (e.g. BENCH_FORUM="env -C /tmp/old PYTHONPATH=/tmp/old .venv/bin/python -m forum")
 read -ra forum_cmd <<< "${BENCH_FORUM:-$REPO/.venv/bin/forum}"
 
 databases="sqlite postgres" writers=50 followers=20 duration=15 warmup=3 workers=2
