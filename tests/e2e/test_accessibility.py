@@ -88,6 +88,8 @@ PAGES: tuple[Case, ...] = (
     Case("member", "/account/verify-email", 410),  # no link given: "expired"
     Case("member", "/notifications"),
     Case("member", "/drafts"),
+    Case("member", "/bookmarks"),
+    Case("member", "/account/blocks"),
     Case("member", "/search?q=meeting"),
     Case("moderator", "/"),
     Case("moderator", "/stories/{story}"),

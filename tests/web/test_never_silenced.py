@@ -222,7 +222,8 @@ async def test_a_post_held_for_a_watched_word_edited_urgent_stays_held_and_tops_
     await earlier_worry(member, other_member)
     writer = await established(client_factory, "long_timer")
     await writer.post_form("/stories/new", {
-        "category": "small-wins", "title": "Casino nights", "body": "I lost it all again.",
+        "category": "small-wins", "title": "Casino nights",
+        "body": "We went for my cousin's birthday and laughed all evening.",
         "submission_id": "held-for-word-001"})
     story = await Post.get(is_story=True, thread__title="Casino nights")
     assert story.status == PostStatus.PENDING
