@@ -7,6 +7,7 @@ STAMP := $(VENV)/.installed-stamp
 # Every package the project installs, pinned (`make lock` rewrites it from the venv).
 LOCK := constraints.txt
 PIP := $(BIN)/python -m pip --disable-pip-version-check
+AXE := tests/a11y/node_modules/axe-core/axe.min.js
 
 .PHONY: run test bench lint migrate demo clean lock eval-crisis train-crisis
 
@@ -33,8 +34,14 @@ demo: migrate
 run: demo
 	$(BIN)/forum serve --host 127.0.0.1 --port 8000
 
-test: lint
+test: lint $(AXE)
 	bash tests/run-suites.sh
+
+# axe-core for the accessibility check (tests/e2e/test_accessibility.py), from the npm
+# registry at the version its lock file pins.
+$(AXE): tests/a11y/package.json tests/a11y/package-lock.json
+	npm ci --prefix tests/a11y --no-audit --no-fund --loglevel=error
+	touch $(AXE)
 
 # Two hosts on this machine (network namespaces) serving one forum from one PostgreSQL and
 # one Redis of the test's own (docs/deploy.md, "Several hosts"). Needs root, iproute2,
@@ -62,4 +69,4 @@ train-crisis: $(STAMP)
 	$(BIN)/python tools/train_crisis_model.py
 
 clean:
-	rm -rf $(VENV) var .pytest_cache .ruff_cache .mypy_cache dist
+	rm -rf $(VENV) var tests/a11y/node_modules .pytest_cache .ruff_cache .mypy_cache dist

@@ -20,6 +20,7 @@ MODEL_MODULES = [
     "forum.models.community",
     "forum.models.jobs",
     "forum.models.site",
+    "forum.models.reading",
 ]
 SQLITE_BUSY_TIMEOUT_MS = 5000
 SQLITE_PRAGMAS = {

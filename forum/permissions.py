@@ -179,3 +179,49 @@ def ensure_can_react(viewer: User | None, post: Post) -> None:
 def ensure_can_follow(viewer: User | None, story: Post) -> None:
     _ensure(can_follow(viewer, story), viewer,
             "You already hear about every reply to your own story.")
+
+
+# Reading: bookmarks, blocks, and whom a member's posts may notify.
+
+def can_bookmark(viewer: User | None, post: PostFacts) -> bool:
+    """Members bookmark published posts (the actions refuse threads they wrote anonymously
+    in: a bookmark there would tie their account to the thread)."""
+    return viewer is not None and post.status == PostStatus.PUBLISHED
+
+
+def blockable_author(post: PostFacts) -> int | None:
+    """The member (id) a reader could block from this post: only a post shown under its
+    author's name. Anonymous and guest posts offer no block — blocking "whoever wrote this"
+    would let a reader test who it was — and staff cannot be blocked (they must be able to
+    reach everyone)."""
+    if post.is_anonymous or post.is_guest or post.author is None:
+        return None
+    return post.author_id if post.author.role == Role.MEMBER else None
+
+
+def can_block_author(viewer: User | None, author_id: int | None) -> bool:
+    """Whether the reader may block the author `blockable_author` found (not themselves)."""
+    return viewer is not None and author_id is not None and author_id != viewer.id
+
+
+def can_block(viewer: User | None, member: User | None) -> bool:
+    return (viewer is not None and member is not None and member.id != viewer.id
+            and member.role == Role.MEMBER)
+
+
+def may_notify(actor_id: int | None, recipient_id: int, blocked_by: frozenset[int]) -> bool:
+    """Whether what a member did (``actor_id``, None for an anonymous or guest post) may
+    notify ``recipient_id``. ``blocked_by`` holds the members who blocked the actor. An
+    anonymous post notifies as any post would: holding its note back from those who blocked
+    its author would tell them who wrote it."""
+    if actor_id is None:
+        return True
+    return recipient_id not in blocked_by
+
+
+def staff_badge(post: PostFacts) -> str:
+    """"Moderator" or "Admin" beside a post staff wrote under their name; "" otherwise (never
+    on an anonymous or guest post)."""
+    if post.is_anonymous or post.is_guest or post.author is None:
+        return ""
+    return {Role.MODERATOR: "Moderator", Role.ADMIN: "Admin"}.get(Role(post.author.role), "")

@@ -30,6 +30,8 @@ class AuthorFacts(Protocol):
     def username(self) -> str: ...
     @property
     def shown_name(self) -> str: ...
+    @property
+    def role(self) -> str: ...  # a Role on the model (a StrEnum), its value on a row
 
 
 class PostFacts(Protocol):
@@ -76,6 +78,7 @@ class AuthorRow:
 
     username: str
     display_name: str
+    role: str = "member"  # for the staff badge and who may be blocked
 
     @property
     def shown_name(self) -> str:
@@ -145,6 +148,8 @@ class StoryCardRow:
     author: AuthorRow | None
     thread: ThreadRow
     body_md: str = ""  # never read for a card; here so a card is a PostFacts
+    reader_unread: int = 0  # the member's own marks (forum.queries.reading.list_columns)
+    reader_blocked: int = 0
 
 
 # The columns each row is read from, in order (table aliases p = posts, u = users,
@@ -153,11 +158,11 @@ POST_COLUMNS = (
     "p.id, p.thread_id, p.is_story, p.status, p.body_md, p.body_html, p.moderation_reason, "
     "p.is_anonymous, p.is_guest, p.sealed_author, p.pseudonym, p.is_op, p.author_id, "
     "p.reply_to_id, p.created_at, p.edited_at, u.username AS u_username, "
-    "u.display_name AS u_display_name")
+    "u.display_name AS u_display_name, u.role AS u_role")
 CARD_COLUMNS = (
     "p.id, p.thread_id, p.is_story, p.status, p.is_anonymous, p.is_guest, p.sealed_author, "
     "p.pseudonym, p.is_op, p.author_id, p.created_at, u.username AS u_username, "
-    "u.display_name AS u_display_name")
+    "u.display_name AS u_display_name, u.role AS u_role")
 THREAD_COLUMNS = (
     "t.id AS t_id, t.title AS t_title, t.content_warnings AS t_content_warnings, "
     "t.content_warning_note AS t_content_warning_note, t.is_locked AS t_is_locked, "
@@ -170,7 +175,7 @@ def _author(row: dict[str, Any]) -> AuthorRow | None:
     """The named author of a row, if it has one (anonymous and guest rows have none)."""
     if row["author_id"] is None or row["u_username"] is None:
         return None
-    return AuthorRow(row["u_username"], row["u_display_name"] or "")
+    return AuthorRow(row["u_username"], row["u_display_name"] or "", row["u_role"])
 
 
 def _warnings(value: Any) -> tuple[str, ...]:
@@ -214,4 +219,6 @@ def card_of(row: dict[str, Any]) -> StoryCardRow:
         is_guest=bool(row["is_guest"]), sealed_author=row["sealed_author"],
         pseudonym=row["pseudonym"] or "", is_op=bool(row["is_op"]),
         author_id=row["author_id"], created_at=_moment(row["created_at"]),
-        author=_author(row), thread=thread_of(row))
+        author=_author(row), thread=thread_of(row),
+        reader_unread=int(row.get("reader_unread") or 0),
+        reader_blocked=int(row.get("reader_blocked") or 0))

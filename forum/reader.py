@@ -33,6 +33,16 @@ def hidden_from_lists(viewer: User | None, thread: ThreadFacts) -> bool:
     return warning_choice(viewer, thread) == "hide"
 
 
+def hidden_themes(viewer: User | None) -> frozenset[str]:
+    """The themes whose threads the reader keeps out of lists and search. (Only a theme can
+    be hidden: a thread with a free-text warning alone meets the reader's default, which
+    is show or collapse.)"""
+    if viewer is None:
+        return frozenset()
+    return frozenset(theme for theme, choice in (viewer.warning_prefs or {}).items()
+                     if choice == "hide")
+
+
 def muted_word_in(viewer: User | None, post: PostFacts) -> str | None:
     if viewer is None or not viewer.muted_words:
         return None

@@ -13,6 +13,7 @@ from forum.api import drafts as api_drafts
 from forum.api import mail as api_mail
 from forum.api import member as api_member
 from forum.api import moderation as api_mod
+from forum.api import reading as api_reading
 from forum.api import recovery as api_recovery
 from forum.api import safety as api_safety
 from forum.api import search as api_search
@@ -39,6 +40,7 @@ from forum.views import (
     mod_confirm,
     mod_people,
     pages,
+    reading,
     recovery,
     reports,
     search,
@@ -149,6 +151,13 @@ html_routes: list[BaseRoute] = [
           name="post_reaction"),
     Route("/stories/{thread_id:int}/follow", community.follow_thread, methods=["POST"],
           name="story_follow"),
+    Route("/stories/{thread_id:int}/read", reading.mark_read, methods=["POST"],
+          name="story_read"),
+    Route("/posts/{post_id:int}/bookmark", reading.bookmark, methods=["POST"],
+          name="post_bookmark"),
+    Route("/bookmarks", reading.bookmarks_page, methods=["GET"], name="bookmarks"),
+    Route("/account/blocks", reading.blocks_page, methods=["GET"], name="account_blocks"),
+    Route("/blocks", reading.block, methods=["POST"], name="blocks_save"),
     Route("/feeds/latest.atom", shared_page(feeds.latest), methods=["GET"], name="feed_latest"),
     Route("/c/{slug:str}/feed.atom", shared_page(feeds.category), methods=["GET"],
           name="feed_category"),
@@ -260,6 +269,14 @@ api_routes: list[BaseRoute] = [
           methods=["PUT", "DELETE"], name="api_post_reaction"),
     Route("/stories/{thread_id:int}/follow", api_member.follow_story, methods=["PUT", "DELETE"],
           name="api_story_follow"),
+    Route("/stories/{thread_id:int}/read", api_reading.mark_read, methods=["POST"],
+          name="api_story_read"),
+    Route("/posts/{post_id:int}/bookmark", api_reading.bookmark, methods=["PUT", "DELETE"],
+          name="api_post_bookmark"),
+    Route("/me/bookmarks", api_reading.bookmarks, methods=["GET"], name="api_me_bookmarks"),
+    Route("/me/blocks", api_reading.blocks, methods=["GET"], name="api_me_blocks"),
+    Route("/me/blocks/{username:str}", api_reading.block, methods=["PUT", "DELETE"],
+          name="api_me_block"),
     Route("/categories", api_content.categories, methods=["GET"], name="api_categories"),
     Route("/categories/{slug:str}/stories", api_content.category_story_list, methods=["GET"],
           name="api_category_stories"),

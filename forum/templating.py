@@ -46,6 +46,12 @@ class SharedBytecodeCache(jinja2.BytecodeCache):
 _compiled_templates = SharedBytecodeCache()
 
 
+
+def site_name(request: Request) -> str:
+    """What the admins call the site (forum.queries.site), for pages and feeds."""
+    identity = getattr(request.app.state, "site_identity", None)
+    return str(identity.current.name) if identity else SITE_NAME
+
 def relative_time(moment: datetime, now: datetime | None = None) -> str:
     now = now or datetime.now(UTC)
     seconds = int((now - moment).total_seconds())
@@ -112,7 +118,7 @@ def make_templates(settings: Settings, *, strict: bool = False) -> Jinja2Templat
         # What admins call the site (forum.queries.site): shown on every page.
         identity = getattr(request.app.state, "site_identity", None)
         return {
-            "site_name": identity.current.name if identity else SITE_NAME,
+            "site_name": site_name(request),
             "site_description": (identity.current.description if identity
                                  else SITE_DESCRIPTION),
             "viewer": state.get("viewer"),

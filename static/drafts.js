@@ -126,10 +126,41 @@
     });
   }
 
+  // The story page's reply box is sent blank (a page view reads no drafts); a draft reply to
+  // this story is put back here, unless the member has started typing. Without JavaScript,
+  // "Save draft" leads to the reply page, which opens the draft itself.
+  function restoreReplyDraft(form, tools) {
+    var idField = form.elements.namedItem("draft_id");
+    var body = form.elements.namedItem("body");
+    var threadId = Number(tools.getAttribute("data-thread-id"));
+    if (tools.getAttribute("data-draft-kind") !== "reply" || !idField || idField.value ||
+        !body || body.value) { return; }
+    fetch("/api/v1/me/drafts", {credentials: "same-origin"}).then(function (response) {
+      return response.ok ? response.json() : null;
+    }).then(function (answer) {
+      var found = answer && answer.drafts.filter(function (d) {
+        return d.kind === "reply" && d.thread_id === threadId;
+      })[0];
+      if (!found || body.value || idField.value) { return; }
+      body.value = found.body;
+      idField.value = String(found.id);
+      var anonymous = form.elements.namedItem("anonymous");
+      if (anonymous && "checked" in anonymous) { anonymous.checked = !!found.anonymous; }
+      var status = tools.querySelector("[data-draft-status]");
+      if (status) {
+        status.textContent = "Your draft from " + clock(new Date(found.updated_at)) +
+          " is back.";
+      }
+    }).catch(function () { /* the box stays blank; the draft is in Your drafts */ });
+  }
+
   document.querySelectorAll(".composer-tools").forEach(function (tools) {
     var form = tools.closest("form");
     if (!form) { return; }
-    if (tools.hasAttribute("data-draft-form")) { attachDrafts(form, tools); }
+    if (tools.hasAttribute("data-draft-form")) {
+      restoreReplyDraft(form, tools);
+      attachDrafts(form, tools);
+    }
     var button = tools.querySelector("[data-preview]");
     if (button) { attachPreview(form, button); }
   });

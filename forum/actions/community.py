@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from tortoise.exceptions import IntegrityError
 
 from forum import permissions
+from forum.actions.blocks import may_be_notified
 from forum.actions.context import Context
 from forum.actions.notify import Note, send, send_sealed_event
 from forum.anonymity import author_view, sealed_author_id
@@ -132,7 +133,8 @@ async def announce_reply(reply: Post, thread: Thread, replier_id: int) -> None:
                   "user_id")]
     roles += await _mention_roles(reply, thread)
     touched = any(p is not None and p.is_anonymous for p in (reply, story, answered))
-    await _fan_out(roles, replier_id, f"/posts/{reply.id}", sealed=touched)
+    await _fan_out(roles, replier_id, f"/posts/{reply.id}", sealed=touched,
+                   named_actor=_named_author(reply, replier_id))
 
 
 async def announce_mentions(post: Post, thread: Thread, told: set[int]) -> None:
@@ -141,9 +143,10 @@ async def announce_mentions(post: Post, thread: Thread, told: set[int]) -> None:
     link = f"/posts/{post.id}"
     roles = await _mention_roles(post, thread)
     if post.is_anonymous:
-        await _fan_out(roles, sealed_author_id(post) or 0, link, sealed=True)
+        await _fan_out(roles, sealed_author_id(post) or 0, link, sealed=True, named_actor=None)
     else:
-        await _fan_out([r for r in roles if r.user_id not in told], 0, link, sealed=False)
+        await _fan_out([r for r in roles if r.user_id not in told], 0, link, sealed=False,
+                       named_actor=_named_author(post, post.author_id))
 
 
 async def _mention_roles(post: Post, thread: Thread) -> list[_Role]:
@@ -156,19 +159,28 @@ async def _mention_roles(post: Post, thread: Thread) -> list[_Role]:
                 "id")]
 
 
-async def _fan_out(roles: list[_Role], actor_id: int, link: str, *, sealed: bool) -> None:
+def _named_author(post: Post, author_id: int | None) -> int | None:
+    """Who wrote the post, when it is shown under their name (blocks apply); else None."""
+    return None if post.is_anonymous or post.is_guest else author_id
+
+
+async def _fan_out(roles: list[_Role], actor_id: int, link: str, *, sealed: bool,
+                   named_actor: int | None) -> None:
     members = {u.id: u for u in await User.filter(id__in={r.user_id for r in roles})}
+    # Members who blocked the post's (named) author hear nothing of it (forum.actions.blocks).
+    allowed = await may_be_notified(named_actor, members)
     if sealed:
         # A row for every role anyone could predict. A member who switched the kind off
         # gets it as a receipt (never shown) when their role is an anonymous post's: its
         # absence would say that post's author is someone who switched it off.
         await send_sealed_event([
             Note(r.user_id, r.kind, r.message,
-                 own=r.user_id == actor_id or not _wants(members[r.user_id], r.kind))
+                 own=r.user_id == actor_id or not _wants(members[r.user_id], r.kind)
+                 or r.user_id not in allowed)
             for r in roles if r.user_id in members
             and (r.hidden or _wants(members[r.user_id], r.kind))], link)
         return
-    told: set[int] = {actor_id}
+    told: set[int] = {actor_id, *(set(members) - allowed)}  # the blockers count as told
     for role in roles:
         user = members.get(role.user_id)
         if user is not None and role.user_id not in told and await _tell(

@@ -8,6 +8,7 @@ from forum.actions.context import Context, enforce_limit
 from forum.models.content import Category
 from forum.queries.content import get_category_or_404
 from forum.queries.search import SearchPage, search_posts
+from forum.reader import hidden_themes
 from forum.schemas.community import SearchIn
 
 TOO_MANY_SEARCHES = ("There were too many searches in a short time. Please try again in about "
@@ -28,5 +29,5 @@ async def search(ctx: Context, data: SearchIn) -> Searched:
                             TOO_MANY_SEARCHES)
     category = await get_category_or_404(data.category) if data.category else None
     found = await search_posts(data.query, category=category, page=data.page,
-                               per_page=data.per_page)
+                               per_page=data.per_page, hidden_themes=hidden_themes(ctx.viewer))
     return Searched(found, category)

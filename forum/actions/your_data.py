@@ -33,6 +33,7 @@ from forum.queries.accounts import seal_released_skeleton
 from forum.queries.community import own_sealed_notes
 from forum.queries.content import my_posts
 from forum.queries.drafts import my_drafts
+from forum.queries.reading import reading_export
 from forum.schemas.accounts import AccountDeletionIn, PasswordConfirmIn
 from forum.sealed_side import SealedSide, limit_slot, read_sealed_side
 
@@ -109,6 +110,7 @@ async def export(user: User) -> dict[str, Any]:
         "notifications": [{"message": n.message, "link": n.link,
                            "created_at": _when(n.created_at), "read": n.read_at is not None}
                           for n in notes],
+        **await reading_export(user),
     }
 
 

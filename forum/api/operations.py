@@ -22,6 +22,7 @@ from forum.moderation_forms import AUDIT_TARGETS
 from forum.queries.moderation import QueueTab
 from forum.queries.search import MAX_PER_PAGE as SEARCH_PER_PAGE_MAX
 from forum.schemas import outputs as out
+from forum.schemas import reading as rd
 from forum.schemas.accounts import (
     AccountDeletionIn,
     EmailVerifyIn,
@@ -226,6 +227,28 @@ OPERATIONS: dict[str, Operation | dict[str, Operation]] = {
             f"{verb} a story's replies", {200: Answer("Whether you follow it", out.Following)},
             auth="required", errors={403: "you can't follow this story"})
         for method, verb in (("PUT", "Follow"), ("DELETE", "Stop following"))},
+    # --- reading for oneself: read positions, bookmarks, blocks -------------------------------
+    "api_story_read": Operation(
+        "Mark a story read up to a post (never moves back)",
+        {200: Answer("Your read position", rd.ReadPosition)}, body=rd.ReadBody, auth="required",
+        errors={404: "no such story, or that post is not in it"}),
+    "api_post_bookmark": {
+        method: Operation(
+            f"{verb} a post", {200: Answer("Whether you bookmarked it", rd.BookmarkState)},
+            auth="required",
+            errors={403: "not published, or in a thread you wrote anonymously in"})
+        for method, verb in (("PUT", "Bookmark"), ("DELETE", "Remove your bookmark of"))},
+    "api_me_bookmarks": Operation("Your bookmarks, newest first",
+                                  {200: Answer("Bookmarks", rd.BookmarkList)}, auth="required"),
+    "api_me_blocks": Operation("The members you blocked",
+                               {200: Answer("Blocked members", rd.BlockList)}, auth="required"),
+    "api_me_block": {
+        method: Operation(
+            f"{verb} a member", {200: Answer("Whether you block them", rd.BlockState)},
+            auth="required", path={"username": {"type": "string", "minLength": 1,
+                                                "maxLength": 60}},
+            errors={403: "yourself, or a moderator or admin", 404: "no such member"})
+        for method, verb in (("PUT", "Block"), ("DELETE", "Unblock"))},
     # --- content ---------------------------------------------------------------------------
     "api_categories": Operation("Categories", {200: Answer("Every category",
                                                            out.CategoryList)}),

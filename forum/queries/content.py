@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -100,19 +101,28 @@ async def get_category_or_404(slug: str) -> Category:
     return category
 
 
-async def latest_stories(limit: int = HOME_STORIES) -> list[Post]:
+# Extra per-story columns a list may ask for (forum.queries.reading.list_annotations: the
+# member's unread counts and blocks), computed in the list's own query.
+Annotations = Mapping[str, RawSQL]
+
+
+async def latest_stories(limit: int = HOME_STORIES, annotations: Annotations | None = None,
+                         ) -> list[Post]:
     return (
         await Post.filter(is_story=True, status=PostStatus.PUBLISHED)
+        .annotate(**(annotations or {}))
         .select_related("thread__category", "author")
         .order_by("-created_at", "-id")
         .limit(limit)
     )
 
 
-async def latest_story_cards(limit: int = HOME_STORIES) -> list[StoryCardRow]:
-    """`latest_stories` as lean rows, for the home page: one query, no bodies."""
+async def latest_story_cards(limit: int = HOME_STORIES,
+                             reader_columns: str = "") -> list[StoryCardRow]:
+    """`latest_stories` as lean rows, for the home page: one query, no bodies
+    (`reader_columns`: forum.queries.reading.list_columns, the member's own marks)."""
     return [card_of(row) for row in await _rows(
-        f"SELECT {CARD_COLUMNS}, {THREAD_COLUMNS} FROM posts p "  # noqa: S608 (no input)
+        f"SELECT {CARD_COLUMNS}, {THREAD_COLUMNS}{reader_columns} FROM posts p "  # noqa: S608 (no input)
         "JOIN threads t ON t.id = p.thread_id JOIN categories c ON c.id = t.category_id "
         "LEFT JOIN users u ON u.id = p.author_id "
         f"WHERE p.is_story = TRUE AND p.status = '{PostStatus.PUBLISHED.value}' "
@@ -129,7 +139,8 @@ class StoryCardPage:
 
 
 async def category_story_cards(category: Category, page: int,
-                               per_page: int = STORIES_PER_PAGE) -> StoryCardPage:
+                               per_page: int = STORIES_PER_PAGE,
+                               reader_columns: str = "") -> StoryCardPage:
     """`category_stories` as lean rows, for the category page: the count and the page in
     one query (the total rides on each row), driven from the category's threads."""
     offset = (max(1, page) - 1) * int(per_page)
@@ -138,7 +149,8 @@ async def category_story_cards(category: Category, page: int,
     # The total is a subquery over two covering indexes (counting over the page's own rows
     # would read every story of the category, bodies and all).
     rows = await _rows(
-        f"SELECT {CARD_COLUMNS}, {THREAD_COLUMNS}, (SELECT COUNT(*) FROM threads t "  # noqa: S608
+        f"SELECT {CARD_COLUMNS}, {THREAD_COLUMNS}{reader_columns}, "  # noqa: S608
+        "(SELECT COUNT(*) FROM threads t "
         f"JOIN posts p ON p.thread_id = t.id WHERE {in_category}) AS listed_total "
         "FROM threads t JOIN posts p ON p.thread_id = t.id "
         "JOIN categories c ON c.id = t.category_id LEFT JOIN users u ON u.id = p.author_id "
@@ -161,15 +173,15 @@ class StoryListPage:
     per_page: int = STORIES_PER_PAGE
 
 
-async def category_stories(category: Category, page: int,
-                           per_page: int = STORIES_PER_PAGE) -> StoryListPage:
+async def category_stories(category: Category, page: int, per_page: int = STORIES_PER_PAGE,
+                           annotations: Annotations | None = None) -> StoryListPage:
     base = Post.filter(is_story=True, status=PostStatus.PUBLISHED, thread__category_id=category.id)
     total = await base.count()
     pages = max(1, -(-total // per_page))
     if page > pages:
         raise not_found()
     stories = (
-        await base.select_related("thread__category", "author")
+        await base.annotate(**(annotations or {})).select_related("thread__category", "author")
         .order_by("-thread__is_pinned", "-thread__last_post_at", "-id")
         .offset((page - 1) * per_page)
         .limit(per_page)
@@ -362,13 +374,15 @@ async def needs_reply_count() -> int:
     return count
 
 
-async def needs_reply_page(page: int, per_page: int = STORIES_PER_PAGE) -> StoryListPage:
+async def needs_reply_page(page: int, per_page: int = STORIES_PER_PAGE,
+                           annotations: Annotations | None = None) -> StoryListPage:
     """Published stories of the last 30 days nobody has answered yet, oldest first."""
     total = await _needs_reply().count()
     pages = max(1, -(-total // per_page))
     if page > pages:
         raise not_found()
-    stories = await (_needs_reply().select_related("thread__category", "author")
+    stories = await (_needs_reply().annotate(**(annotations or {}))
+                     .select_related("thread__category", "author")
                      .order_by("created_at", "id").offset((page - 1) * per_page)
                      .limit(per_page))
     return StoryListPage(stories, page, pages, total, per_page)

@@ -123,8 +123,11 @@ class SearchPage:
 
 
 async def search_posts(query: SearchQuery, *, category: Category | None = None, page: int = 1,
-                       per_page: int = RESULTS_PER_PAGE) -> SearchPage:
-    """One page of published posts matching every word, best first; 404 past the last page."""
+                       per_page: int = RESULTS_PER_PAGE,
+                       hidden_themes: frozenset[str] = frozenset()) -> SearchPage:
+    """One page of published posts matching every word, best first; 404 past the last page.
+    ``hidden_themes``: the reader's warned themes set to "hide from lists" — no post of a
+    thread warned for one of them is found (forum.reader.hidden_themes)."""
     if query.is_empty:
         if page > 1:
             raise not_found()
@@ -133,6 +136,8 @@ async def search_posts(query: SearchQuery, *, category: Category | None = None, 
     postgres = conn.capabilities.dialect == "postgres"
     sql, params = (_postgres_page if postgres else _sqlite_page)(
         query.index_expression(), category, per_page, (page - 1) * per_page)
+    if hidden_themes:
+        sql, params = _without_themes(sql, params, sorted(hidden_themes), postgres)
     rows = await conn.execute_query_dict(sql, params)
     if not rows:
         if page > 1:
@@ -165,6 +170,26 @@ _VISIBLE = ("p.status = {0} AND EXISTS (SELECT 1 FROM posts s WHERE s.thread_id 
             "AND s.is_story AND s.status = {0})")
 _IN_CATEGORY = (" AND EXISTS (SELECT 1 FROM threads t WHERE t.id = p.thread_id "
                 "AND t.category_id = {0})")
+
+
+# A reader's "hide from lists": no post whose thread carries one of the hidden themes.
+_SQLITE_HIDDEN = (" AND NOT EXISTS (SELECT 1 FROM threads th, json_each(th.content_warnings) w "
+                  "WHERE th.id = p.thread_id AND w.value IN ({0}))")
+_POSTGRES_HIDDEN = (" AND NOT EXISTS (SELECT 1 FROM threads th WHERE th.id = p.thread_id "
+                    "AND jsonb_exists_any(th.content_warnings, {0}::text[]))")
+_ORDER = " ORDER BY score DESC"
+
+
+def _without_themes(sql: str, params: list[Any], themes: list[str],
+                    postgres: bool) -> tuple[str, list[Any]]:
+    """The page's SQL with the hidden-themes condition added before its ORDER BY."""
+    at = sql.index(_ORDER)
+    if postgres:
+        condition = _POSTGRES_HIDDEN.format(f"${len(params) + 1}")
+        return sql[:at] + condition + sql[at:], [*params, themes]
+    condition = _SQLITE_HIDDEN.format(", ".join("?" * len(themes)))
+    # SQLite's placeholders are positional: the themes go before LIMIT and OFFSET.
+    return sql[:at] + condition + sql[at:], [*params[:-2], *themes, *params[-2:]]
 
 
 def _sqlite_page(match: str, category: Category | None, limit: int,

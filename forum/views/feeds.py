@@ -18,7 +18,7 @@ from forum.anonymity import author_view
 from forum.clock import iso_time
 from forum.models.content import Post
 from forum.queries.content import category_stories, get_category_or_404, latest_stories
-from forum.templating import SITE_NAME
+from forum.templating import site_name
 from forum.views.stories import warning_text
 from forum.web import settings_of
 
@@ -41,16 +41,17 @@ def _feed(request: Request, title: str, alternate: str, stories: list[Post]) -> 
     updated = entries[0]["updated"] if entries else iso_time(datetime.now(UTC))
     body = render_feed(request.app.state.templates.env, title=title,
                        base_url=settings_of(request).base_url, path=request.url.path,
-                       alternate=alternate, updated=updated, entries=entries)
+                       alternate=alternate, updated=updated, entries=entries,
+                       site=site_name(request))
     return Response(body, media_type=ATOM)
 
 
 def render_feed(env: Environment, *, title: str, base_url: str, path: str, alternate: str,
-                updated: str, entries: list[dict[str, Any]]) -> str:
+                updated: str, entries: list[dict[str, Any]], site: str) -> str:
     """The Atom document: always well-formed XML, whatever the stored titles and posts hold."""
     body = env.get_template("feeds/atom.xml").render(
         title=title, base_url=base_url, path=path, alternate=alternate, updated=updated,
-        entries=entries, site_name=SITE_NAME)
+        entries=entries, site_name=site)
     return xml_text(body)
 
 
@@ -64,10 +65,11 @@ def xml_text(text: str) -> str:
 
 
 async def latest(request: Request) -> Response:
-    return _feed(request, f"{SITE_NAME}: latest stories", "/", await latest_stories())
+    return _feed(request, f"{site_name(request)}: latest stories", "/", await latest_stories())
 
 
 async def category(request: Request) -> Response:
     found = await get_category_or_404(request.path_params["slug"])
     listing = await category_stories(found, 1)
-    return _feed(request, f"{SITE_NAME}: {found.name}", f"/c/{found.slug}", listing.stories)
+    return _feed(request, f"{site_name(request)}: {found.name}", f"/c/{found.slug}",
+                 listing.stories)

@@ -18,30 +18,35 @@ from forum.queries.content import (
     needs_reply_count,
     needs_reply_page,
 )
+from forum.queries.reading import list_annotations, list_columns
 from forum.read_models import StoryCardRow
 from forum.reader import hidden_from_lists
 from forum.templating import render
+from forum.views.reading import with_reading
 from forum.web import page_param, viewer_of
 
 
 def story_cards(stories: Sequence[Post | StoryCardRow],
                 request: Request) -> list[dict[str, Any]]:
-    """Cards for a list, leaving out stories whose warnings the member chose to hide."""
+    """Cards for a list, leaving out stories whose warnings the member chose to hide, with
+    the member's unread counts and blocks (`list_columns` / `list_annotations`)."""
     viewer = viewer_of(request)
-    return [{"post": s, "thread": s.thread, "author": author_view(s, viewer)} for s in stories
-            if not hidden_from_lists(viewer, s.thread)]
+    return with_reading([{"post": s, "thread": s.thread, "author": author_view(s, viewer)}
+                         for s in stories if not hidden_from_lists(viewer, s.thread)])
 
 
 async def home(request: Request) -> Response:
-    stories = await latest_story_cards()
+    stories = await latest_story_cards(reader_columns=list_columns(viewer_of(request)))
     categories = await list_categories()
     return render(request, "home.html",
-                  {"stories": story_cards(stories, request), "categories": categories,
+                  {"stories": story_cards(stories, request),
+                   "categories": categories,
                    "needs_reply": await needs_reply_count()})
 
 
 async def needs_reply(request: Request) -> Response:
-    listing = await needs_reply_page(page_param(request))
+    listing = await needs_reply_page(page_param(request),
+                                     annotations=list_annotations(viewer_of(request)))
     return render(request, "needs_reply.html", {
         "stories": story_cards(listing.stories, request),
         "page": listing.page, "pages": listing.pages,
@@ -51,7 +56,8 @@ async def needs_reply(request: Request) -> Response:
 async def category(request: Request) -> Response:
     page = page_param(request)
     found = await get_category_or_404(request.path_params["slug"])
-    listing = await category_story_cards(found, page)
+    listing = await category_story_cards(found, page,
+                                         reader_columns=list_columns(viewer_of(request)))
     return render(request, "categories/detail.html", {
         "category": found,
         "stories": story_cards(listing.stories, request),

@@ -17,7 +17,7 @@ from forum.forms import CONTENT_WARNINGS, FormInvalid
 from forum.models.accounts import User
 from forum.models.content import Post, Thread
 from forum.post_fragments import muted_word, post_html
-from forum.queries.community import ReactionSummary, reactions_for
+from forum.queries.community import ReactionSummary
 from forum.queries.content import (
     get_post_or_404,
     get_story_or_404,
@@ -27,7 +27,8 @@ from forum.queries.content import (
     thread_page_rows,
 )
 from forum.queries.drafts import draft_for, my_draft_or_404
-from forum.read_models import PostFacts, PostRow, ThreadFacts, ThreadRow
+from forum.queries.reading import NOBODY, ThreadState, thread_page_state
+from forum.read_models import PostFacts, ThreadFacts, ThreadRow
 from forum.reader import warning_choice
 from forum.request_context import context_of
 from forum.schemas.base import parse_input, whole_number
@@ -61,36 +62,51 @@ def warning_text(thread: ThreadFacts) -> str:
 
 
 def _post_card(post: PostFacts, thread: ThreadFacts, viewer: User | None,
-               reactions: dict[int, ReactionSummary] | None = None) -> dict[str, Any]:
+               reactions: dict[int, ReactionSummary] | None = None,
+               state: ThreadState = NOBODY) -> dict[str, Any]:
     """What one post shows this viewer: every entry is part of the fragment's key
     (forum.post_fragments), so nothing here may be left out of what the macro reads."""
     warned = post.is_story and warning_choice(viewer, thread) != "show"
+    blockable = permissions.blockable_author(post)
     return {
         "post": post,
         "collapsed": warned,
         "warning_text": warning_text(thread) if warned else "",
         "muted": muted_word(viewer, post),
+        # Only posts under the blocked member's name: never an anonymous one (forum.actions.blocks)
+        "blocked": blockable is not None and blockable in state.blocked,
         "reactions": (reactions or {}).get(post.id),
         "can_react": permissions.can_react(viewer, post),
         "author": author_view(post, viewer),
+        "staff": permissions.staff_badge(post),
         "can_edit": permissions.can_edit_post(viewer, post),
         "can_delete": permissions.can_delete_post(viewer, post),
         "can_report": permissions.can_report(viewer, post),
         "can_moderate": permissions.is_moderator(viewer),
+        "can_bookmark": permissions.can_bookmark(viewer, post),
+        "bookmarked": post.id in state.bookmarked,
+        "can_block": (permissions.can_block_author(viewer, blockable)
+                      and blockable not in state.blocked),
+        "is_new": not post.is_story and state.is_new(post.id),
     }
 
 
-async def _reply_defaults(viewer: User | None, thread: ThreadRow | Thread,
-                         writes_here_anonymously: bool) -> dict[str, Any]:
-    """A fresh reply form: the member's draft reply to this story if they have one, else
-    anonymous already ticked where the viewer wrote anonymously."""
-    if not permissions.can_reply(viewer, thread):
-        return {}
-    if draft := await draft_for(viewer, kind="reply", thread_id=thread.id):
-        return draft.form_values()
-    if not thread.category.allow_anonymous:
+def _reply_defaults(viewer: User | None, thread: ThreadRow | Thread,
+                    writes_here_anonymously: bool) -> dict[str, Any]:
+    """A fresh reply form: anonymous already ticked where the viewer wrote anonymously. (The
+    story page reads no drafts — its script puts a draft reply back; the reply page opens
+    one with `_reply_draft`.)"""
+    if not permissions.can_reply(viewer, thread) or not thread.category.allow_anonymous:
         return {}
     return {"anonymous": True} if writes_here_anonymously else {}
+
+
+async def _reply_draft(viewer: User | None, thread: Thread) -> dict[str, Any] | None:
+    """The member's draft reply to this story, for the reply page."""
+    if not permissions.can_reply(viewer, thread):
+        return None
+    draft = await draft_for(viewer, kind="reply", thread_id=thread.id)
+    return draft.form_values() if draft else None
 
 
 async def _draft_asked(request: Request, kind: str, thread_id: int | None = None
@@ -112,7 +128,9 @@ async def story_detail(request: Request, form_errors: dict[str, Any] | None = No
     viewer = viewer_of(request)
     rows = await thread_page_rows(int_param(request, "thread_id"), viewer, page_param(request))
     thread = rows.thread
-    reactions = await reactions_for([rows.story.id, *(r.id for r in rows.replies)], viewer)
+    # Reactions and the member's own reading state (read position, bookmarks, blocks): one query.
+    reactions, state = await thread_page_state(
+        viewer, thread.id, [rows.story.id, *(r.id for r in rows.replies)])
     can_reply = permissions.can_reply(viewer, thread)
     env = request.app.state.templates.env
 
@@ -123,16 +141,24 @@ async def story_detail(request: Request, form_errors: dict[str, Any] | None = No
             token.append(page_csrf_token(request))
         return token[0]
 
-    def shown(post: PostRow) -> Markup:
-        return post_html(env, _post_card(post, thread, viewer, reactions),
-                         show_reply_link=can_reply, when=relative_time(post.created_at),
-                         csrf_token=csrf)
+    def shown(card: dict[str, Any]) -> Markup:
+        post = card["post"]
+        return post_html(env, card, show_reply_link=can_reply,
+                         when=relative_time(post.created_at), csrf_token=csrf)
 
+    replies = [_post_card(r, thread, viewer, reactions, state) for r in rows.replies]
+    story = _post_card(rows.story, thread, viewer, reactions, state)
+    # A warned story is folded together with its replies (one disclosure, in the template).
+    thread_warning = story["warning_text"] if story["collapsed"] else ""
+    story["collapsed"] = False
     return render(request, "stories/detail.html", {
         "thread": thread,
         "category": thread.category,
-        "story_html": shown(rows.story),
-        "replies_html": [shown(r) for r in rows.replies],
+        "story_html": shown(story),
+        "thread_warning": thread_warning,
+        "replies": replies,
+        "replies_html": [shown(card) for card in replies],
+        "reading": reading_marks(state, rows.story.id, replies),
         "following": rows.following,
         "can_follow": permissions.can_follow(viewer, rows.story),
         "page": rows.page,
@@ -140,10 +166,21 @@ async def story_detail(request: Request, form_errors: dict[str, Any] | None = No
         "reply_total": rows.reply_total,
         "can_reply": can_reply,
         "errors": form_errors or {},
-        "values": form_values or await _reply_defaults(viewer, thread,
-                                                        rows.writes_here_anonymously),
+        "values": form_values or _reply_defaults(viewer, thread, rows.writes_here_anonymously),
         "submission_id": new_submission_id(),
     }, status_code=status_code)
+
+
+def reading_marks(state: ThreadState, story_id: int,
+                  replies: list[dict[str, Any]]) -> dict[str, Any]:
+    """Where the reader left off: the first new reply on this page (the "New since your last
+    visit" line goes before it), the first unread anywhere (for "Jump to the first unread"),
+    and the last post this page shows (what "Mark as read" records)."""
+    first_new = next((c["post"].id for c in replies if c["is_new"]), None)
+    shown = [story_id, *(c["post"].id for c in replies)]
+    return {"unread": state.unread, "first_unread_id": state.first_unread_id,
+            "first_new_here": first_new, "last_shown_id": max(shown),
+            "read_before": state.last_read_post_id is not None}
 
 
 async def new_story_form(request: Request, errors: dict[str, Any] | None = None,
@@ -183,9 +220,10 @@ async def reply_form(request: Request, errors: dict[str, Any] | None = None,
     viewer = viewer_of(request)
     story = await get_story_or_404(int_param(request, "thread_id"), viewer)
     permissions.ensure_can_reply(viewer, story.thread)
-    values = values or await _draft_asked(request, "reply", story.thread_id) or (
-        await _reply_defaults(viewer, story.thread,
-                              bool(await use.my_pseudonyms_in(viewer, story.thread_id))))
+    values = (values or await _draft_asked(request, "reply", story.thread_id)
+              or await _reply_draft(viewer, story.thread)
+              or _reply_defaults(viewer, story.thread,
+                                 bool(await use.my_pseudonyms_in(viewer, story.thread_id))))
     target_id = values.get("reply_to") or request.query_params.get("to") or story.id
     target = await get_post_or_404(_positive_int(target_id), viewer)
     if target.thread_id != story.thread_id:

@@ -93,8 +93,17 @@ async def sign_up(page: Page, base_url: str, username: str) -> None:
     await expect(account.get_by_role("button", name="Sign out")).to_be_visible()
 
 
+async def open_warned_thread(page: Page) -> None:
+    """The story carries a warning: it and its replies are folded together until opened."""
+    folded = page.locator("details.thread-warned")
+    await expect(folded).to_have_count(1)
+    if await folded.get_attribute("open") is None:
+        await folded.locator("> summary").click()
+
+
 async def sees_story_and_reply(page: Page, reply_author: str) -> None:
     await expect(page.get_by_role("heading", level=1)).to_have_text(TITLE)
+    await open_warned_thread(page)
     story = page.locator("article.post--story")
     await expect(story).to_contain_text("I went to my first meeting today.")
     await expect(story).to_contain_text("I was terrified but I stayed to the end.")
@@ -142,6 +151,7 @@ async def test_a_story_and_a_reply_through_the_browser(
                 "I was terrified but I stayed to the end.")
             await expect(a.locator(".cw-badge")).to_have_text(
                 "This story mentions: substance use")
+            await open_warned_thread(a)
             await expect(a.get_by_role("heading", name="0 replies", exact=True)).to_be_visible()
             await expect(a.get_by_text("No replies yet.")).to_be_visible()
 

@@ -71,8 +71,20 @@ async def test_autosave_brings_the_story_back_and_the_preview_shows_it_rendered(
             await again.get_by_role("button", name="Share your story").click()
             await expect(again).to_have_url(re.compile(rf"^{re.escape(base)}/stories/\d+$"))
             await expect(again.locator("article.post--story table")).to_be_visible()
+            story_url = again.url
             await again.goto(base + "/drafts")
             await expect(again.get_by_text("You have no drafts.")).to_be_visible()
+            # A reply begun in the story page's box is put back there on a fresh page (the
+            # page itself is sent without it: a page view reads no drafts).
+            await again.goto(story_url)
+            await again.get_by_label("Your reply").press_sequentially("Still here.")
+            reply_status = again.locator("form:has(#body) [data-draft-status]")
+            await expect(reply_status).to_have_text(re.compile(r"^Draft saved \d"))
+            fresh = await context.new_page()
+            await fresh.goto(story_url)
+            await expect(fresh.get_by_label("Your reply")).to_have_value("Still here.")
+            await expect(fresh.locator("form:has(#body) [data-draft-status]")).to_have_text(
+                re.compile(r"^Your draft from \d.* is back\.$"))
             await context.close()
         finally:
             await browser.close()

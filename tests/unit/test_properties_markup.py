@@ -94,7 +94,7 @@ def test_feeds_are_well_formed_xml_whatever_the_titles_and_posts_hold(title, bod
                                                                        warning, feed_title):
     document = render_feed(FEED_TEMPLATES, title=feed_title, base_url="http://h.test",
                            path="/feeds/latest.atom", alternate="/", updated="2026-01-01T00:00Z",
-                           entries=[_entry(title, body, author, warning)])
+                           entries=[_entry(title, body, author, warning)], site="Hearth")
     feed = ElementTree.fromstring(document)  # noqa: S314 (our own output, the thing tested)
     entry = feed.find(f"{ATOM}entry")
     assert entry is not None

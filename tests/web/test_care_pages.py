@@ -13,14 +13,14 @@ async def test_a_warned_story_is_collapsed_unless_the_member_expands_warnings(me
     story = await make_story(member.user, body="The hardest night of my life.",
                              warnings=["suicide"])
     page = await visitor.get(f"/stories/{story.thread_id}")
-    collapsed = page.text.split('<details class="post__warned">', 1)
+    collapsed = page.text.split('<details class="post__warned thread-warned">', 1)
     assert len(collapsed) == 2, "the story body sits inside a closed <details>"
     assert "This story mentions: suicide" in collapsed[1]
     assert "The hardest night of my life." in collapsed[1].split("</details>", 1)[0]
-    assert "<details class=\"post__warned\" open" not in page.text
+    assert "<details class=\"post__warned thread-warned\" open" not in page.text
     await member.post_form("/account", {"expand_warnings": "1"})
     expanded = await member.get(f"/stories/{story.thread_id}")
-    assert 'class="post__warned"' not in expanded.text
+    assert "post__warned" not in expanded.text
     assert "The hardest night of my life." in expanded.text
 
 

@@ -67,7 +67,7 @@ async def test_posting_the_story_lets_its_draft_go(member):
     assert "It started slowly." not in (await member.get("/stories/new")).text
 
 
-async def test_a_reply_draft_waits_in_the_story_page_and_goes_when_the_reply_is_sent(
+async def test_a_reply_draft_waits_on_the_reply_page_and_goes_when_the_reply_is_sent(
         member, other_member):
     story = await make_story(other_member.user, title="A hard week")
     saved = await member.post_form(f"/stories/{story.thread_id}/reply/draft",
@@ -78,8 +78,10 @@ async def test_a_reply_draft_waits_in_the_story_page_and_goes_when_the_reply_is_
     await member.post_form(f"/stories/{story.thread_id}/reply/draft",
                            {"body": "I was there last spring. It eased."})
     assert await Draft.filter(user_id=member.user.id).count() == 1
-    page = await member.get(f"/stories/{story.thread_id}")
+    page = await member.get(f"/stories/{story.thread_id}/reply")
     assert "I was there last spring. It eased." in page.text
+    # The story page reads no drafts (its script puts the draft back into the reply box).
+    assert "I was there last spring" not in (await member.get(f"/stories/{story.thread_id}")).text
     # The story's author sees none of it.
     assert "I was there last spring" not in (
         await other_member.get(f"/stories/{story.thread_id}")).text

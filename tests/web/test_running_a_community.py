@@ -248,3 +248,13 @@ async def test_an_admin_rewrites_a_page_in_markdown_and_html_never_passes(admin,
     assert empty.status_code == 422 and "Please write the page" in empty.text
     assert (await admin.get("/admin/pages/terms")).status_code == 404
     assert await audit_actions() == ["page_edit"]
+
+
+async def test_feeds_carry_the_site_name_the_admins_chose(admin, visitor):
+    assert "<title>Hearth: latest stories</title>" in (await visitor.get("/feeds/latest.atom")).text
+    assert (await admin.post_form("/admin/site", SITE)).status_code == 303
+    latest = await visitor.get("/feeds/latest.atom")
+    assert "<title>Harbour: latest stories</title>" in latest.text
+    assert "Hearth" not in latest.text
+    small_wins = await visitor.get("/c/small-wins/feed.atom")
+    assert "<title>Harbour: Small Wins</title>" in small_wins.text
