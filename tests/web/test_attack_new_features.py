@@ -4,8 +4,10 @@ database, and anyone sending hostile input."""
 
 from __future__ import annotations
 
+import pytest
 from tortoise import connections
 
+from forum.models.accounts import Role
 from forum.models.content import Category, Post, PostStatus, Premoderation
 from forum.models.notifications import Notification
 
@@ -91,3 +93,103 @@ async def test_a_read_position_left_from_before_an_anonymous_reply_does_not_poin
     pinned = {user for user, post in positions.items() if post == before.id}
     assert member.user.id not in pinned, (
         "the anonymous author's read position stays on the post before their reply")
+
+
+# --- hostile input on the new routes: a kind 4xx, never a 500 ----------------------------
+
+HUGE = "9" * 30
+LONG = "a" * 400
+
+
+def _hostile_pages(post_id: int) -> list[str]:
+    return [f"/admin/categories/{LONG}", f"/admin/categories/{HUGE}", f"/admin/pages/{LONG}",
+            f"/mod/posts/{HUGE}/reject", f"/mod/posts/{post_id}/{LONG}",
+            f"/mod/posts/{HUGE}/author/ban", f"/mod/users/{LONG}/ban", f"/mod/users/{LONG}",
+            "/mod/people?q=" + "é" * 29 + "ß", f"/mod/people?page={HUGE}", "/mod/people?page=-1",
+            "/mod/people?q=%00", "/mod/people?q=" + "x@" * 200, "/mod/people?page=²",
+            "/mod/people?q=_", "/mod/people?q=%25", f"/mod/?tab={LONG}", f"/mod/?page={HUGE}",
+            f"/drafts/{HUGE}", f"/stories/new?draft={HUGE}", "/stories/new?draft=²",
+            f"/notifications?page={HUGE}", f"/bookmarks?page={HUGE}"]
+
+
+def _hostile_forms(post_id: int, thread_id: int) -> list[tuple[str, dict[str, object]]]:
+    return [
+        ("/admin/categories/new", {"slug": "x" * 61, "name": "n"}),
+        ("/admin/categories/new", {"slug": "ok-slug", "name": "n\x00"}),
+        ("/admin/categories/new", {"slug": "ok-slug", "name": "n", "premoderation": ["a", "b"]}),
+        ("/admin/categories/new", {"slug": "ok-slug", "name": "n", "allow_guests": "maybe"}),
+        (f"/admin/categories/{LONG}", {"name": "n"}),
+        (f"/admin/categories/{LONG}/move", {"direction": "up"}),
+        (f"/admin/categories/{LONG}/delete", {}),
+        ("/admin/categories/small-wins/move", {"direction": "sideways"}),
+        ("/admin/site", {"name": "\x00", "description": "d"}),
+        ("/admin/site", {"name": "n" * 1000, "description": "d", "review_wait": "x" * 999}),
+        ("/admin/site", {"name": "A\r\nBcc: someone@example.org", "description": "d"}),
+        (f"/admin/pages/{LONG}", {"body": "b"}),
+        ("/admin/pages/about", {"body": "b" * 50_000}),
+        ("/admin/pages/about", {"body": "\x00"}),
+        ("/mod/", {"action": "approve", "post_ids": [HUGE]}),
+        ("/mod/", {"action": "approve", "post_ids": ["-1"]}),
+        ("/mod/", {"action": "reject", "post_ids": [str(post_id)], "reason": "r" * 100_000}),
+        ("/mod/", {"action": ["approve", "reject"], "post_ids": [str(post_id)]}),
+        ("/mod/", {"action": "approve", "post_ids": [str(i) for i in range(1, 95)]}),
+        ("/mod/", {"action": "explode", "post_ids": ["1"]}),
+        ("/mod/", {"action": "approve", "post_ids": ["1"], "tab": LONG, "then": LONG}),
+        (f"/drafts/{HUGE}/delete", {}),
+        ("/stories/new/draft", {"title": "t", "body": "b", "category": LONG}),
+        ("/stories/new/draft", {"title": "t", "body": "b", "category": "small-wins",
+                                "draft_id": HUGE}),
+        ("/stories/new/draft", {"title": "t", "body": "b\x00", "category": "small-wins"}),
+        (f"/stories/{HUGE}/reply/draft", {"body": "b"}),
+        (f"/stories/{thread_id}/reply/draft", {"body": "b", "reply_to": HUGE}),
+        ("/stories/new/preview", {"title": "t", "body": "@" + "a" * 5000}),
+        ("/stories/new/preview", {"title": "t", "body": " ".join(f"@u{i}" for i in range(3000))}),
+        ("/stories/new/preview", {"title": "t", "body": "|a|b|\n|-|-|\n" + "|x|y|\n" * 5000}),
+        ("/stories/new/preview", {"title": "t", "body": "[" * 20_000}),
+        ("/stories/new/preview", {"title": "t", "body": ">" * 20_000}),
+        (f"/posts/{HUGE}/edit/preview", {"body": "b"}),
+        (f"/stories/{thread_id}/read", {"post_id": HUGE}),
+        (f"/stories/{thread_id}/read", {"post_id": "²"}),
+        (f"/posts/{HUGE}/bookmark", {"on": "1"}),
+        ("/blocks", {"username": LONG, "on": "1"}),
+        ("/blocks", {"username": "\x00", "on": "1"}),
+    ]
+
+
+HOSTILE_JSON: list[tuple[str, str, object]] = [
+    ("POST", "/api/v1/mod/posts/bulk", {"action": "approve", "post_ids": [int(HUGE)]}),
+    ("POST", "/api/v1/mod/posts/bulk", {"action": "approve", "post_ids": "1"}),
+    ("POST", "/api/v1/mod/posts/bulk", {"action": "approve", "post_ids": [True]}),
+    ("POST", "/api/v1/mod/posts/bulk", {"action": "approve", "post_ids": [1.5]}),
+    ("POST", "/api/v1/mod/posts/bulk", {"action": "approve", "post_ids": [[1]]}),
+    ("POST", "/api/v1/mod/posts/bulk", {"action": {"a": 1}, "post_ids": [1]}),
+    ("POST", "/api/v1/mod/posts/bulk", [1, 2]),
+    ("POST", "/api/v1/mod/posts/bulk", "x"),
+    ("POST", "/api/v1/me/drafts", {"kind": "reply", "thread_id": int(HUGE), "body": "b"}),
+    ("POST", "/api/v1/me/drafts", {"kind": "story", "draft_id": -5, "body": "b"}),
+    ("POST", "/api/v1/me/drafts", {"kind": "story", "content_warnings": "x", "body": "b"}),
+    ("POST", "/api/v1/me/drafts", {"kind": [1], "body": "b"}),
+    ("POST", "/api/v1/me/drafts", {"kind": "story", "body": "b", "anonymous": "perhaps"}),
+    ("POST", "/api/v1/preview", {"body": None}),
+    ("DELETE", f"/api/v1/me/drafts/{HUGE}", None),
+    ("PUT", f"/api/v1/posts/{HUGE}/bookmark", None),
+    ("PUT", f"/api/v1/me/blocks/{LONG}", None),
+]
+
+
+@pytest.mark.parametrize("role", [Role.ADMIN, Role.MODERATOR, Role.MEMBER])
+async def test_hostile_input_on_the_new_routes_gets_a_4xx_never_a_500(role, client_factory):
+    someone = await make_user("someone_else")
+    story = await make_story(someone)
+    person = await make_user(f"prober_{role.value}", role=role)
+    page, api = await client_factory(person), await client_factory(person, api_token=True)
+    for url in _hostile_pages(story.id):
+        answer = await page.get(url)
+        assert answer.status_code < 500, (url, answer.text[:500])
+    for url, data in _hostile_forms(story.id, story.thread_id):
+        answer = await page.post_form(url, data)
+        assert answer.status_code < 500, (url, answer.text[:500])
+    for method, url, body in HOSTILE_JSON:
+        answer = await api.api(method, url, json=body)
+        assert answer.status_code < 500, (url, body, answer.text[:500])
+    assert await Post.all().count() == 1  # nothing half-written
