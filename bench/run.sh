@@ -16,6 +16,7 @@
 #             --memory-page (member-story), worker RSS sampled every 10 s (memory.tsv)
 #   spirit    --compare-spirit — also load Spirit's topic page (bench/spirit.sh sets it up
 #             in bench/var/spirit) in the same run, and print the ratio
+#             --writes "sqlite postgres" (then 50 writers on one story: bench/writes.sh)
 set -euo pipefail
 
 BENCH_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -29,6 +30,7 @@ pages="home category story help member-home member-category member-story member-
 memory_requests=0 memory_page=member-story compare_spirit=0
 results=""
 seed_args=()
+writes=""  # --writes "sqlite postgres": the hot-thread write benchmark after the pages
 
 usage() { awk 'NR > 1 && !/^#/ { exit } NR > 1 { sub(/^# ?/, ""); print }' "${BASH_SOURCE[0]}"; }
 
@@ -49,6 +51,7 @@ while (($#)); do
     --memory-requests) memory_requests="$2"; shift 2 ;;
     --memory-page) memory_page="$2"; shift 2 ;;
     --compare-spirit) compare_spirit=1; shift ;;
+    --writes) writes="$2"; shift 2 ;;
     -h|--help) usage; exit 0 ;;
     *) echo "bench: unknown option $1" >&2; usage >&2; exit 2 ;;
   esac
@@ -306,5 +309,8 @@ if ((profile)); then
     "$PY" "$BENCH_DIR/hotspots.py" "$results/profile-$page.txt" --top 15 \
       | tee "$results/hotspots-$page.txt"
   done
+fi
+if [[ -n "$writes" ]]; then  # bench/writes.sh: its own servers and (PostgreSQL) database
+  bash "$BENCH_DIR/writes.sh" --databases "$writes" --results "$results"
 fi
 say "results in $results"

@@ -1,10 +1,12 @@
 """Seed a large, realistic forum into a fresh SQLite database for `make bench`.
 
     .venv/bin/python bench/seed.py [--posts 100000] [--threads 2000] [--db PATH] [--force]
+    .venv/bin/python bench/seed.py --database-url postgres://postgres@127.0.0.1:5432/hearth_bench
 
 The schema comes from the real migrations (`forum migrate` runs on the new file, which also
 loads the six categories); the rows are then written with the stdlib ``sqlite3`` module,
-``executemany`` and one transaction. Bodies are Markdown of realistic length (stories
+``executemany`` and one transaction (PostgreSQL: a new database, ``COPY`` through asyncpg,
+bench/pg.py). Bodies are Markdown of realistic length (stories
 2–8 KB, replies 200–1500 characters), rendered with ``forum.markup.render_markdown`` once per
 distinct body (a pool of bodies is shared by all rows). Timestamps spread over six months;
 post ids follow time, as in a real forum, so a thread's replies are scattered over the table.
@@ -28,8 +30,10 @@ import sys
 import time
 from collections import Counter
 from contextlib import closing
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Protocol
 
 BENCH_DIR = Path(__file__).resolve().parent
 REPO = BENCH_DIR.parent
@@ -173,10 +177,10 @@ def reusable(db: Path, meta_path: Path, print_: str) -> dict | None:
         return None
 
 
-def run_migrate(db: Path) -> None:
+def run_migrate(database_url: str, var_dir: Path) -> None:
     env = dict(os.environ,
-               FORUM_DATABASE_URL=f"sqlite://{db}",
-               FORUM_VAR_DIR=str(db.parent),
+               FORUM_DATABASE_URL=database_url,
+               FORUM_VAR_DIR=str(var_dir),
                FORUM_PASSWORD_HASHING="fast")
     subprocess.run([str(FORUM), "migrate"], check=True, env=env, cwd=REPO,
                    stdout=subprocess.DEVNULL)
@@ -187,7 +191,94 @@ def ts(moment: datetime) -> str:
     return moment.isoformat(sep=" ", timespec="microseconds")
 
 
-def seed(args: argparse.Namespace, db: Path) -> dict:
+class Target(Protocol):
+    """Where the rows go: a SQLite file, or a PostgreSQL database (bench/pg.py)."""
+
+    def migrate(self) -> None: ...
+    def category_ids(self) -> list[int]: ...
+    def insert(self, users: list[tuple], threads: list[tuple], posts: list[tuple], *,
+               analyze: bool) -> None: ...
+    def bench_pages(self, thread_id: int) -> tuple[str, int]: ...
+    def size_mib(self) -> float: ...
+
+
+USER_COLUMNS = ("id", "username", "username_key", "skeleton", "display_name", "bio",
+                "password_hash", "role", "expand_warnings", "created_at")
+THREAD_COLUMNS = ("id", "title", "content_warnings", "content_warning_note", "is_locked",
+                  "is_pinned", "reply_count", "created_at", "last_post_at", "category_id")
+POST_COLUMNS = ("id", "is_story", "body_md", "body_html", "status", "submission_key",
+                "created_at", "edited_at", "author_id", "reply_to_id", "thread_id")
+BIGGEST_CATEGORY = ("SELECT c.slug FROM categories c JOIN threads t ON t.category_id = c.id"
+                    " GROUP BY c.id, c.slug ORDER BY count(*) DESC, c.id LIMIT 1")
+
+
+def _sqlite_values(rows: list[tuple]) -> list[tuple]:
+    """datetimes as Tortoise writes them to SQLite, booleans as 0/1."""
+    return [tuple(ts(v) if isinstance(v, datetime) else int(v) if isinstance(v, bool) else v
+                  for v in row) for row in rows]
+
+
+def _insert_sql(table: str, columns: tuple[str, ...]) -> str:
+    return (f"INSERT INTO {table} ({', '.join(columns)})"
+            f" VALUES ({', '.join('?' * len(columns))})")
+
+
+@dataclass
+class SqliteTarget:
+    db: Path
+
+    def migrate(self) -> None:
+        run_migrate(f"sqlite://{self.db}", self.db.parent)
+
+    def category_ids(self) -> list[int]:
+        with closing(sqlite3.connect(self.db)) as conn:
+            return [row[0] for row in conn.execute("SELECT id FROM categories ORDER BY id")]
+
+    def insert(self, users: list[tuple], threads: list[tuple], posts: list[tuple], *,
+               analyze: bool) -> None:
+        conn = sqlite3.connect(self.db, isolation_level=None)
+        try:
+            conn.execute("PRAGMA journal_mode=DELETE")  # one big write, no WAL copy...
+            conn.execute("PRAGMA synchronous=OFF")
+            conn.execute("PRAGMA cache_size=-262144")  # 256 MiB: the indexes stay in memory
+            # The search index (forum migration 0013) would be updated row by row by a
+            # trigger; for a bulk load it is far cheaper to set it aside and rebuild once.
+            search_trigger = conn.execute(
+                "SELECT sql FROM sqlite_master WHERE type='trigger'"
+                " AND name='post_search_insert'").fetchone()
+            conn.execute("BEGIN")
+            if search_trigger:
+                conn.execute("DROP TRIGGER post_search_insert")
+            conn.executemany(_insert_sql("users", USER_COLUMNS), _sqlite_values(users))
+            conn.executemany(_insert_sql("threads", THREAD_COLUMNS), _sqlite_values(threads))
+            for start in range(0, len(posts), 100_000):
+                conn.executemany(_insert_sql("posts", POST_COLUMNS),
+                                 _sqlite_values(posts[start:start + 100_000]))
+            if search_trigger:
+                conn.execute("INSERT INTO post_search(post_search) VALUES('rebuild')")
+                conn.execute(search_trigger[0])
+            conn.execute("COMMIT")
+            broken = conn.execute("PRAGMA foreign_key_check").fetchall()
+            if broken:
+                raise SystemExit(f"foreign key check failed: {broken[:5]}")
+            if analyze:  # planner statistics now (`forum serve` also gathers them at start)
+                conn.execute("ANALYZE")
+            conn.execute("PRAGMA journal_mode=WAL")  # ...and back to what the forum runs with
+        finally:
+            conn.close()
+
+    def bench_pages(self, thread_id: int) -> tuple[str, int]:
+        with closing(sqlite3.connect(self.db)) as conn:
+            slug, = conn.execute(BIGGEST_CATEGORY).fetchone()
+            replies, = conn.execute(
+                "SELECT reply_count FROM threads WHERE id = ?", (thread_id,)).fetchone()
+        return slug, replies
+
+    def size_mib(self) -> float:
+        return self.db.stat().st_size / 2**20
+
+
+def seed(args: argparse.Namespace, target: Target) -> dict:
     from forum.usernames import skeleton
 
     rng = random.Random(args.seed)
@@ -197,7 +288,7 @@ def seed(args: argparse.Namespace, db: Path) -> dict:
     if n_replies < REPLIES_ON_FIRST_PAGE:
         raise SystemExit(f"--posts must be at least --threads + {REPLIES_ON_FIRST_PAGE}")
 
-    run_migrate(db)
+    target.migrate()
     t_migrate = time.perf_counter() - t0
 
     now = datetime.now(UTC).replace(second=0, microsecond=0)
@@ -220,8 +311,8 @@ def seed(args: argparse.Namespace, db: Path) -> dict:
                f"{rng.choice(['fern', 'harbor', 'lantern', 'willow', 'sparrow', 'ember'])}{uid}"
         users.append((uid, name, name.casefold(), skeleton(name),
                       rng.choice(["", "", "Dana", "Sam", "Ria", "Jo", "Mel"]), "",
-                      "bench-unusable-password-hash", "member", 0,
-                      ts(start - timedelta(days=rng.uniform(1, 400)))))
+                      "bench-unusable-password-hash", "member", False,
+                      start - timedelta(days=rng.uniform(1, 400))))
     author_weights = [1 / (i + 1) ** 0.8 for i in range(args.users)]
     author_ids = rng.choices(range(1, args.users + 1), weights=author_weights,
                              k=args.posts)
@@ -229,8 +320,7 @@ def seed(args: argparse.Namespace, db: Path) -> dict:
         if rng.random() < 0.01:
             author_ids[i] = None  # a former member
 
-    with closing(sqlite3.connect(db)) as conn:
-        categories = [row[0] for row in conn.execute("SELECT id FROM categories ORDER BY id")]
+    categories = target.category_ids()
     if not categories:
         raise SystemExit("forum migrate loaded no categories")
 
@@ -281,68 +371,27 @@ def seed(args: argparse.Namespace, db: Path) -> dict:
                 last = max(last, when)
         title = f"{rng.choice(TITLE_START)} {rng.choice(TITLE_REST)}"
         thread_rows.append((thread_id, title, json.dumps(warnings, separators=(",", ":")),
-                            "", 0, int(pinned), published, ts(created), ts(last),
-                            category_id))
+                            "", False, pinned, published, created, last, category_id))
 
     # Post ids follow time; within a thread the story always comes first.
     post_rows.sort(key=lambda r: (r[0], r[1], -r[2]))
     rows = []
     for post_id, (when, thread_id, is_story, status, body) in enumerate(post_rows, start=1):
         md, html = (story_pool if is_story else reply_pool)[body]
-        rows.append((post_id, is_story, md, html, status, None, ts(when), None,
+        rows.append((post_id, bool(is_story), md, html, status, None, when, None,
                      author_ids[post_id - 1], None, thread_id))
     t_build = time.perf_counter() - t0 - t_migrate - t_render
 
-    conn = sqlite3.connect(db, isolation_level=None)
-    try:
-        conn.execute("PRAGMA journal_mode=DELETE")  # one big write, no WAL copy...
-        conn.execute("PRAGMA synchronous=OFF")
-        # The search index (forum migration 0007) would be updated row by row by a trigger;
-        # for a bulk load it is far cheaper to set the trigger aside and rebuild once.
-        search_trigger = conn.execute(
-            "SELECT sql FROM sqlite_master WHERE type='trigger' AND name='post_search_insert'"
-        ).fetchone()
-        conn.execute("BEGIN")
-        if search_trigger:
-            conn.execute("DROP TRIGGER post_search_insert")
-        conn.executemany(
-            "INSERT INTO users (id, username, username_key, skeleton, display_name, bio,"
-            " password_hash, role, expand_warnings, created_at) VALUES (?,?,?,?,?,?,?,?,?,?)",
-            users)
-        conn.executemany(
-            "INSERT INTO threads (id, title, content_warnings, content_warning_note,"
-            " is_locked, is_pinned, reply_count, created_at, last_post_at, category_id)"
-            " VALUES (?,?,?,?,?,?,?,?,?,?)", thread_rows)
-        conn.executemany(
-            "INSERT INTO posts (id, is_story, body_md, body_html, status, submission_key,"
-            " created_at, edited_at, author_id, reply_to_id, thread_id)"
-            " VALUES (?,?,?,?,?,?,?,?,?,?,?)", rows)
-        if search_trigger:
-            conn.execute("INSERT INTO post_search(post_search) VALUES('rebuild')")
-            conn.execute(search_trigger[0])
-        conn.execute("COMMIT")
-        broken = conn.execute("PRAGMA foreign_key_check").fetchall()
-        if broken:
-            raise SystemExit(f"foreign key check failed: {broken[:5]}")
-        if args.analyze:  # planner statistics now (`forum serve` also gathers them at start)
-            conn.execute("ANALYZE")
-        conn.execute("PRAGMA journal_mode=WAL")  # ...and back to what the forum runs with
-    finally:
-        conn.close()
+    target.insert(users, thread_rows, rows, analyze=args.analyze)
     t_insert = time.perf_counter() - t0 - t_migrate - t_render - t_build
 
     bench_thread = bench_index + 1
-    with closing(sqlite3.connect(db)) as conn:
-        slug, = conn.execute(
-            "SELECT c.slug FROM categories c JOIN threads t ON t.category_id = c.id"
-            " GROUP BY c.id ORDER BY count(*) DESC, c.id LIMIT 1").fetchone()
-        replies, = conn.execute(
-            "SELECT reply_count FROM threads WHERE id = ?", (bench_thread,)).fetchone()
+    slug, replies = target.bench_pages(bench_thread)
     total = time.perf_counter() - t0
     print(f"seeded {args.posts:,} posts ({n_threads:,} stories, {n_replies:,} replies), "
           f"{args.users:,} members in {total:.1f}s (migrate {t_migrate:.1f}s, render "
           f"{len(rendered):,} distinct bodies {t_render:.1f}s, build {t_build:.1f}s, "
-          f"insert {t_insert:.1f}s); {db.stat().st_size / 2**20:.0f} MiB", file=sys.stderr)
+          f"insert {t_insert:.1f}s); {target.size_mib():.0f} MiB", file=sys.stderr)
     return {
         "posts": args.posts,
         "threads": n_threads,
@@ -370,11 +419,23 @@ def main() -> int:
     parser.add_argument("--force", action="store_true", help="re-seed even if reusable")
     parser.add_argument("--analyze", action="store_true",
                         help="run ANALYZE after seeding (what-if: the forum does not do this)")
+    parser.add_argument("--database-url", default=None,
+                        help="postgres://…/NAME: seed a new PostgreSQL database NAME instead"
+                             " (dropped first if it exists; see bench/pg.py)")
     args = parser.parse_args()
     if args.threads < 1 or args.posts < args.threads:
         parser.error("need at least one thread and --posts >= --threads")
     if args.users is None:
         args.users = max(50, args.posts // 25)
+    if args.database_url:
+        from pg import PostgresTarget  # bench/pg.py, beside this file
+
+        target = PostgresTarget(args.database_url)
+        target.recreate()
+        meta = seed(args, target)
+        meta["database_url"] = args.database_url
+        print(json.dumps(meta))
+        return 0
     db = args.db.resolve()
     meta_path = db.with_name(db.name + ".json")
     print_ = fingerprint(args)
@@ -388,7 +449,7 @@ def main() -> int:
         tmp = db.with_name(db.name + ".tmp")
         for path in (tmp, Path(f"{tmp}-wal"), Path(f"{tmp}-shm"), meta_path):
             path.unlink(missing_ok=True)
-        meta = seed(args, tmp)
+        meta = seed(args, SqliteTarget(tmp))
         meta["fingerprint"] = print_
         meta["db"] = str(db)
         for suffix in ("-wal", "-shm"):

@@ -14,7 +14,7 @@ from tortoise.exceptions import IntegrityError
 from forum import permissions
 from forum.actions.blocks import may_be_notified
 from forum.actions.context import Context
-from forum.actions.notify import Note, send, send_sealed_event
+from forum.actions.notify import Note, send_plain_event, send_sealed_event
 from forum.anonymity import author_view, sealed_author_id
 from forum.markup import MENTION
 from forum.models.accounts import User
@@ -83,14 +83,6 @@ async def unfollow(user: User, thread: Thread) -> bool:
 
 def _wants(user: User, kind: str) -> bool:
     return bool((user.notification_prefs or {}).get(kind, True))
-
-
-async def _tell(user: User, kind: str, message: str, link: str, *, sealed: bool) -> bool:
-    """Sends the note unless the member switched this kind off; returns whether it did."""
-    if not _wants(user, kind):
-        return False
-    await send(user.id, kind, message, link, sealed=sealed)
-    return True
 
 
 @dataclass(frozen=True)
@@ -181,8 +173,10 @@ async def _fan_out(roles: list[_Role], actor_id: int, link: str, *, sealed: bool
             and (r.hidden or _wants(members[r.user_id], r.kind))], link)
         return
     told: set[int] = {actor_id, *(set(members) - allowed)}  # the blockers count as told
+    notes: list[Note] = []
     for role in roles:
         user = members.get(role.user_id)
-        if user is not None and role.user_id not in told and await _tell(
-                user, role.kind, role.message, link, sealed=False):
+        if user is not None and role.user_id not in told and _wants(user, role.kind):
+            notes.append(Note(role.user_id, role.kind, role.message))
             told.add(role.user_id)
+    await send_plain_event(notes, link)

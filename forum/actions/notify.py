@@ -37,6 +37,15 @@ async def send(user_id: int, kind: str, message: str, link: str = "", *,
         await Notification.create(user_id=user_id, kind=kind, message=message, link=link)
 
 
+async def send_plain_event(notes: Sequence[Note], link: str) -> None:
+    """All the plain notes of one event in one statement (one write, not one per member:
+    on SQLite each write is a turn of the database's only write lock)."""
+    if notes:
+        await Notification.bulk_create([
+            Notification(user_id=n.user_id, kind=n.kind, message=n.message, link=link)
+            for n in notes])
+
+
 async def send_sealed_event(notes: Sequence[Note], link: str) -> None:
     """All the sealed notes of one event at once: one timestamp, in a random order, so
     neither the order of the rows nor their times sets any recipient apart. Each goes into

@@ -14,10 +14,11 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Protocol
 
-from tortoise.expressions import F
+from tortoise.expressions import Case, F, Value, When
 from tortoise.transactions import in_transaction
 
 from forum import sealing
+from forum.actions import reply_news
 from forum.actions.anonymous import claim_owner_slot, pseudonym_in_thread
 from forum.actions.community import announce_mentions, announce_reply, follow
 from forum.actions.status import move_status
@@ -302,6 +303,8 @@ async def create_reply(author: User, thread: Thread, form: ReplyFields,
     body_html = await member_html(screening.censor(form.body))
 
     async def write() -> Post:
+        # Everything that can be worked out first was (checks, watched words, crisis
+        # detection, the HTML); the fan-out waits for the commit (reply_news).
         async with in_transaction():
             reply = await Post.create(
                 thread=thread,
@@ -314,19 +317,31 @@ async def create_reply(author: User, thread: Thread, form: ReplyFields,
                 **await _authorship(author, thread.id, form.anonymous),
             )
             await bring_to_a_human(reply, crisis)
-            if not held:
-                await Thread.filter(id=thread.id).update(
-                    reply_count=F("reply_count") + 1, last_post_at=reply.created_at
-                )
             await flag_for_moderators(reply, screening.flagged)
+            if not held:
+                await reply_news.promise(reply)
+                await count_reply(thread.id, reply.created_at)  # last: the thread row's lock
         reply.thread = thread
         return reply
 
     reply, created = await write_once(key, _reply_sent(form, thread), values, write)
     note_saved("your reply", f"/posts/{reply.id}", earlier=not created)
-    if created:
-        await after_commit("telling others of a reply", announce_reply(reply, thread, author.id))
+    if created and reply.status == PostStatus.PUBLISHED:
+        await after_commit("telling others of a reply", reply_news.keep(reply, thread, author.id))
     return reply, created
+
+
+async def count_reply(thread_id: int, at: datetime) -> None:
+    """The thread's reply count and latest activity. Its row is the one every writer in the
+    thread waits for (PostgreSQL locks it from this update to the commit), so this is the
+    last statement of a reply's transaction. Replies racing each other commit in any order,
+    so the latest activity only ever moves forward."""
+    await Thread.filter(id=thread_id).update(
+        reply_count=F("reply_count") + 1,
+        last_post_at=Case(
+            # Tortoise's hints leave out Value, which it accepts (and quotes as a parameter).
+            When(last_post_at__lt=at, then=Value(at)),  # type: ignore[arg-type]
+            default=F("last_post_at")))
 
 
 async def edit_post(post: Post, form: EditFields, *, review_again: bool = False) -> bool:

@@ -46,6 +46,7 @@ def load_kinds() -> dict[str, Kind]:
     """Every kind, their modules imported (a worker must know all of them)."""
     import forum.actions.maintenance
     import forum.actions.recovery
+    import forum.actions.reply_news
     import forum.mail.moderators
     import forum.mail.outbox
     import forum.mail.rounds

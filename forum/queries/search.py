@@ -15,6 +15,8 @@ a story's title above bodies.
   "quoted phrases"), and each word or phrase is quoted for the index, so ``"``, ``*``,
   ``NEAR(``, ``AND OR``, ``-``, ``:`` or ``'; DROP TABLE`` are just words or nothing. All
   words must match (stemmed: "running" finds "run"); no prefix or boolean operators.
+- **Scale**: the best-ranked among the newest ``MAX_RESULTS`` matches, counted up to that
+  number, so a word found in most posts costs what a rarer one does (bench/search.py).
 - **Snippets** come back with the marker characters STX/ETX around hits; ``marked_html``
   escapes the text and only then turns markers into ``<mark>`` tags, so a post's own text
   can never become HTML.
@@ -42,6 +44,10 @@ MAX_QUERY_TERMS = 12  # words searched for; the rest are ignored
 MAX_TERM_CHARS = 60  # longer "words" are cut (no real word is this long)
 TITLE_WEIGHT = 10.0  # SQLite bm25: a title hit counts ten times a body hit (PostgreSQL: A vs B)
 SNIPPET_WORDS = 32
+# Ranking reads at most the newest this many matching posts, and the count stops there: a word
+# in most of a million posts would otherwise be scored and counted in every one of them
+# (seconds). 25 pages of 20; a search that finds more says so by reaching this number.
+MAX_RESULTS = 500
 
 START, STOP = "\x02", "\x03"  # what the database puts around a hit, before escaping
 _HEADLINE = (f"StartSel={START}, StopSel={STOP}, MaxWords=35, MinWords=15, "
@@ -195,40 +201,45 @@ def _without_themes(sql: str, params: list[Any], themes: list[str],
 def _sqlite_page(match: str, category: Category | None, limit: int,
                  offset: int) -> tuple[str, list[Any]]:
     in_category = _IN_CATEGORY.format("?") if category else ""
-    # bm25() only works in the query that reads the FTS table: score the hits there first.
+    # bm25() only works in the query that reads the FTS table: score the newest matches
+    # there (FTS5 walks its doclists newest first and stops), then rank and check them.
     sql = (
         "WITH hits AS MATERIALIZED (SELECT rowid AS id, "  # noqa: S608
         f"-bm25(post_search, {TITLE_WEIGHT}, 1.0) AS score FROM post_search "
-        "WHERE post_search MATCH ?) "
+        f"WHERE post_search MATCH ? ORDER BY rowid DESC LIMIT {int(MAX_RESULTS)}) "
         "SELECT p.id AS id, hits.score AS score, COUNT(*) OVER () AS total "
         "FROM hits JOIN posts p ON p.id = hits.id "
         f"WHERE {_VISIBLE.format('?')}{in_category} "
         "ORDER BY score DESC, p.id DESC LIMIT ? OFFSET ?"
     )
     published = PostStatus.PUBLISHED.value
-    return sql, [match, published, published, *([category.id] if category else []),
-                 limit, offset]
+    return sql, [match, published, published,
+                 *([category.id] if category else []), limit, offset]
 
 
 def _sqlite_marks(match: str, ids: list[int]) -> tuple[str, list[Any]]:
     sql = (
         "SELECT rowid AS id, highlight(post_search, 0, char(2), char(3)) AS title_marked, "  # noqa: S608
         f"snippet(post_search, 1, char(2), char(3), '…', {SNIPPET_WORDS}) AS body_marked "
-        f"FROM post_search WHERE post_search MATCH ? AND rowid IN ({', '.join('?' * len(ids))})"
-    )
-    return sql, [match, *ids]
+        "FROM post_search WHERE post_search MATCH ? AND rowid BETWEEN ? AND ? "
+        f"AND rowid IN ({', '.join('?' * len(ids))})"
+    )  # the range lets FTS5 read only that stretch of each word's list (12 ms -> 1 ms)
+    return sql, [match, min(ids), max(ids), *ids]
 
 
 def _postgres_page(match: str, category: Category | None, limit: int,
                    offset: int) -> tuple[str, list[Any]]:
-    in_category = _IN_CATEGORY.format("$5") if category else ""
+    in_category = _IN_CATEGORY.format("$6") if category else ""
     sql = (
-        "SELECT p.id AS id, ts_rank(p.search_vector, q) AS score, COUNT(*) OVER () AS total "  # noqa: S608
-        "FROM websearch_to_tsquery('english', $1) q, posts p "
-        f"WHERE p.search_vector @@ q AND {_VISIBLE.format('$2')}{in_category} "
-        "ORDER BY score DESC, p.id DESC LIMIT $3 OFFSET $4"
+        "WITH q AS (SELECT websearch_to_tsquery('english', $1) AS q), "  # noqa: S608
+        "hits AS MATERIALIZED (SELECT p.id, p.search_vector FROM posts p, q "
+        f"WHERE p.search_vector @@ q.q AND {_VISIBLE.format('$2')}{in_category} "
+        "ORDER BY p.id DESC LIMIT $5) "
+        "SELECT hits.id AS id, ts_rank(hits.search_vector, q.q) AS score, "
+        "COUNT(*) OVER () AS total FROM hits, q "
+        "ORDER BY score DESC, hits.id DESC LIMIT $3 OFFSET $4"
     )
-    return sql, [match, PostStatus.PUBLISHED.value, limit, offset,
+    return sql, [match, PostStatus.PUBLISHED.value, limit, offset, MAX_RESULTS,
                  *([category.id] if category else [])]
 
 
