@@ -22,7 +22,7 @@ from tortoise.expressions import Q
 from tortoise.transactions import in_transaction
 
 from forum.actions.account_lock import held_sealed_side
-from forum.actions.community import announce_reply
+from forum.actions.community import announce_mentions, announce_reply
 from forum.actions.notify import send
 from forum.actions.status import move_status
 from forum.anonymity import author_id_of, sealed_author_id
@@ -147,6 +147,9 @@ async def approve_post(actor: User, post: Post) -> bool:
     if not post.is_story:
         await after_commit("telling others of an approved reply",
                            announce_reply(post, post.thread, author_id_of(post) or 0))
+    elif not post.is_guest:  # a guest's @names link nobody, and so tell nobody
+        await after_commit("telling those mentioned in an approved story",
+                           announce_mentions(post, post.thread, {author_id_of(post) or 0}))
     return True
 
 

@@ -7,6 +7,9 @@ page writes nothing. The position only moves forward.
 Nothing is written in a thread where the member wrote anonymously: a read position written
 as they post there (the page they land on after posting sends it) would tie their account to
 the post in a copy of the database. They still find those threads on their My posts page.
+And the position they had there before goes when they write anonymously (`forget_position`):
+left as it was, it would stay on the post just before theirs while every other reader's
+moved on — pointing at the one reader who stopped being counted the moment it was written.
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ from tortoise.exceptions import IntegrityError
 
 from forum import permissions
 from forum.actions.context import Context
+from forum.models.accounts import User
 from forum.models.content import Post
 from forum.models.reading import ThreadRead
 from forum.queries.content import get_story_or_404, not_found
@@ -50,3 +54,10 @@ async def mark_read(ctx: Context, data: ReadIn) -> Read:
         kept = await ThreadRead.get(user_id=viewer.id, thread_id=story.thread_id)
         return Read(story.thread_id, kept.last_read_post_id, False)
     return Read(story.thread_id, data.post_id, True)
+
+
+async def forget_position(author: User, thread_id: int) -> int:
+    """Let go of the member's read position in a thread they just wrote in anonymously (after
+    the post is committed, in a transaction of its own, as drafts are let go)."""
+    removed: int = await ThreadRead.filter(user_id=author.id, thread_id=thread_id).delete()
+    return removed

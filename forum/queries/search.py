@@ -184,13 +184,16 @@ _SQLITE_HIDDEN = (" AND NOT EXISTS (SELECT 1 FROM threads th, json_each(th.conte
 _POSTGRES_HIDDEN = (" AND NOT EXISTS (SELECT 1 FROM threads th WHERE th.id = p.thread_id "
                     "AND jsonb_exists_any(th.content_warnings, {0}::text[]))")
 _ORDER = " ORDER BY score DESC"
+_POSTGRES_NEWEST = " ORDER BY p.id DESC LIMIT $5"
 
 
 def _without_themes(sql: str, params: list[Any], themes: list[str],
                     postgres: bool) -> tuple[str, list[Any]]:
-    """The page's SQL with the hidden-themes condition added before its ORDER BY."""
+    """The page's SQL with the hidden-themes condition added where it picks its posts (on
+    PostgreSQL inside the newest-matches step, the one part that reads ``posts p``)."""
     at = sql.index(_ORDER)
     if postgres:
+        at = sql.index(_POSTGRES_NEWEST)
         condition = _POSTGRES_HIDDEN.format(f"${len(params) + 1}")
         return sql[:at] + condition + sql[at:], [*params, themes]
     condition = _SQLITE_HIDDEN.format(", ".join("?" * len(themes)))
@@ -234,7 +237,7 @@ def _postgres_page(match: str, category: Category | None, limit: int,
         "WITH q AS (SELECT websearch_to_tsquery('english', $1) AS q), "  # noqa: S608
         "hits AS MATERIALIZED (SELECT p.id, p.search_vector FROM posts p, q "
         f"WHERE p.search_vector @@ q.q AND {_VISIBLE.format('$2')}{in_category} "
-        "ORDER BY p.id DESC LIMIT $5) "
+        f"{_POSTGRES_NEWEST.lstrip()}) "
         "SELECT hits.id AS id, ts_rank(hits.search_vector, q.q) AS score, "
         "COUNT(*) OVER () AS total FROM hits, q "
         "ORDER BY score DESC, hits.id DESC LIMIT $3 OFFSET $4"
