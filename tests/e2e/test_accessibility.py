@@ -7,7 +7,9 @@ axe-core comes from the npm registry (`tests/a11y/package.json`, pinned by its l
 Playwright. Every page is checked as a person gets it — a real `forum serve`, real sessions,
 real content: a warned story with replies, a report in the moderators' queue, a guest's
 manage page. The pages are listed in PAGES; a route that is missing from it fails
-`test_every_page_route_is_checked`, so a new page cannot go unchecked.
+`test_every_page_route_is_checked`, so a new page cannot go unchecked. Each pass of
+`make test` checks both widths and both schemes (SQLite: 1280 light, 320 dark; PostgreSQL:
+1280 dark, 320 light), so the two together check every width in every scheme.
 """
 
 from __future__ import annotations
@@ -35,8 +37,6 @@ from .test_browser import CHROMIUM, CHROMIUM_ARGS, TIMEOUT_MS, require_chromium
 pytestmark = pytest.mark.e2e
 
 AXE = Path(__file__).resolve().parents[1] / "a11y" / "node_modules" / "axe-core" / "axe.min.js"
-WIDTHS = (1280, 320)
-SCHEMES: tuple[Scheme, ...] = ("light", "dark")
 BLOCKING = {"serious", "critical"}
 Who = Literal["visitor", "member", "moderator", "admin"]
 Scheme = Literal["light", "dark"]
@@ -213,11 +213,17 @@ def require_axe() -> None:
 
 
 def views(database_url: str) -> list[tuple[int, Scheme]]:
-    """Every width in both colour schemes on SQLite; once more on PostgreSQL at 1280 px in the
-    light scheme (colours and widths do not depend on the database; the pages' content does)."""
+    """Each pass checks both widths and both schemes, and the two passes of `make test`
+    together check every width in every scheme: colours and widths do not depend on the
+    database, the pages' content does."""
     if database_url.startswith("sqlite"):
-        return [(width, scheme) for width in WIDTHS for scheme in SCHEMES]
-    return [(WIDTHS[0], SCHEMES[0])]
+        return [(1280, "light"), (320, "dark")]
+    return [(1280, "dark"), (320, "light")]
+
+
+def test_the_two_passes_together_check_every_width_in_every_scheme() -> None:
+    both = views("sqlite:///x") + views("postgres://x")
+    assert sorted(both) == sorted((w, s) for w in (1280, 320) for s in ("light", "dark"))
 
 
 async def test_the_check_finds_what_it_should() -> None:
