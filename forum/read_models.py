@@ -148,8 +148,7 @@ class StoryCardRow:
     author: AuthorRow | None
     thread: ThreadRow
     body_md: str = ""  # never read for a card; here so a card is a PostFacts
-    reader_unread: int = 0  # the member's own marks (forum.queries.reading.list_columns)
-    reader_blocked: int = 0
+    reader_blocked: int = 0  # the member's own mark (forum.queries.reading.list_columns)
 
 
 # The columns each row is read from, in order (table aliases p = posts, u = users,
@@ -220,5 +219,4 @@ def card_of(row: dict[str, Any]) -> StoryCardRow:
         pseudonym=row["pseudonym"] or "", is_op=bool(row["is_op"]),
         author_id=row["author_id"], created_at=_moment(row["created_at"]),
         author=_author(row), thread=thread_of(row),
-        reader_unread=int(row.get("reader_unread") or 0),
         reader_blocked=int(row.get("reader_blocked") or 0))

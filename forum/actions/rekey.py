@@ -6,8 +6,12 @@ What the key protects, and how each is carried over:
 - ``sealed_limits.sealed`` (sanctions set through an anonymous post),
 - ``sealed_notifications.sealed_recipient`` (news about an anonymous post),
 - ``released_usernames.sealed_skeleton`` (a deleted account's name, cooling down),
-- ``drafts.sealed`` (everything about a member's draft):
+- ``drafts.sealed`` (everything about a member's draft),
+- ``read_positions.sealed_reader`` (whose read position it is):
   each is opened with the new key or else the old one, and sealed again with the new key.
+- ``read_positions.reader_tag``, the keyed hash of (member, thread) a member's read
+  position is found by: recomputed from the opened reader. A position neither key opens is
+  deleted (under the old key it could still be matched to its member).
 - ``sealed_notifications.slot``, the keyed hash of (member, day, n) where a member finds a
   note (forum.notice_recipients): recomputed for every note from its opened recipient.
 - ``posts.owner_slot`` and ``sealed_limits.slot``, keyed hashes of (member, n) that find a
@@ -48,10 +52,12 @@ from forum.models.community import ReleasedUsername
 from forum.models.content import Draft, Post, ThreadPseudonym
 from forum.models.moderation import SealedLimit
 from forum.models.notifications import SealedNotification
+from forum.models.reading import ReadPosition
 from forum.notice_recipients import day_number, note_slot, open_recipient_text
 from forum.numbers import ID_MAX, whole_number
 from forum.queries.accounts import RELEASED_NAME_PURPOSE
 from forum.queries.drafts import DRAFT_PURPOSE
+from forum.queries.reading import READ_PURPOSE
 from forum.sealed_side import limit_slot, owner_slot
 from forum.sealing import Sealer
 
@@ -122,6 +128,7 @@ async def rekey(old: Sealer, new: Sealer, batch_rows: int = BATCH_ROWS) -> Rekey
     await _reseal_column(work, ReleasedUsername, "sealed_skeleton", RELEASED_NAME_PURPOSE,
                          batch_rows)
     await _reseal_column(work, Draft, "sealed", DRAFT_PURPOSE, batch_rows)
+    await _read_positions(work, batch_rows)
     # Form ids are keyed hashes of (member, id) kept against a form sent twice: the old key
     # could test guesses against them, and a replay after the switch is long past.
     await Post.filter(submission_key__isnull=False).update(submission_key=None)
@@ -293,6 +300,32 @@ async def _reseal_column(work: _Resealer, model: type[SealedNotification] | type
         for row in await model.filter(id__in=chunk).order_by("id"):
             if resealed := work.reseal(name, getattr(row, column), purpose):
                 await model.filter(id=row.id).update(**{column: resealed})
+
+    await _batches(ids, batch_rows, batch)
+
+
+async def _read_positions(work: _Resealer, batch_rows: int) -> None:
+    """Each read position sealed and tagged under the new key, from the member it names."""
+    ids = cast(list[int], await ReadPosition.all().order_by("id").values_list("id", flat=True))
+
+    async def batch(chunk: list[int]) -> None:
+        for row in await ReadPosition.filter(id__in=chunk).order_by("id"):
+            opened, _is_new = work.keys.open(row.sealed_reader, READ_PURPOSE)
+            reader = whole_number(opened, low=1, high=ID_MAX) if opened else None
+            if reader is None:
+                await ReadPosition.filter(id=row.id).delete()
+                work.report.unreadable["read_positions.sealed_reader"] = (
+                    work.report.unreadable.get("read_positions.sealed_reader", 0) + 1)
+                continue
+            changes: dict[str, str] = {}
+            if resealed := work.reseal("read_positions.sealed_reader", row.sealed_reader,
+                                       READ_PURPOSE):
+                changes["sealed_reader"] = resealed
+            if (tag := work.keys.new.tag(READ_PURPOSE, reader, row.thread_id)) != row.reader_tag:
+                changes["reader_tag"] = tag
+                work.report.tags_moved += 1
+            if changes:
+                await ReadPosition.filter(id=row.id).update(**changes)
 
     await _batches(ids, batch_rows, batch)
 

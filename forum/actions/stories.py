@@ -14,7 +14,6 @@ from forum import permissions
 from forum.actions.context import Context, enforce_limit
 from forum.actions.drafts import discard_posted
 from forum.actions.posting import create_reply, create_story, delete_post, edit_post
-from forum.actions.reading import forget_position
 from forum.anonymity import my_anonymous_post_ids
 from forum.forms import FormInvalid
 from forum.models.accounts import User
@@ -117,9 +116,6 @@ async def write_reply(ctx: Context, thread_id: int, data: ReplyIn) -> Written:
     reply, created = await create_reply(author, story.thread, data, ctx.approval_rules)
     await after_commit("letting go of the reply's draft",
                        discard_posted(author, draft_id=data.draft_id, thread_id=story.thread_id))
-    if created and reply.is_anonymous:
-        await after_commit("letting go of the read position there",
-                           forget_position(author, story.thread_id))
     return Written(await as_it_now_stands(reply, author, created), created)
 
 

@@ -19,6 +19,7 @@ from forum import permissions
 from forum.actions.account_lock import hold_account
 from forum.actions.accounts import check_password_again
 from forum.actions.context import Context
+from forum.actions.reading import forget_reads
 from forum.actions.retry import retry_on_conflict
 from forum.clock import iso_time
 from forum.db import purge_erased_text
@@ -130,6 +131,9 @@ async def delete_account(user: User, *, keep_posts: bool) -> Deletion:
     moderator acting on one of the posts waits rather than deadlocks. Should the database
     still fail it for a concurrent transaction, it runs again."""
     deletion = await retry_on_conflict(lambda: _delete_account(user, keep_posts=keep_posts))
+    # Read positions name nobody in the database (forum.models.reading): found by their
+    # keyed tags, thread by thread, after the account is gone.
+    await forget_reads(user)
     if not keep_posts:
         await purge_erased_text()
     return deletion

@@ -24,7 +24,7 @@ async def mark_read(request: Request) -> Response:
     done = await record_read(context_of(request), ReadIn(
         thread_id=int_param(request, "thread_id"), post_id=body.post_id))
     return JSONResponse({"story_id": done.thread_id, "last_read_post_id": done.last_read_post_id,
-                         "kept": done.last_read_post_id is not None, "changed": done.changed})
+                         "changed": done.changed})
 
 
 async def bookmark(request: Request) -> Response:

@@ -2,9 +2,10 @@
 they bookmarked, the members they blocked. Personal data: never shown to anyone else, in
 their data export, deleted with their account (every foreign key cascades).
 
-No row here is written in a thread where the member wrote anonymously
-(forum.actions.reading): a read position or bookmark written as they post would tie them
-to the post in a copy of the database. So these rows carry no time of writing either.
+Read positions are keyed by a hash of (member, thread), not by the member (ReadPosition).
+No bookmark is written in a thread where the member wrote anonymously
+(forum.actions.bookmarks): one made as they post would tie them to the post in a copy of
+the database. So these rows carry no time of writing either.
 """
 
 from __future__ import annotations
@@ -20,21 +21,27 @@ if TYPE_CHECKING:
     from forum.models.content import Post, Thread
 
 
-class ThreadRead(Model):
-    """How far a member has read a thread: the last reply (or the story) they reached."""
+class ReadPosition(Model):
+    """How far a member has read a thread: the last reply (or the story) they reached.
+
+    Found by ``reader_tag``, a keyed hash of (member, thread) (forum.queries.reading), never
+    by the member's id: a copy of the database shows how far *someone* read each thread,
+    not who, so a member who wrote there anonymously keeps a position like any other reader
+    (one missing, or one left behind, would point at them). ``sealed_reader`` is the
+    member's id sealed (padded to one length), for `forum rekey` to tag it again under a new
+    key. Deleted with the account (forum.actions.reading.forget_reads) and with the thread.
+    """
 
     id = fields.IntField(primary_key=True)
-    user: fields.ForeignKeyRelation[User] = fields.ForeignKeyField(
-        "models.User", related_name="thread_reads", on_delete=fields.CASCADE)
-    user_id: int
+    reader_tag = fields.CharField(max_length=64, unique=True)
     thread: fields.ForeignKeyRelation[Thread] = fields.ForeignKeyField(
-        "models.Thread", related_name="reads", on_delete=fields.CASCADE)
+        "models.Thread", related_name="read_positions", on_delete=fields.CASCADE)
     thread_id: int
     last_read_post_id = fields.IntField()
+    sealed_reader = fields.TextField()
 
     class Meta:
-        table = "thread_reads"
-        unique_together = (("user_id", "thread_id"),)
+        table = "read_positions"
         indexes = [Index(fields=("thread_id",))]
 
 

@@ -117,16 +117,34 @@ async def latest_stories(limit: int = HOME_STORIES, annotations: Annotations | N
     )
 
 
-async def latest_story_cards(limit: int = HOME_STORIES,
-                             reader_columns: str = "") -> list[StoryCardRow]:
-    """`latest_stories` as lean rows, for the home page: one query, no bodies
-    (`reader_columns`: forum.queries.reading.list_columns, the member's own marks)."""
-    return [card_of(row) for row in await _rows(
-        f"SELECT {CARD_COLUMNS}, {THREAD_COLUMNS}{reader_columns} FROM posts p "  # noqa: S608 (no input)
+@dataclass(frozen=True)
+class HomeCards:
+    stories: list[StoryCardRow]
+    needs_reply: int  # stories still waiting for a first reply (`needs_reply_page`)
+
+
+async def home_story_cards(limit: int = HOME_STORIES, reader_columns: str = "") -> HomeCards:
+    """`latest_stories` as lean rows, for the home page, and how many stories wait for a
+    first reply: one query, no bodies (`reader_columns`: forum.queries.reading.list_columns,
+    the member's own marks)."""
+    since = datetime.now(UTC) - timedelta(days=NEEDS_REPLY_DAYS)
+    published = f"p.is_story = TRUE AND p.status = '{PostStatus.PUBLISHED.value}'"
+    waiting_story = f"w.is_story = TRUE AND w.status = '{PostStatus.PUBLISHED.value}'"
+    # The count is an uncorrelated subquery (worked out once); it rides on each row.
+    waiting = ("(SELECT COUNT(*) FROM posts w JOIN threads wt ON wt.id = w.thread_id "  # noqa: S608
+               f"WHERE {waiting_story} AND wt.reply_count = 0 AND w.created_at >= ?1)")
+    conn = connections.get("default")
+    if conn.capabilities.dialect == "postgres":
+        waiting = waiting.replace("?1", "$1")
+    rows = list(await conn.execute_query_dict(
+        f"SELECT {CARD_COLUMNS}, {THREAD_COLUMNS}{reader_columns}, "  # noqa: S608 (no input)
+        f"{waiting} AS needs_reply_total FROM posts p "
         "JOIN threads t ON t.id = p.thread_id JOIN categories c ON c.id = t.category_id "
         "LEFT JOIN users u ON u.id = p.author_id "
-        f"WHERE p.is_story = TRUE AND p.status = '{PostStatus.PUBLISHED.value}' "
-        f"ORDER BY p.created_at DESC, p.id DESC LIMIT {int(limit)}")]
+        f"WHERE {published} ORDER BY p.created_at DESC, p.id DESC LIMIT {int(limit)}",
+        [since]))
+    return HomeCards([card_of(row) for row in rows],
+                     int(rows[0]["needs_reply_total"]) if rows else 0)
 
 
 @dataclass(frozen=True)
@@ -367,11 +385,6 @@ def _needs_reply(now: datetime | None = None):  # type: ignore[no-untyped-def]
     since = (now or datetime.now(UTC)) - timedelta(days=NEEDS_REPLY_DAYS)
     return Post.filter(is_story=True, status=PostStatus.PUBLISHED, thread__reply_count=0,
                        created_at__gte=since)
-
-
-async def needs_reply_count() -> int:
-    count: int = await _needs_reply().count()
-    return count
 
 
 async def needs_reply_page(page: int, per_page: int = STORIES_PER_PAGE,

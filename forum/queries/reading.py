@@ -1,10 +1,15 @@
 """A member's own reading state: how far they read, what they bookmarked, whom they blocked.
 
 No page asks more than once: a story page reads its reactions and the member's state in one
-statement (``thread_page_state``), and a list adds two columns to its own query
-(``list_annotations``), whatever the number of posts, bookmarks or blocks. Signed-out readers
-ask nothing. What is read here is for the member's own eyes (their pages are private,
-no-store); no other viewer's page reads it.
+statement (``thread_page_state``); a list adds a column to its own query for blocks
+(``list_annotations``) and reads the member's unread counts for the threads it shows in one
+more (``unread_counts``), whatever the number of posts, bookmarks or blocks. Signed-out
+readers ask nothing. What is read here is for the member's own eyes (their pages are
+private, no-store); no other viewer's page reads it.
+
+Read positions are found by ``reader_tag`` (a keyed hash of member and thread), which only
+the running app can compute: the tags of the threads a list shows are computed once it
+knows them, hence the statement of its own.
 """
 
 from __future__ import annotations
@@ -12,19 +17,22 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 from tortoise import connections
 from tortoise.expressions import RawSQL
 
+from forum import sealing
 from forum.anonymity import my_anonymous_post_ids
 from forum.models.accounts import User
-from forum.models.content import Post, PostStatus
-from forum.models.reading import Block, Bookmark, ThreadRead
+from forum.models.content import Post, PostStatus, Thread
+from forum.models.reading import Block, Bookmark, ReadPosition
 from forum.queries.community import ReactionSummary
 
 BOOKMARKS_SHOWN = 200
 BLOCKS_SHOWN = 500
+READ_PURPOSE = "read-position"
+THREADS_PER_SCAN = 2_000  # threads whose tags one statement asks for (export, deletion)
 
 _UNREAD = ("(SELECT {agg} FROM posts p WHERE p.thread_id = r.thread_id AND p.is_story = {false} "
            "AND p.status = {published} AND p.id > r.last_read_post_id)")
@@ -45,6 +53,16 @@ class ThreadState:
 
 
 NOBODY = ThreadState()
+
+
+def reader_tag(user_id: int, thread_id: int) -> str:
+    """Where the member's read position in a thread is kept (forum.models.reading)."""
+    return sealing.tag(READ_PURPOSE, int(user_id), int(thread_id))
+
+
+def seal_reader(user_id: int) -> str:
+    """The member's id, sealed at one length whatever its number of digits."""
+    return sealing.seal(f"{int(user_id):012d}", READ_PURPOSE)
 
 
 class _Sql:
@@ -89,7 +107,7 @@ async def thread_page_state(viewer: User | None, thread_id: int, post_ids: Seque
         first = _UNREAD.format(agg="MIN(p.id)", false=q.false, published=q(published))
         parts += [
             f"SELECT 'read', r.last_read_post_id, '', {count}, 0, {first} "  # noqa: S608
-            f"FROM thread_reads r WHERE r.user_id = {q(viewer_id)} "
+            f"FROM read_positions r WHERE r.reader_tag = {q(reader_tag(viewer_id, thread_id))} "
             f"AND r.thread_id = {q(thread_id)}",
             f"SELECT 'mark', b.post_id, '', 0, 0, NULL FROM bookmarks b "  # noqa: S608
             f"WHERE b.user_id = {q(viewer_id)} AND b.thread_id = {q(thread_id)}",
@@ -122,37 +140,42 @@ async def thread_page_state(viewer: User | None, thread_id: int, post_ids: Seque
                                   frozenset(blocked))
 
 
-def _reader_columns(member: int, posts: str) -> dict[str, str]:
-    published = PostStatus.PUBLISHED.value
-    return {
-        "reader_unread": (
-            "(SELECT COUNT(*) FROM thread_reads r JOIN posts rp ON rp.thread_id = r.thread_id "  # noqa: S608
-            f"WHERE r.user_id = {member} AND r.thread_id = {posts}.thread_id "
-            f"AND rp.is_story = FALSE AND rp.status = '{published}' "
-            "AND rp.id > r.last_read_post_id)"),
-        "reader_blocked": (
-            f"(SELECT COUNT(*) FROM blocks x WHERE x.blocker_id = {member} "  # noqa: S608
-            f"AND x.blocked_id = {posts}.author_id)"),
-    }
+def _blocked_column(member: int, posts: str) -> str:
+    return (f"(SELECT COUNT(*) FROM blocks x WHERE x.blocker_id = {member} "  # noqa: S608
+            f"AND x.blocked_id = {posts}.author_id)")
 
 
 def list_annotations(viewer: User | None) -> dict[str, RawSQL]:
-    """Columns a list of stories adds to its own query for a member (no query of its own):
-    ``reader_unread``, the published replies after their read position in each thread they
-    read before (0 otherwise), and ``reader_blocked``, whether they blocked the author (the
-    list decides whether that author is shown by name)."""
+    """The column a list of stories adds to its own query for a member (no query of its
+    own): ``reader_blocked``, whether they blocked the author (the list decides whether that
+    author is shown by name)."""
     if viewer is None:
         return {}
-    return {name: RawSQL(sql) for name, sql in _reader_columns(int(viewer.id), "posts").items()}
+    return {"reader_blocked": RawSQL(_blocked_column(int(viewer.id), "posts"))}
 
 
 def list_columns(viewer: User | None) -> str:
-    """The same columns for the lean list queries (forum.queries.content, posts as ``p``):
-    ``", (…) AS reader_unread, (…) AS reader_blocked"``, or nothing for a visitor."""
+    """The same column for the lean list queries (forum.queries.content, posts as ``p``):
+    ``", (…) AS reader_blocked"``, or nothing for a visitor."""
     if viewer is None:
         return ""
-    return "".join(f", {sql} AS {name}"
-                   for name, sql in _reader_columns(int(viewer.id), "p").items())
+    return f", {_blocked_column(int(viewer.id), 'p')} AS reader_blocked"
+
+
+async def unread_counts(viewer: User | None, thread_ids: Sequence[int]) -> dict[int, int]:
+    """For each of these threads the member read before, how many published replies came
+    after their read position (threads they never marked are left out). One statement; none
+    for a visitor or an empty list."""
+    if viewer is None or not thread_ids:
+        return {}
+    q = _Sql()
+    wanted = dict.fromkeys(int(t) for t in thread_ids)
+    tags = ", ".join(q(reader_tag(int(viewer.id), t)) for t in wanted)
+    count = _UNREAD.format(agg="COUNT(*)", false=q.false,
+                           published=q(PostStatus.PUBLISHED.value))
+    rows = await q.rows(f"SELECT r.thread_id AS t, {count} AS n "  # noqa: S608
+                        f"FROM read_positions r WHERE r.reader_tag IN ({tags})")
+    return {int(row["t"]): int(row["n"] or 0) for row in rows if int(row["t"]) in wanted}
 
 
 async def my_bookmarks(user: User, limit: int | None = BOOKMARKS_SHOWN) -> list[Bookmark]:
@@ -182,12 +205,19 @@ async def blockers_of(actor_id: int, recipient_ids: Sequence[int]) -> frozenset[
     return frozenset(int(blocker_id) for (blocker_id,) in rows)
 
 
-async def my_reads(user: User) -> list[dict[str, int]]:
-    """Every read position the member has, for their data export."""
-    rows = await ThreadRead.filter(user_id=user.id).order_by("thread_id").values(
-        "thread_id", "last_read_post_id")
-    return [{"thread_id": int(r["thread_id"]), "last_read_post_id": int(r["last_read_post_id"])}
-            for r in rows]
+async def my_reads(user: User) -> list[ReadPosition]:
+    """Every read position the member has (for their data export and account deletion):
+    found by computing their tag for every thread, a few thousand threads a statement."""
+    found: list[ReadPosition] = []
+    after = 0
+    while True:
+        threads = cast(list[int], await Thread.filter(id__gt=after).order_by("id").limit(
+            THREADS_PER_SCAN).values_list("id", flat=True))
+        if not threads:
+            return found
+        tags = [reader_tag(int(user.id), int(t)) for t in threads]
+        found += await ReadPosition.filter(reader_tag__in=tags).order_by("thread_id")
+        after = int(threads[-1])
 
 
 async def wrote_anonymously_in(user: User, thread_id: int) -> bool:
@@ -204,8 +234,8 @@ async def reading_export(user: User) -> dict[str, Any]:
     """The member's reading state for their data export: read positions, bookmarks (all of
     them, by id) and the members they blocked."""
     return {
-        "read_positions": [{"story_id": r["thread_id"], "last_read_post_id":
-                            r["last_read_post_id"]} for r in await my_reads(user)],
+        "read_positions": [{"story_id": r.thread_id, "last_read_post_id":
+                            r.last_read_post_id} for r in await my_reads(user)],
         "bookmarks": [{"post_id": b.post_id, "story_id": b.thread_id}
                       for b in await my_bookmarks(user, limit=None)],
         "blocked_members": [b.blocked.username for b in await my_blocks(user, limit=None)],

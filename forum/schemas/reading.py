@@ -4,7 +4,6 @@ the pages and the API."""
 from __future__ import annotations
 
 from pydantic import Field
-from pydantic import Field as PydanticField
 
 from forum.numbers import ID_MAX
 from forum.schemas.base import Input
@@ -38,9 +37,7 @@ class ReadBody(Input):
 
 class ReadPosition(Shape):
     story_id: int
-    last_read_post_id: int | None = PydanticField(
-        description="null: not kept, because you wrote anonymously in this thread")
-    kept: bool
+    last_read_post_id: int
     changed: bool
 
 

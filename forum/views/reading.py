@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from starlette.exceptions import HTTPException
@@ -91,13 +92,14 @@ async def block(request: Request) -> Response:
     return _back(data, "/account/blocks")
 
 
-def with_reading(cards: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """A list's story cards with the member's own marks, read from the columns the list's
-    query added (``list_annotations``): how many replies are new since they last read each
-    thread, and the named stories of members they blocked folded away."""
+def with_reading(cards: list[dict[str, Any]], unread: Mapping[int, int]) -> list[dict[str, Any]]:
+    """A list's story cards with the member's own marks: how many replies are new since they
+    last read each thread (``unread``, by thread id: forum.queries.reading.unread_counts),
+    and the named stories of members they blocked folded away (from the column the list's
+    query added, ``list_annotations``)."""
     for card in cards:
         post = card["post"]
         blocked = bool(getattr(post, "reader_blocked", 0))
         card["blocked"] = blocked and permissions.blockable_author(post) is not None
-        card["unread"] = int(getattr(post, "reader_unread", 0) or 0)
+        card["unread"] = unread.get(int(post.thread_id), 0)
     return cards

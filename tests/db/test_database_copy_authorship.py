@@ -38,7 +38,7 @@ CATEGORY = "parenting-mom-guilt"
 # post, or of a sanction through one, would tie the member to it.
 MEMBER_TABLES = ("users", "sessions", "follows", "reactions", "notifications", "sanctions",
                  "moderator_notes", "account_tokens", "recovery_codes", "drafts",
-                 "thread_reads", "bookmarks", "blocks")
+                 "bookmarks", "blocks")
 GUESSABLE_IDS = ("0000000000000001", "0000000000000002")  # 16 characters, as the API asks
 SEALED = re.compile(r"v1:[A-Za-z0-9_=-]{20,}")
 

@@ -10,7 +10,8 @@ from collections.abc import Callable
 import pytest
 from playwright.async_api import Browser, Page, async_playwright, expect
 
-from forum.models.reading import Bookmark, ThreadRead
+from forum.models.reading import Bookmark, ReadPosition
+from forum.queries.reading import reader_tag
 from forum.sessions import SESSION_COOKIE
 
 from ..factories import make_reply, make_story, make_user, sign_in_directly
@@ -110,7 +111,7 @@ async def test_reading_a_thread_in_a_browser(serve: Callable[..., LiveServer]) -
             # Reaching the end of the page marks the thread read, in the background.
             await page.evaluate("window.scrollTo(0, document.documentElement.scrollHeight)")
             await expect(page.get_by_role("button", name="Marked as read")).to_be_visible()
-            read = await ThreadRead.get(user_id=reader.id, thread_id=story.thread_id)
+            read = await ReadPosition.get(reader_tag=reader_tag(reader.id, story.thread_id))
             assert read.last_read_post_id == replies[-1].id
 
             # The next visit says what is new, and the jump lands below the header.

@@ -7,12 +7,15 @@ from __future__ import annotations
 
 import re
 
+from tortoise import connections
+
 from forum.actions.posting import create_reply, create_story
 from forum.models.accounts import Role
 from forum.models.content import Category, Post, PostStatus
 from forum.models.notifications import Notification, SealedNotification
-from forum.models.reading import Block, Bookmark, ThreadRead
+from forum.models.reading import Block, Bookmark, ReadPosition
 from forum.queries.content import REPLIES_PER_PAGE
+from forum.queries.reading import reader_tag, seal_reader
 from forum.schemas.posting import ReplyIn, StoryIn
 
 from ..conftest import count_queries
@@ -30,6 +33,10 @@ async def anonymous_story(author, title="Quiet story", body="Words"):
     story, _ = await create_story(author, found, StoryIn(
         category="small-wins", title=title, body=body, anonymous=True), rules=None)
     return story
+
+
+async def position(user, thread_id):
+    return await ReadPosition.get_or_none(reader_tag=reader_tag(user.id, thread_id))
 
 
 def disclosure_around(html: str, marker: str) -> str:
@@ -117,7 +124,7 @@ async def test_new_since_your_last_visit_marker_jump_link_and_counts_on_lists(me
     assert f'name="post_id" value="{seen.id}"' in page  # what the page's Mark as read sends
     marked = await member.post_form(f"/stories/{story.thread_id}/read", {"post_id": seen.id})
     assert marked.status_code == 303
-    assert (await ThreadRead.get(user_id=member.user.id)).last_read_post_id == seen.id
+    assert (await position(member.user, story.thread_id)).last_read_post_id == seen.id
     first_new = await make_reply(other_member.user, story, "New one")
     await make_reply(other_member.user, story, "Newer one")
     page = (await member.get(f"/stories/{story.thread_id}")).text
@@ -140,7 +147,7 @@ async def test_read_position_moves_only_forward_and_never_on_a_page_view(member,
     answer = await api.api("POST", f"/api/v1/stories/{story.thread_id}/read",
                            json={"post_id": two.id})
     assert answer.json() == {"story_id": story.thread_id, "last_read_post_id": two.id,
-                             "kept": True, "changed": True}
+                             "changed": True}
     back = await api.api("POST", f"/api/v1/stories/{story.thread_id}/read",
                          json={"post_id": one.id})
     assert back.json()["last_read_post_id"] == two.id and back.json()["changed"] is False
@@ -156,19 +163,44 @@ async def test_read_position_moves_only_forward_and_never_on_a_page_view(member,
     assert not [s for s in counter.statements if not re.match(r"\s*(SELECT|WITH)", s, re.I)]
 
 
-async def test_no_read_position_is_kept_where_the_member_wrote_anonymously(member,
-                                                                          other_member,
-                                                                          client_factory):
+async def test_a_read_position_is_kept_where_the_member_wrote_anonymously_too(member,
+                                                                             other_member,
+                                                                             client_factory):
     story = await make_story(other_member.user)
     mine = await anonymous_reply(member.user, story, "Said quietly")
     api = await client_factory(member.user, api_token=True)
     answer = await api.api("POST", f"/api/v1/stories/{story.thread_id}/read",
                            json={"post_id": mine.id})
-    assert answer.status_code == 200 and answer.json()["kept"] is False
-    await member.post_form(f"/stories/{story.thread_id}/read", {"post_id": mine.id})
+    assert answer.status_code == 200 and answer.json()["last_read_post_id"] == mine.id
+    later = await make_reply(other_member.user, story, "Thank you")
+    page = (await member.get(f"/stories/{story.thread_id}")).text
+    assert "New since your last visit" in page and "(1 new)" in page
     own_story = await anonymous_story(member.user)
     await member.post_form(f"/stories/{own_story.thread_id}/read", {"post_id": own_story.id})
-    assert await ThreadRead.all().count() == 0
+    assert (await position(member.user, own_story.thread_id)).last_read_post_id == own_story.id
+    assert (await position(member.user, story.thread_id)).last_read_post_id == mine.id < later.id
+
+
+async def test_read_positions_name_nobody_in_a_copy_of_the_database(member, other_member):
+    """Read as a copy of the database would be, without the key: no column of a read
+    position holds a member's id or name, and the sealed reader is one length whatever the
+    member's id."""
+    story = await make_story(await make_user("storyteller"))
+    reply = await make_reply(other_member.user, story, "One reply")
+    for reader in (member, other_member):
+        marked = await reader.post_form(f"/stories/{story.thread_id}/read",
+                                        {"post_id": reply.id})
+        assert marked.status_code == 303
+    rows = await connections.get("default").execute_query_dict("SELECT * FROM read_positions")
+    assert len(rows) == 2
+    assert set(rows[0]) == {"id", "reader_tag", "thread_id", "last_read_post_id",
+                            "sealed_reader"}
+    assert {row["last_read_post_id"] for row in rows} == {reply.id}
+    names = {member.user.username, other_member.user.username}
+    for row in rows:
+        assert not any(name in str(value) for name in names for value in row.values())
+        assert len(str(row["reader_tag"])) == 40 and "_" not in str(row["reader_tag"])
+    assert len({len(seal_reader(n)) for n in (1, 42, 123_456, 2**31 - 1)}) == 1
 
 
 async def test_member_pages_stay_within_six_queries_with_reading_state(member, other_member):
@@ -177,8 +209,9 @@ async def test_member_pages_stay_within_six_queries_with_reading_state(member, o
     stories = [await make_story(other_member.user, title=f"s{n}") for n in range(3)]
     for story in stories:
         reply = await make_reply(other_member.user, story, "words")
-        await ThreadRead.create(user_id=member.user.id, thread_id=story.thread_id,
-                                last_read_post_id=reply.id)
+        await ReadPosition.create(reader_tag=reader_tag(member.user.id, story.thread_id),
+                                  thread_id=story.thread_id, last_read_post_id=reply.id,
+                                  sealed_reader=seal_reader(member.user.id))
         await Bookmark.create(user_id=member.user.id, post_id=reply.id,
                               thread_id=story.thread_id)
     for url in ("/", "/c/small-wins", f"/stories/{stories[0].thread_id}"):
@@ -343,9 +376,13 @@ async def test_reading_state_is_exported_and_deleted_with_the_account(member, ot
                                            "last_read_post_id": reply.id}]
     assert exported["bookmarks"] == [{"post_id": reply.id, "story_id": story.thread_id}]
     assert exported["blocked_members"] == ["otter_member"]
+    await other_member.post_form(f"/stories/{story.thread_id}/read", {"post_id": reply.id})
     await member.post_form("/account/delete", {"password": PASSWORD, "posts": "remove"})
-    for model in (ThreadRead, Bookmark, Block):
+    for model in (Bookmark, Block):
         assert await model.all().count() == 0
+    kept = await ReadPosition.all()  # the other reader's position stays
+    assert [(p.reader_tag, p.last_read_post_id) for p in kept] == [
+        (reader_tag(other_member.user.id, story.thread_id), reply.id)]
 
 
 # --- the staff badge ------------------------------------------------------------------------
