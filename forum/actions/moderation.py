@@ -160,7 +160,8 @@ async def reject_post(actor: User, post: Post, reason: str) -> bool:
     await after_commit("telling the author their post was not published", notify_author(
         post, "rejected",
         f"A moderator didn't publish your {'story' if post.is_story else 'reply'} in "
-        f"“{post.thread.title}”. The reason they gave: {reason}"))
+        f"“{post.thread.title}”. The reason they gave: {reason}",
+        f"/account/posts#post-{post.id}"))
     return True
 
 

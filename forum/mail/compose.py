@@ -12,6 +12,7 @@ from urllib.parse import urlsplit
 import jinja2
 
 from forum.paths import TEMPLATES_DIR
+from forum.queries.site import SiteIdentity
 from forum.settings import Settings
 
 SUBJECT_PREFIX = "Subject: "
@@ -31,9 +32,12 @@ def template_exists(name: str) -> bool:
 
 
 def compose(settings: Settings, *, to: str, template: str, context: dict[str, Any],
-            message_id: str, headers: dict[str, str] | None = None) -> EmailMessage:
+            message_id: str, headers: dict[str, str] | None = None,
+            site_name: str | None = None) -> EmailMessage:
+    """``site_name``: what the admins call the site (forum.queries.site), said in the mail."""
     env = _environment()
-    values = {"base_url": settings.base_url, **context}
+    values = {"base_url": settings.base_url,
+              "site_name": site_name or SiteIdentity.defaults().name, **context}
     text = env.get_template(f"{template}.txt").render(values)
     first, _, body = text.partition("\n")
     if not first.startswith(SUBJECT_PREFIX):

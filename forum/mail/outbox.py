@@ -20,6 +20,7 @@ from forum.jobs.queue import enqueue
 from forum.mail.compose import compose, template_exists
 from forum.mail.transport import deliver
 from forum.models.jobs import Job
+from forum.queries.site import site_identity
 from forum.settings import Settings
 
 KIND = "email"
@@ -70,7 +71,8 @@ async def _send(job: Job, settings: Settings) -> None:
         await asyncio.sleep(secrets.randbelow(NOTHING_PAUSE_MS) / 1000)
         return
     message = compose(settings, to=mail["to"], template=mail["template"],
-                      context=mail["context"], message_id=job.key, headers=mail["headers"])
+                      context=mail["context"], message_id=job.key, headers=mail["headers"],
+                      site_name=(await site_identity()).name)
     await deliver(message, settings)
 
 

@@ -45,6 +45,7 @@ from forum.models.notifications import Notification, SealedNotification
 from forum.notice_recipients import EPOCH, day_number, open_recipient
 from forum.queries.community import FAN_OUT_PRECEDENCE
 from forum.queries.moderation import QueueTab, queue_page
+from forum.queries.site import site_identity
 from forum.settings import Settings
 
 KIND = "mail_round"
@@ -57,7 +58,6 @@ TEMPLATE = "notifications"
 # before padding), so both fill the same number of padding blocks.
 NOTHING_LIKE = 700
 SUMMARY_TEMPLATE = "queue_summary"
-SITE = "Hearth"
 
 # What a discreet email says of each kind: that there is something, never what or who.
 DISCREET = {
@@ -194,19 +194,20 @@ def _read_on_the_site(user: User, created: datetime) -> bool:
 
 
 def compose_context(settings: Settings, user: User, items: list[Item],
-                    cadence: Cadence) -> dict[str, Any]:
-    """What the email says: discreet (the default, and always for sealed notes) or fuller."""
+                    cadence: Cadence, site: str) -> dict[str, Any]:
+    """What the email says: discreet (the default, and always for sealed notes) or fuller
+    (``site``: what the admins call the site)."""
     fuller = user.mail_fuller
     entries = [{"text": item.message if fuller and not item.sealed else DISCREET[item.kind],
                 "link": f"{settings.base_url}{item.link}" if (
                     fuller and not item.sealed and item.link) else ""}
                for item in items]
     if cadence is Cadence.DIGEST:
-        subject = f"Your daily summary from {SITE}: {_count(len(items))}"
+        subject = f"Your daily summary from {site}: {_count(len(items))}"
     elif len(items) == 1:
-        subject = f"{entries[0]['text'].rstrip('.')} on {SITE}"
+        subject = f"{entries[0]['text'].rstrip('.')} on {site}"
     else:
-        subject = f"{_count(len(items))} on {SITE}"
+        subject = f"{_count(len(items))} on {site}"
     kinds = sorted({item.kind for item in items})
     return {"subject": subject, "entries": entries, "digest": cadence is Cadence.DIGEST,
             "notifications_url": f"{settings.base_url}/notifications",
@@ -242,6 +243,7 @@ async def run_round(job: Job, settings: Settings) -> None:
     start = datetime.fromisoformat(str(job.payload["start"]))
     end = datetime.fromisoformat(str(job.payload["end"]))
     news, unopened = await _window_news(start, end)
+    site = (await site_identity()).name
     members = {u.id: u for u in await User.filter(id__in=list(news), banned_at__isnull=True)}
     queued: list[tuple[str, Mail | None]] = [(mail_key(name, f"note-{n}"), None)
                                              for n in unopened]
@@ -253,7 +255,7 @@ async def run_round(job: Job, settings: Settings) -> None:
         if user is not None and address is not None and (items := _one_per_event([
                 i for i in found.items if choice(user, i.kind) is cadence
                 and not (i.sealed and _read_on_the_site(user, i.created))])):
-            context = compose_context(settings, user, items, cadence)
+            context = compose_context(settings, user, items, cadence, site)
             mail = Mail(address, context, unsubscribe.headers(settings, user.id,
                                                               context["kinds"]))
             if any(not item.sealed for item in items):

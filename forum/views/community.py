@@ -17,7 +17,7 @@ from forum.models.community import REACTION_LABELS
 from forum.preference_forms import NOTIFICATION_KINDS
 from forum.queries.community import notifications_for, profile
 from forum.queries.content import page_of_post
-from forum.queries.note_groups import group_notes
+from forum.queries.note_groups import group_notes, linked_threads
 from forum.queries.resources import care_help
 from forum.request_context import context_of
 from forum.schemas.community import FollowIn, ReactionIn, preferences_from_form
@@ -52,7 +52,8 @@ async def notifications(request: Request) -> Response:
     viewer: User = permissions.ensure_signed_in(viewer_of(request))
     notes = await notifications_for(viewer)
     return render(request, "accounts/notifications.html", {
-        "groups": group_notes(notes), "care_help": await care_help(notes, region_of(request))})
+        "groups": group_notes(notes, await linked_threads(notes)),
+        "care_help": await care_help(notes, region_of(request))})
 
 
 async def mark_read(request: Request) -> Response:

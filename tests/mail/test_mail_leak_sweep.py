@@ -137,8 +137,8 @@ async def test_the_sweep_reports_a_deliberately_planted_leak(mailroom, client_fa
                                                              monkeypatch):
     real = rounds.compose_context
 
-    def leaky(settings, user, items, cadence):  # type: ignore[no-untyped-def]
-        context = real(settings, user, items, cadence)
+    def leaky(settings, user, items, cadence, site):  # type: ignore[no-untyped-def]
+        context = real(settings, user, items, cadence, site)
         context["entries"].append({"text": f"{CANARY_USERNAME} wrote {STORY_TITLE}", "link": ""})
         return context
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 from forum.models.accounts import User
+from forum.models.site import SiteSetting
 
 from .world import (
     after_this_window,
@@ -227,3 +228,17 @@ async def test_every_worker_queues_each_window_once_whatever_happened(db):
     later = after_this_window() + timedelta(minutes=rounds.SOON_MINUTES)
     assert await rounds.queue_mail_rounds(later) in (2, 3)  # the windows that ended since
     assert await rounds.queue_mail_rounds(later) == 0
+
+
+async def test_email_calls_the_site_what_its_admins_named_it(mailroom, client_factory):
+    inbox, settings = mailroom
+    await SiteSetting.create(key="name", value="Harbour")
+    follower = await member_with_address("quiet_follower", prefs={"followed_thread": "soon"})
+    thread_id = await _story_followed_by(client_factory, follower)
+    await _reply(client_factory, "kind_replier", thread_id, "You are not alone in this.")
+    await time_passes(settings, after_this_window())
+
+    [message] = inbox.to("quiet_follower@example.org")
+    assert message["Subject"] == "There is a new reply in a story you follow on Harbour"
+    body = plain_body(message)  # (the From address is the operator's own setting)
+    assert "new for you on Harbour" in body and "Hearth" not in body

@@ -126,6 +126,22 @@ async def test_rejecting_asks_for_the_reason_first_then_tells_each_author(modera
         assert "“Night shift”" in note.message and "Advertising" in note.message
 
 
+async def test_a_rejected_author_follows_the_notice_to_the_words_they_wrote(moderator,
+                                                                          client_factory):
+    (post,) = await held_replies(1, members=1, title="Porch light")
+    done = await moderator.post_form("/mod/", {"tab": "approval", "action": "reject",
+                                               "confirmed": "1", "post_ids": [post.id],
+                                               "reason": "Advertising"})
+    assert done.status_code == 303
+    author = await client_factory(await User.get(id=post.author_id))
+    notes = (await author.get("/notifications")).text
+    link = f"/account/posts#post-{post.id}"
+    assert f'href="{link}"' in notes
+    mine = (await author.get("/account/posts")).text
+    assert f'id="post-{post.id}"' in mine and "Great deals at my shop, code SAVE000" in mine
+    assert "not published: Advertising" in mine
+
+
 async def test_one_reject_button_on_the_queue_opens_the_confirm_page(moderator):
     (post,) = await held_replies(1, members=1, title="Porch light")
     asked = await moderator.post_form("/mod/", {"tab": "approval", "reject": post.id})

@@ -42,6 +42,19 @@ async def test_three_replies_to_a_story_are_one_line_marked_new_until_read(membe
     assert "3 replies to your story “First winter alone”" in text_of(read[0])
 
 
+async def test_two_stories_of_the_same_title_keep_their_news_apart(member):
+    first = await make_story(member.user, title="Tonight")
+    second = await make_story(member.user, title="Tonight")
+    for story, names in ((first, ("rowan", "hazel")), (second, ("yarrow",))):
+        for name in names:
+            await make_reply(await make_user(name), story, f"Here with you — {name}")
+    items = note_items((await member.get("/notifications")).text)
+    shown = sorted(text_of(item) for item in items)
+    assert len(items) == 2, shown
+    assert any("2 new replies to your story “Tonight”" in text for text in shown)
+    assert any("yarrow replied to your story “Tonight”" in text for text in shown)
+
+
 async def test_a_report_outcome_names_the_post_reported(member, other_member, moderator):
     story = await make_story(member.user, title="Shared flat")
     reply = await make_reply(member.user, story, "Something unkind")
