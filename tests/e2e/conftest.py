@@ -41,6 +41,11 @@ def forum_command() -> list[str]:
     return [str(script)] if script.exists() else [sys.executable, "-m", "forum"]
 
 
+# The served forum's secret key, and so its anonymity key: what it seals and tags, a test
+# opens or computes under `sealing.using(sealer_for(SERVER_SECRET))`.
+SERVER_SECRET = "e2e-test-secret-key-not-for-production"
+
+
 @dataclass
 class LiveServer:
     base_url: str
@@ -129,7 +134,7 @@ def serve(db: None, database_url: str, var_dir: Path, tmp_path: Path,
         environ.update({
             "FORUM_DATABASE_URL": database_url,
             "FORUM_VAR_DIR": str(var_dir),
-            "FORUM_SECRET_KEY": "e2e-test-secret-key-not-for-production",
+            "FORUM_SECRET_KEY": SERVER_SECRET,
             "FORUM_BASE_URL": base_url,
             "FORUM_PASSWORD_HASHING": "fast",
             "FORUM_RATE_LIMITS": "off",

@@ -26,11 +26,11 @@ import pytest
 
 from tests import pgdb
 
-from .conftest import REPO, LiveServer, forum_command
+from .conftest import REPO, SERVER_SECRET, LiveServer, forum_command
 
 pytestmark = pytest.mark.multiprocess
 
-SERVER_KEY = "e2e-test-secret-key-not-for-production"  # the serve fixture's FORUM_SECRET_KEY
+SERVER_KEY = SERVER_SECRET  # the serve fixture's FORUM_SECRET_KEY
 WRITERS = 6
 BEFORE_BACKUP = 60  # acknowledged replies before the backup starts
 AFTER_BACKUP = 30  # and after it ends, so the load spans the whole backup
