@@ -119,6 +119,11 @@ _MACROS = {
         r"|landlord|flatmate|roommate)|him|her)",
     "victim": r"(?:me|us|my (?:kids?|children|son|daughter|baby|mum|mom)|the (?:kids?|baby"
         r"|children))",
+    # what a threat says will be done to the one threatened
+    "harm": r"(?:kill|hurt|finish|end|strangle|stab|shoot|burn|drown|smother|bury"
+        r"|break (?:(?:my|every bone in my|your|every bone in your) )?(?:neck|legs?|arms?|jaw"
+        r"|body|face)|slit (?:my|your) throat|cut (?:my|your) throat|put (?:me|you|us) in the"
+        r" ground|make (?:me|you) (?:regret it|disappear|pay))",
     "other_person": r"(?:he|she|they|my (?:\w+ ){0,2}?(?:friend|sister|brother|son|daughter"
         r"|mum|mom|dad|husband|wife|partner|boyfriend|girlfriend|cousin|flatmate|roommate))",
     "selfish": r"(?:himself|herself|themselves|themself)",
@@ -152,7 +157,7 @@ PHRASES: tuple[tuple[str, float, str], ...] = (
         r"|killing <myself>|ending (?:it(?! with)|my life)|taking my (?:own )?life"
         r"|not waking up)"),
     ("unalive_myself", 1.0, r"unaliv(?:e|ing) <myself>|commit(?:ting)? (?:sewer slide|sudoku)"),
-    ("kms", 1.0, r"(?<!\d)(?<!\d\s)kms|ctb|catch(?:ing)? the bus(?! (?:to|home|into|from"
+    ("kms", 1.0, r"(?<!\d)(?<!\d\s)kms|ctb|catch(?:ing)? the bus(?! (?:to|home|into|in|from"
         r" |back|at|in the|tomorrow|every|today|this morning)\b)|unalive|kys(?! (?:is|was)\b)"),
     ("dont_want_to_live", 1.0, r"(?:<dont>|no longer|never) (?:want|wanna) (?:to )?(?:live"
         r"|be alive|exist|be here(?! (?:at|in|for|with|on|today)\b))"
@@ -179,10 +184,18 @@ PHRASES: tuple[tuple[str, float, str], ...] = (
     ("wont_be_here", 1.0, r"<wont> be (?:here|around|alive) (?:tomorrow|much longer|for long"
         r"|by (?:morning|tomorrow)|(?:on |by |for |at |this |next |come )?(?:monday|tuesday"
         r"|wednesday|thursday|friday|saturday|sunday|the weekend|next week|christmas|my birthday"
-        r"|then))|i'?ll (?:be )?(?:gone|dead) (?:by|before|after|when) |by the time (?:you"
+        r"|then))|i'?ll (?:be )?(?:gone|dead) (?:by|before|after|when)(?= \w)|by the time (?:you"
         r"|anyone|someone) reads? this"
         r"|(?:not going to|not gonna|<wont>) (?:make it|survive) (?:through )?(?:the night"
         r"|tonight|this week|much longer)"),
+    ("finality_plain", 0.7, r"(?:one|a) (?:last|final)"
+        r" (?:walk|look|hug|drive|swim|cuddle|goodbye|time)(?! (?:before|of|at|to|for|in|around)"
+        r"\b)|(?:(?:my|a|your|our) )?last (?:night|day|weekend|saturday|sunday|christmas)"
+        r" (?:with me|alive|on earth|here)|(?:won'?t|will not|wont) need (?:a return|me (?:after"
+        r"|anymore|any more|much longer)|(?:it|them|my \w+) (?:after|where i'?m going))"
+        r"|(?:if|in case) (?:you|anyone) (?:<dont>|never) hear from me"
+        r"|(?:<dont>|do not) know if i'?ll (?:come|be) back|(?:it'?s|this is) (?:the|my) last"
+        r" (?:\w+ )?i'?ll (?:ever )?(?:take|see|write|eat|post|have)|then i'?m done(?! with\b)"),
     ("said_my_goodbyes", 0.8, r"(?:said|saying) (?:all )?my goodbyes(?! to)"),
     ("goodbye_everyone", 0.5, r"(?:goodbye|bye) (?:everyone|all of you|friends|forum)"
         r"|(?:logging|signing) off for good|me despido"),
@@ -256,7 +269,14 @@ PHRASES: tuple[tuple[str, float, str], ...] = (
     # Postpartum and parents
     ("harm_child_thoughts", 1.0, r"(?:thoughts?|urges?|images?|afraid|scared|terrified) "
         r"(?:of |about |to |that )?(?:i (?:might|will|'?ll|could) )?(?:hurt(?:ing)?"
-        r"|harm(?:ing)?|shak(?:e|ing)) <child>"),
+        r"|harm(?:ing)?|shak(?:e|ing)) <child>"
+        r"|<dont> trust <myself> (?:with|around|near) (?:<child>|him|her|them)"),
+    ("harm_child_images", 0.7, r"(?:urges?|thoughts?|can'?t stop thinking|keep thinking|scared"
+        r"|afraid|terrified) (?:of |about |to |that )?(?:i (?:might|will|'?ll|could) )?"
+        r"(?:throw(?:ing)?|drown(?:ing)?|smother(?:ing)?|suffocat(?:e|ing)|drop(?:ping)?"
+        r"|shak(?:e|ing)|hurt(?:ing)?|harm(?:ing)?) (?:<child>|him|her|them)(?! (?:out|off"
+        r"|away|a party)\b)|(?:pillow|blanket|hand) over (?:her|his|the baby'?s|my baby'?s)"
+        r" (?:face|mouth)"),
     ("better_parent", 0.5, r"(?:deserves?|needs?) (?:a )?(?:better|different|real) (?:mom|mum"
         r"|mother|dad|father|parent)|better off with (?:someone else|a (?:different|better"
         r"|new) (?:mom|mum|mother|dad|father|parent))"),
@@ -270,15 +290,17 @@ PHRASES: tuple[tuple[str, float, str], ...] = (
         r"|(?:swallowed|downed|took) (?:all|every|the whole)(?: \w+){0,3}? (?:<pills>|pills"
         r"|tablets|paracetamol|tylenol|painkillers|sleeping pills|antidepressants|insulin)"),
     ("at_the_place", 1.0, r"(?:<im>|i'?m|am|been|sitting|standing|i'?m sat) (?:sitting |standing "
-        r"|sat |stood |on |at |up )*(?:on|at|by) (?:the |a |top of (?:the |a )?)?<place>"
+        r"|sat |stood |on |at |up )*(?:on|at|by) (?:the |a |top of (?:the |a )?)?(?><place>)"
         r"(?! (?:for|in|with|at|to|and|from)\b)"),
-    ("means_at_hand", 1.0, r"(?:the|a|my) (?:cord|rope|noose|belt|gun|blade|razor|knife|pills"
-        r"|tablets|bag) (?:is|are|'?s) (?:in my (?:\w+ )?(?:bag|pocket|hand|room|car)|ready"
-        r"|tied|loaded"
-        r"|next to me|in front of me|on the (?:bed|table|desk))"
+    ("means_at_hand", 1.0, r"(?:the|a|my) (?:cord|rope|noose|belt|gun|shotgun|blade|razor"
+        r"|knife|pills|tablets|bag) (?:is|are|'?s) (?:already )?(?:(?:in|on) my (?:\w+ )?(?:bag"
+        r"|pocket|hand|hands|lap|room|car|truck|boot)|ready|tied|loaded|up|next to me"
+        r"|in front of me|on the (?:bed|table|desk))"
+        r"|(?:<ive>|i'?ve got|i have got|got|holding) (?:a|the|my) (?:knife|razor|blade|rope"
+        r"|noose|gun|shotgun|pills|tablets) (?:in|on) my (?:lap|hand|hands)"
         r"|(?:bought|got|have|found|loaded|tied) (?:a|the|my dad'?s|the) (?:rope|noose|gun|shotgun"
-        r"|pistol)(?! (?:licen[cs]e|safe|range|course)\b)|engine running in the garage"
-        r"|(?:car|garage) with the engine running|charcoal in the (?:car|room)"),
+        r"|pistol)(?! (?:licen[cs]e|safe|range|course)\b)|(?:engine|car) running in the garage"
+        r"|(?:car|garage) with the (?:engine|car) running|charcoal in the (?:car|room)"),
     ("finality", 1.0, r"(?:my|her|his|their|your|the|everyone'?s) (?:\w+'?s )?last memor(?:y"
         r"|ies) of me"
         r"|(?:regale|di|dei) (?:mi|meu|minha) (?:perro|gato|cachorro|gata|perra)"
@@ -356,10 +378,13 @@ PHRASES: tuple[tuple[str, float, str], ...] = (
         r""),
     ("others_threat", 1.0, r"<abuser> (?:is |'?s |was |keeps |kept )?(?:said|says|saying"
         r"|threaten(?:ed|ing|s)?|swore|swears|told me|texted|screamed|yelled|promised)"
-        r" (?:that )?(?:he'?ll|she'?ll|they'?ll|he would|she would|he'?d|she'?d|he is going to"
-        r"|she is going to|he'?s going to|she'?s going to|to|it'?s)? (?:kill|hurt|finish|end"
-        r"|strangle|stab|shoot|burn|take) (?:<victim>|it|you|all of us|the lot of us)"
-        r"|(?:threaten(?:ed|ing|s)?|coming back) to (?:kill|hurt|finish|shoot|stab) <victim>"
+        r" (?:that )?(?:if (?:[\w']+ ){1,8}?)?['\"]?(?:he'?ll|she'?ll|they'?ll|he would"
+        r"|she would|he'?d|she'?d|he is going to"
+        r"|she is going to|he'?s going to|she'?s going to|to|it'?s|i'?ll|i will|i'?m going to"
+        r"|i'?m gonna)? <harm>(?: (?:<victim>|it|you|all of us|the lot of us))?"
+        r"|(?:threaten(?:ed|ing|s)?|coming back) to (?:<harm>|take) (?:<victim>|him|her|them)"
+        r"|(?:death threats|you'?re (?:dead|next)|you next|dead (?:wo)?man walking)(?! (?:to me"
+        r"|inside|tired|on your feet)\b)"
         r"|<abuser>(?:(?:'?s| is| was|'?re| are) (?:going to|gonna)|'?ll| will) (?:kill|hurt"
         r"|finish|shoot|stab) <victim>(?! off)|<abuser>(?:(?:'?s| is|'?re| are) (?:going to"
         r"|gonna)|'?ll| will) finish (?:me|us|it) (?:off|tonight)|(?:said|says|swore) (?:he|she) "
@@ -370,8 +395,14 @@ PHRASES: tuple[tuple[str, float, str], ...] = (
         r"|<abuser> (?:is |'?s )?(?:hammering|banging|pounding|kicking|smashing|breaking) "
         r"(?:on |at |down |in )?(?:the |my )?(?:door|window|windows)|locked (?:me|us) in"
         r"|(?:hiding|locked myself) (?:in|from) (?:the|my) (?:bathroom|bedroom|room|car|closet)"
-        r"|<abuser> (?:has|'?s got|got|is holding|pulled) (?:a|the|his|her) (?:gun|knife|blade"
-        r"|poker|bat|hammer|machete|axe)"
+        r"|<abuser> (?:has|'?s got|got|is holding|pulled|(?:is |'?s )?(?:holding|waving"
+        r"|sharpening|pointing|loading)|pointed|grabbed|picked up|loaded|showed (?:me|us|him|her"
+        r"|my \w+)) (?:a|the|his|her|my|our) (?:kitchen )?(?:gun|knife|knives|blade|poker|bat"
+        r"|hammer|machete|axe|shotgun|rifle|pistol)|(?:gun|knife|blade) (?:at|to) my (?:head"
+        r"|throat|chest|neck)|(?:pointed|pointing|held|holding) (?:a|the|his|her) (?:gun|knife)"
+        r" at (?:me|us|my|the kids|the baby)"
+        r"|(?:pouring|poured) petrol|by (?:the|my|her|his) (?:throat|neck)"
+        r"|(?:hand|hands|arm|arms) (?:on|around|round) (?:her|his) (?:neck|throat)"
         r"|(?:scared|afraid|terrified) (?:that )?<abuser> (?:will|'?ll|is going to|'?s going to"
         r"|gonna|might) (?:kill|hurt) <victim>"),
     ("others_violence_past", 0.6, r"(?:he|she|my (?:ex|partner|husband|wife|boyfriend"
@@ -544,6 +575,10 @@ _CONTEXTS = {  # words that, in a match's clause (before or after it), weigh the
         r"|keeps saying|died|threatened|talks|talked)",
         r"lost (?:my|our|a|her|his|their) (?:\w+ ){1,2}?to"),
     "recovery": _words(
+        # a year gone by (written as years before the corpus was: 2023 and earlier)
+        r"(?:in|of|during|(?:january|february|march|april|may|june|july|august|september"
+        r"|october|november|december)) (?:19\d\d|20[01]\d|202[0-3])(?!\d)"
+        r"|this time last year",
         r"(?:\d+|a|one|two|three|four|five|six|seven|eight|nine|ten|many|several|few) (?:years?"
         r"|months?|decades?) (?:ago|out|since|later)|(?<!so )(?<!'m )(?<!am )(?<!get )used to",
         r"(?:years|months|decades|long|ages|a while|some time|a long time) ago|back in (?:high "
@@ -678,12 +713,23 @@ def _found(folded: str) -> Iterator[tuple[str, int, int]]:
 DIRECT = frozenset({
     "kill_myself", "end_my_life", "end_it", "want_to_die", "suicidal_me", "suicidal_thoughts",
     "unalive_myself", "kms", "dont_want_to_live", "not_safe", "plan", "means", "overdose_intent",
-    "goodbye", "last_post", "tell_them_i_loved_them", "wont_be_here", "better_off_without_me",
+    "goodbye", "last_post", "tell_them_i_loved_them", "finality_plain", "wont_be_here",
+    "better_off_without_me",
     "easier_if_gone", "cant_go_on", "no_reason_to_live", "life_not_worth_living",
     "tired_of_living", "dont_care_if_i_die", "self_harm_act", "self_harm_again",
     "harm_child_thoughts", "act_swallowed", "at_the_place", "means_at_hand", "finality",
     "lethality", "self_harm_worse", "others_threat", "others_violence", "someone_else_now",
     "es_pt_intent", "method_now", "when_they_find_me", "others_threat_words"})
+# Acts in progress or just done: told in the past tense by nature ("i swallowed them all"),
+# so a past tense alone does not make them a story when what follows tells of now.
+ACTS = frozenset({"act_swallowed", "method_now", "self_harm_worse", "means_at_hand"})
+# How a body or mind is doing now, said after an act ("my heart is racing", "i feel weird").
+_NOW_STATE = _words(r"my (?:heart|chest|head|hands|legs|lips|stomach|vision|arm|wrist)"
+                    r" (?:is|are|feels?|keeps?|won'?t)|i feel (?:so )?(?:weird|sick|dizzy|strange"
+                    r"|heavy|funny|numb|faint|drowsy|wrong)|(?:i'?m|i am) (?:so )?(?:dizzy"
+                    r"|shaking|bleeding|numb|panicking|drowsy|throwing up)|(?:i )?can'?t (?:feel"
+                    r"|breathe|stop shaking|see straight|stay awake)|it'?s been \d+|right now"
+                    r"|(?:\d+|a few|ten|twenty) (?:minutes?|mins?|hours?) ago|an hour ago")
 # Danger told by the one in danger is reported speech by nature: "he said he'd kill me".
 REPORTED_BY_NATURE = frozenset({"others_threat", "others_violence", "someone_else_now",
                                 "others_threat_words"})
@@ -707,7 +753,7 @@ _RECENT = _words(r"i'?m|i am|i'?ve|i have|am|now|tonight|today|just|right now|an
 _RETROSPECTIVE = _words(r"(?:all )?in the past|i'?m (?:safe|okay|ok|fine|alive|doing (?:well"
                         r"|better|okay)) (?:now|today|these days)|(?:this|it) isn'?t a crisis"
                         r"|not a crisis post|(?:\d+|ten|five|two|three|four|six|seven|eight"
-                        r"|nine|many) years (?:out|on|later|sober|clean|free)|in recovery"
+                        r"|nine|many|a) years? (?:out|on|later|sober|clean|free)|in recovery"
                         r"|recovery (?:story|post)|my story(?: so far)?|looking back"
                         r"|what (?:got|helped) (?:me|you) through|i made it|still here"
                         r"|came out the other side|(?:sober|clean) (?:for|since)|anniversary")
@@ -721,6 +767,7 @@ _SERIOUS = _words(r"not (?:even )?(?:joking|kidding)|no joke|for real|i mean it|
 _JOKE = _words(r"laugh\w*|lo+l|lmf?a+o+|rofl|haha\w*|ja(?:ja)+|je(?:je)+|k{4,}|rs(?:rs)+|jk|j/k",
                r"(?<!not )(?<!not even )(?:kidding|joking)|killing it|killed it|😂|🤣|💀|😅|🙄")
 _IF = _words(r"if|whenever|every time")
+_HABIT = _words(r"whenever|every ?time|each time")
 _QUOTE = re.compile(r"['\"“”]")
 _MENTION_BEFORE = re.compile(r"(?:the (?:words?|phrases?|terms?|acronyms?|expressions?|line)|what"
                              r"|saying|says|say|said|called|like|means?|word) ?['\"“”]$")
@@ -732,6 +779,16 @@ _WHEN = _words(r"tonight|tomorrow|(?:on |this |next |by )(?:monday|tuesday|wedne
 _NOT_IDIOM = [regex for name, regex in _CONTEXTS.items() if name != "idiom"]
 _HYPERBOLE = _words(r"(?:makes?|made|making) me|i could|literally|i'?d rather")
 _SENTENCE_END = re.compile(r"[.!?\n]+")
+
+
+def _told_after(folded: str, sentence_end: re.Match[str] | None) -> bool:
+    """Whether the sentence after an act tells of now ("…took them all. i'm dizzy"): an act
+    is told in the past tense by nature, and what follows says whether it is over."""
+    if sentence_end is None:
+        return False
+    following = folded[sentence_end.end():sentence_end.end() + CONTEXT_WINDOW_CHARS]
+    following = _SENTENCE_END.split(following, maxsplit=1)[0]
+    return bool(_NOW_STATE.search(following))
 
 
 def _damping(folded: str, start: int, end: int, phrase_id: str,
@@ -759,10 +816,16 @@ def _damping(folded: str, start: int, end: int, phrase_id: str,
         return 1.0, ""  # the common case: nothing around it weighs it down
     present = bool(_PRESENT.search(around))
     if not present and (_CONTEXTS["recovery"].search(around) or (
-            _PAST_TELLING.search(around) and not _RECENT.search(around))):
+            _PAST_TELLING.search(around) and not _RECENT.search(around)
+            and not (phrase_id in ACTS and (_NOW_STATE.search(around)
+                                            or _told_after(folded, after_sentence))))):
         return CONTEXT_FACTOR, "recovery"  # told as past, anywhere in its sentence
     if not present and _MADE_ME.search(before):
         return CONTEXT_FACTOR, "idiom"  # "the way she drives makes me want to die"
+    if direct and _HABIT.search(after):
+        # "i want to throw myself off a cliff every time it rings": said of a habit, still
+        # said — bounded: a concern
+        return min(1.0, DIRECT_FLOOR / WEIGHTS[phrase_id]), "idiom"
     for name, regex in _CONTEXTS.items():
         if not (regex.search(before) or regex.search(after)) or (
                 name == "idiom" and _SERIOUS.search(around)):
