@@ -271,8 +271,9 @@ PHRASES: tuple[tuple[str, float, str], ...] = (
         r"(?:of |about |to |that )?(?:i (?:might|will|'?ll|could) )?(?:hurt(?:ing)?"
         r"|harm(?:ing)?|shak(?:e|ing)) <child>"
         r"|<dont> trust <myself> (?:with|around|near) (?:<child>|him|her|them)"),
-    ("harm_child_images", 0.7, r"(?:urges?|thoughts?|can'?t stop thinking|keep thinking|scared"
-        r"|afraid|terrified) (?:of |about |to |that )?(?:i (?:might|will|'?ll|could) )?"
+    ("harm_child_images", 0.7, r"(?:urges?|thoughts?|pictures|images|visions|flashes"
+        r"|can'?t stop thinking|keep thinking|scared|afraid|terrified) (?:in my head )?"
+        r"(?:of |about |to |that )?(?:i (?:might|will|'?ll|could) )?"
         r"(?:throw(?:ing)?|drown(?:ing)?|smother(?:ing)?|suffocat(?:e|ing)|drop(?:ping)?"
         r"|shak(?:e|ing)|hurt(?:ing)?|harm(?:ing)?) (?:<child>|him|her|them)(?! (?:out|off"
         r"|away|a party)\b)|(?:pillow|blanket|hand) over (?:her|his|the baby'?s|my baby'?s)"
@@ -398,9 +399,11 @@ PHRASES: tuple[tuple[str, float, str], ...] = (
         r"|<abuser> (?:has|'?s got|got|is holding|pulled|(?:is |'?s )?(?:holding|waving"
         r"|sharpening|pointing|loading)|pointed|grabbed|picked up|loaded|showed (?:me|us|him|her"
         r"|my \w+)) (?:a|the|his|her|my|our) (?:kitchen )?(?:gun|knife|knives|blade|poker|bat"
-        r"|hammer|machete|axe|shotgun|rifle|pistol)|(?:gun|knife|blade) (?:at|to) my (?:head"
-        r"|throat|chest|neck)|(?:pointed|pointing|held|holding) (?:a|the|his|her) (?:gun|knife)"
-        r" at (?:me|us|my|the kids|the baby)"
+        r"|hammer|machete|axe|shotgun|rifle|pistol)|<abuser>(?: is|'?s|'?re| are)? (?:[\w']+ )"
+        r"{0,5}?(?:waving|pointing|brandishing) (?:a|the|his|her|my|our) (?:kitchen )?(?:gun"
+        r"|knife|knives|blade|machete|axe|shotgun|rifle|pistol)|(?:gun|knife|blade) (?:at|to)"
+        r" my (?:head|throat|chest|neck)|(?:pointed|pointing|held|holding) (?:a|the|his|her)"
+        r" (?:gun|knife) at (?:me|us|my|the kids|the baby)"
         r"|(?:pouring|poured) petrol|by (?:the|my|her|his) (?:throat|neck)"
         r"|(?:hand|hands|arm|arms) (?:on|around|round) (?:her|his) (?:neck|throat)"
         r"|(?:scared|afraid|terrified) (?:that )?<abuser> (?:will|'?ll|is going to|'?s going to"
@@ -811,6 +814,10 @@ def _damping(folded: str, start: int, end: int, phrase_id: str,
                     else end + CONTEXT_WINDOW_CHARS]
     if retrospective and not _RECENT.search(around) and not _PRESENT.search(around):
         return CONTEXT_FACTOR, "recovery"  # a post looking back, this sentence with it
+    if direct and _HABIT.search(after) and not _PRESENT.search(around):
+        # "i want to throw myself off a cliff every time it rings": said of a habit, still
+        # said — bounded: a concern
+        return min(1.0, DIRECT_FLOOR / WEIGHTS[phrase_id]), "idiom"
     if not _ANY_CONTEXT.search(around) and not _PAST_TELLING.search(around) \
             and not _MADE_ME.search(before):
         return 1.0, ""  # the common case: nothing around it weighs it down
@@ -822,10 +829,6 @@ def _damping(folded: str, start: int, end: int, phrase_id: str,
         return CONTEXT_FACTOR, "recovery"  # told as past, anywhere in its sentence
     if not present and _MADE_ME.search(before):
         return CONTEXT_FACTOR, "idiom"  # "the way she drives makes me want to die"
-    if direct and _HABIT.search(after):
-        # "i want to throw myself off a cliff every time it rings": said of a habit, still
-        # said — bounded: a concern
-        return min(1.0, DIRECT_FLOOR / WEIGHTS[phrase_id]), "idiom"
     for name, regex in _CONTEXTS.items():
         if not (regex.search(before) or regex.search(after)) or (
                 name == "idiom" and _SERIOUS.search(around)):

@@ -191,3 +191,94 @@ def test_a_quiet_farewell_is_at_least_a_concern(text):
 ])
 def test_a_word_talked_about_is_not_urgent(text):
     assert level(text) is not URGENT
+
+
+# Wordings added since (sentences written here): threats in their many forms, a weapon held,
+# means within reach, urges about a baby, plain finality, an act followed by how the body is
+# now, a habit said with a direct statement, a year gone by
+
+def rules(text: str) -> CrisisLevel:
+    return detect(text, use_model=False).level
+
+
+@pytest.mark.parametrize("text", [
+    "my ex keeps saying he'll snap my arm, no, he said he'll break my neck if i go to the police",
+    "he told me if i ever tell my sister he'll put me in the ground",
+    "he texted 'i'll slit your throat' at 2am and he knows where i park",
+    "my girlfriend's brother has been threatening to stab her since friday",
+    "she's been sending me death threats from new accounts all week",
+    "he's standing in the hall waving a kitchen knife",
+    "he pointed his rifle at me and the baby and laughed",
+    "my stepdad had my mum by the throat against the fridge",
+    "she is threatening to take the kids and he says she means it",
+])
+def test_a_threat_or_a_weapon_from_another_person_is_urgent(text):
+    assert rules(text) is URGENT
+
+
+@pytest.mark.parametrize("text", [
+    "he said he'd take me to the match on saturday",
+    "she said she'll take it back to the shop tomorrow",
+    "the coach said he's going to end the season with a barbecue",
+    "my grandad said he'll fix the fence when it stops raining",
+])
+def test_a_plan_someone_tells_is_no_threat(text):
+    assert rules(text) is NONE
+
+
+@pytest.mark.parametrize("text", [
+    "the blade is on my lap and i keep looking at it",
+    "i've got the tablets in my hand and the water next to me",
+    "the rope is already up in the loft",
+    "my dad's car running in the garage and i'm sitting in it",
+])
+def test_means_within_reach_are_urgent(text):
+    assert rules(text) is URGENT
+
+
+@pytest.mark.parametrize("text", [
+    "i swallowed the whole box of my nan's sleeping tablets and my chest feels tight",
+    "took 40 of my co codamol. i can't feel my hands",
+])
+def test_an_act_told_with_how_the_body_is_now_is_urgent(text):
+    assert rules(text) is URGENT
+
+
+def test_an_act_told_as_long_ago_stays_a_story():
+    assert rules("i swallowed the whole box of my nan's sleeping tablets once, in 2014. "
+                 "i'm a pharmacist now") is not URGENT
+
+
+@pytest.mark.parametrize("text", [
+    "i keep getting pictures in my head of dropping my daughter down the stairs, i'd never",
+    "terrified i might smother him when he won't stop crying",
+])
+def test_frightening_images_of_harming_a_baby_are_a_concern(text):
+    assert rules(text) is CONCERN
+
+
+def test_not_trusting_oneself_with_the_baby_is_urgent():
+    assert rules("i don't trust myself with her tonight, please someone come") is URGENT
+
+
+@pytest.mark.parametrize("text", [
+    "one last swim in the sea and then i'm done",
+    "bought a single to the coast, i won't need a return",
+    "if you don't hear from me after tonight, it's not your fault",
+    "i'll be gone by then, the spare key is under the pot",
+])
+def test_plain_finality_is_seen(text):
+    assert rules(text) in (CONCERN, URGENT)
+
+
+def test_a_direct_statement_said_of_a_habit_stays_a_concern():
+    assert rules("i want to throw myself off a bridge every time my boss emails") is CONCERN
+
+
+@pytest.mark.parametrize("text", [
+    "i'm sat on the railway bridge with my flask, counting freight wagons",
+    "running to catch the bus in five minutes, talk later",
+    "a year on, the strangling stopped when he was arrested. i'm safe in my own flat",
+])
+def test_a_hobby_a_family_acronym_and_a_year_on_are_not_urgent(text):
+    assert rules(text) is not URGENT
