@@ -72,6 +72,9 @@ def texts(rng: random.Random) -> dict[str, str]:
         "past mentions, one long sentence": ("years ago i wanted to die and i tried to kill "
                                              "myself, " * 250)[:TEXT_CHARS],
         "censored and misspelt, repeated": ("k*ll mysef sucidal s*icide " * 800)[:TEXT_CHARS],
+        "threat-shaped, 'my wife says if you '": ("my wife says if you " * 1_000)[
+            :TEXT_CHARS],
+        "threat-shaped, 'he's waving a '": ("he's waving a " * 1_500)[:TEXT_CHARS],
     }
 
 

@@ -379,7 +379,7 @@ PHRASES: tuple[tuple[str, float, str], ...] = (
         r""),
     ("others_threat", 1.0, r"<abuser> (?:is |'?s |was |keeps |kept )?(?:said|says|saying"
         r"|threaten(?:ed|ing|s)?|swore|swears|told me|texted|screamed|yelled|promised)"
-        r" (?:that )?(?:if (?:[\w']+ ){1,8}?)?['\"]?(?:he'?ll|she'?ll|they'?ll|he would"
+        r" (?:that )?(?:if (?:[\w']++ ){1,8}?)?['\"]?(?:he'?ll|she'?ll|they'?ll|he would"
         r"|she would|he'?d|she'?d|he is going to"
         r"|she is going to|he'?s going to|she'?s going to|to|it'?s|i'?ll|i will|i'?m going to"
         r"|i'?m gonna)? <harm>(?: (?:<victim>|it|you|all of us|the lot of us))?"
@@ -399,7 +399,7 @@ PHRASES: tuple[tuple[str, float, str], ...] = (
         r"|<abuser> (?:has|'?s got|got|is holding|pulled|(?:is |'?s )?(?:holding|waving"
         r"|sharpening|pointing|loading)|pointed|grabbed|picked up|loaded|showed (?:me|us|him|her"
         r"|my \w+)) (?:a|the|his|her|my|our) (?:kitchen )?(?:gun|knife|knives|blade|poker|bat"
-        r"|hammer|machete|axe|shotgun|rifle|pistol)|<abuser>(?: is|'?s|'?re| are)? (?:[\w']+ )"
+        r"|hammer|machete|axe|shotgun|rifle|pistol)|<abuser>(?: is|'?s|'?re| are)? (?:[\w']++ )"
         r"{0,5}?(?:waving|pointing|brandishing) (?:a|the|his|her|my|our) (?:kitchen )?(?:gun"
         r"|knife|knives|blade|machete|axe|shotgun|rifle|pistol)|(?:gun|knife|blade) (?:at|to)"
         r" my (?:head|throat|chest|neck)|(?:pointed|pointing|held|holding) (?:a|the|his|her)"
