@@ -23,8 +23,7 @@ Two stages, both fitted on train:
 Thresholds, chosen on dev: the second stage's urgent and concern thresholds and its vetoes
 (below which probability of urgent a rules urgent becomes a concern) that find the most
 urgent posts (urgent, then urgent or concern) while at most ``MAX_FALSE_URGENT`` of dev's
-`none` posts end urgent (3 % if any thresholds allow it, else 4 or 5 %) and at least
-``MIN_NONE_LEFT_ALONE`` end `none`.
+`none` posts end urgent and at least ``MIN_NONE_LEFT_ALONE`` end `none`.
 """
 
 from __future__ import annotations
@@ -52,9 +51,10 @@ from forum.safety.crisis_model import (  # noqa: E402
     windows,
 )
 
-# At most this share of dev's `none` posts urgent: the target (3 %) when some thresholds meet
-# it, else the least of these that some thresholds meet.
-MAX_FALSE_URGENT = (0.03, 0.04, 0.05)
+# At most this share of dev's `none` posts urgent: the model may add at most two points of
+# false urgents to the rules' own (tests/unit/test_crisis_model.py holds it), and the rules alone
+# call 2 % of dev's ordinary posts urgent.
+MAX_FALSE_URGENT = 0.04
 MIN_NONE_LEFT_ALONE = 0.75
 STRENGTH = 3.0  # the reading model's C
 OTHER_WINDOW_WEIGHT = 1.0  # a calm window's weight (half that for a risky post's other windows)
@@ -191,19 +191,17 @@ def main() -> int:
 
     best: tuple[tuple[float, float], tuple[float, float, float, float],
                 tuple[float, float, float, float]] | None = None
-    tried = [((urgent_at, concern_at, veto_at, veto_outright_at),
-              figures(outcome(urgent_at, concern_at, veto_at, veto_outright_at)))
-             for urgent_at in URGENT_AT for concern_at in CONCERN_AT for veto_at in VETO_AT
-             for veto_outright_at in VETO_OUTRIGHT_AT]
-    for limit in MAX_FALSE_URGENT:
-        for chosen, got in tried:
-            if got[2] > limit or got[3] < MIN_NONE_LEFT_ALONE:
-                continue
-            rank = (got[0] + got[1], -sum(chosen[2:]))  # fewer vetoes on a tie
-            if best is None or rank > best[0]:
-                best = (rank, chosen, got)
-        if best is not None:
-            break
+    for urgent_at in URGENT_AT:
+        for concern_at in CONCERN_AT:
+            for veto_at in VETO_AT:
+                for veto_outright_at in VETO_OUTRIGHT_AT:
+                    chosen = (urgent_at, concern_at, veto_at, veto_outright_at)
+                    got = figures(outcome(*chosen))
+                    if got[2] > MAX_FALSE_URGENT or got[3] < MIN_NONE_LEFT_ALONE:
+                        continue
+                    rank = (got[0] + got[1], -sum(chosen[2:]))  # fewer vetoes on a tie
+                    if best is None or rank > best[0]:
+                        best = (rank, chosen, got)
     if best is None:
         print("no thresholds meet the limits on dev", file=sys.stderr)
         return 1
