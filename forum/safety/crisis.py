@@ -36,7 +36,10 @@ levels follow docs/crisis-labelling.md; `make eval-crisis` scores them on the la
   never weighed down as a report. An ordinary word beside a direct statement (an exam, a
   meal, a day) weighs nothing; a joke marked as one ("lol", "jaja", "kkkk", 😂) with no time
   for it, hyperbole ("about it") or an "if" does, and "not even joking" undoes the joke. Words
-  talked about rather than said ("what 'kms' means", "'ctb' stands for") weigh little. A
+  talked about rather than said ("what 'kms' means", "'ctb' stands for") weigh little; a
+  direct statement said of a habit ("every time my boss emails") keeps a concern. An act is
+  told in the past tense by nature: followed by how the body is now ("took 40. i can't feel
+  my hands") it is not weighed down as a story. A
   clause ends at punctuation and at "and", "but", "so"…:
   "I'm not okay and I want to die" is not negated. ``matched`` names each phrase, strongest
   first, with why it was weighed down: ``("want_to_die", "suicide (supportive)")``.
