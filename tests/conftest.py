@@ -293,9 +293,8 @@ async def admin(client_factory: Any) -> Client:
 
 
 # The PostgreSQL pass of `make test` leaves out tests marked backend_independent: they would
-# only repeat the SQLite pass. Tests under tests/unit that never reach the test database get
-# the mark here; a marked test that does reach the database is a mistake.
-UNIT_TESTS = Path(__file__).resolve().parent / "unit"
+# only repeat the SQLite pass. Every test that never reaches the test database gets the mark
+# here (wherever it lives); a marked test that does reach the database is a mistake.
 DATABASE_FIXTURES = frozenset({"orm", "database_url"})
 CONFIG_ONLY = "settings"  # carries the database URL, but only as configuration
 
@@ -322,7 +321,7 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     misplaced = []
     for item in items:
         uses_database = reaches_database(item)
-        if item.path.is_relative_to(UNIT_TESTS) and not uses_database:
+        if not uses_database:
             item.add_marker(pytest.mark.backend_independent)
         elif uses_database and item.get_closest_marker("backend_independent"):
             misplaced.append(item.nodeid)

@@ -69,24 +69,40 @@ PY
 sqlite_pass() {
   $BIN/pytest -p no:cacheprovider --basetemp="$LOGS/tmp-sqlite" "$@" > "$LOGS/sqlite.log" 2>&1
 }
-# The whole SQLite pass is the longest (it alone runs the backend-independent tests), so with
-# no arguments it runs as two processes side by side — the end-to-end and database-level tests,
-# and the rest — and its log is the two logs one after the other.
-sqlite_pass_split() {
-  $BIN/pytest -p no:cacheprovider --basetemp="$LOGS/tmp-sqlite-a" tests/e2e tests/db \
-    > "$LOGS/sqlite-a.log" 2>&1 & local a=$!
-  $BIN/pytest -p no:cacheprovider --basetemp="$LOGS/tmp-sqlite-b" --ignore=tests/e2e \
-    --ignore=tests/db > "$LOGS/sqlite-b.log" 2>&1 & local b=$!
+# With no arguments each pass runs as two processes side by side, so that four processes share
+# the machine's cores and none is left running alone at the end; each pass's log is its two
+# logs one after the other. Measured with every process alone: on SQLite the end-to-end tests
+# (browsers, real servers) take about as long as all the rest; on PostgreSQL, which leaves out
+# the backend-independent tests, the end-to-end and database-level tests take about as long as
+# the rest.
+wait_both() {  # wait_both PID_A PID_B LOG_A LOG_B LOG: the first failing status, logs joined
   local status_a=0 status_b=0
-  wait "$a" || status_a=$?
-  wait "$b" || status_b=$?
-  cat "$LOGS/sqlite-a.log" "$LOGS/sqlite-b.log" > "$LOGS/sqlite.log"
+  wait "$1" || status_a=$?
+  wait "$2" || status_b=$?
+  cat "$3" "$4" > "$5"
   if [ "$status_a" -ne 0 ]; then return "$status_a"; fi
   return "$status_b"
+}
+sqlite_pass_split() {
+  $BIN/pytest -p no:cacheprovider --basetemp="$LOGS/tmp-sqlite-a" tests/e2e \
+    > "$LOGS/sqlite-a.log" 2>&1 & local a=$!
+  $BIN/pytest -p no:cacheprovider --basetemp="$LOGS/tmp-sqlite-b" --ignore=tests/e2e \
+    > "$LOGS/sqlite-b.log" 2>&1 & local b=$!
+  wait_both "$a" "$b" "$LOGS/sqlite-a.log" "$LOGS/sqlite-b.log" "$LOGS/sqlite.log"
 }
 pg_pass() {
   FORUM_TEST_DATABASE_URL="$URL" $BIN/pytest -p no:cacheprovider --basetemp="$LOGS/tmp-pg" \
     -m "$PG_MARKS" ${PG_ARGS[@]+"${PG_ARGS[@]}"} > "$LOGS/pg.log" 2>&1
+}
+# The two PostgreSQL processes each have a database of their own (every test empties the
+# tables of the one it uses).
+pg_pass_split() {
+  FORUM_TEST_DATABASE_URL="$URL" $BIN/pytest -p no:cacheprovider --basetemp="$LOGS/tmp-pg-a" \
+    -m "$PG_MARKS" tests/e2e tests/db > "$LOGS/pg-a.log" 2>&1 & local a=$!
+  FORUM_TEST_DATABASE_URL="$URL_B" $BIN/pytest -p no:cacheprovider \
+    --basetemp="$LOGS/tmp-pg-b" -m "$PG_MARKS" --ignore=tests/e2e --ignore=tests/db \
+    > "$LOGS/pg-b.log" 2>&1 & local b=$!
+  wait_both "$a" "$b" "$LOGS/pg-a.log" "$LOGS/pg-b.log" "$LOGS/pg.log"
 }
 
 if ! pg_up; then
@@ -104,7 +120,14 @@ DB="hearth_test_$$_$(date +%s)"
 URL="postgres://${PG_USER}@${PG_HOST}:${PG_PORT}/${DB}"
 ADMIN_URL="postgres://${PG_USER}@${PG_HOST}:${PG_PORT}/postgres"
 $BIN/python -m tests.pgdb create "$ADMIN_URL" "$DB"
-trap '$BIN/python -m tests.pgdb drop "$ADMIN_URL" "$DB"' EXIT
+DB_B=""
+trap '$BIN/python -m tests.pgdb drop "$ADMIN_URL" "$DB"
+      if [ -n "$DB_B" ]; then $BIN/python -m tests.pgdb drop "$ADMIN_URL" "$DB_B"; fi' EXIT
+if [ $# -eq 0 ] && [ "${FORUM_TEST_SEQUENTIAL:-}" != "1" ]; then
+  DB_B="${DB}_b"
+  URL_B="postgres://${PG_USER}@${PG_HOST}:${PG_PORT}/${DB_B}"
+  $BIN/python -m tests.pgdb create "$ADMIN_URL" "$DB_B"
+fi
 
 # The two passes share nothing (their own database, temporary folders, free ports, Redis keys
 # named at random), so they run side by side on the machine's cores; FORUM_TEST_SEQUENTIAL=1
@@ -115,25 +138,36 @@ if [ "${FORUM_TEST_SEQUENTIAL:-}" = "1" ]; then
   sqlite_pass "$@"; sqlite_status=$?
   pg_pass; pg_status=$?
 else
-  echo "== suite on SQLite and on PostgreSQL (database $DB), side by side; logs in $LOGS"
-  if [ $# -eq 0 ]; then sqlite_pass_split & sqlite_pid=$!; else sqlite_pass "$@" & sqlite_pid=$!; fi
-  pg_pass & pg_pid=$!
+  echo "== suite on SQLite and on PostgreSQL (database $DB${DB_B:+ and $DB_B}), side by side;" \
+    "logs in $LOGS"
+  if [ $# -eq 0 ]; then
+    sqlite_pass_split & sqlite_pid=$!
+    pg_pass_split & pg_pid=$!
+  else
+    sqlite_pass "$@" & sqlite_pid=$!
+    pg_pass & pg_pid=$!
+  fi
   wait "$sqlite_pid"; sqlite_status=$?
   wait "$pg_pid"; pg_status=$?
 fi
 set -e
 echo "== suite on SQLite"
 cat "$LOGS/sqlite.log"
-echo "== suite on PostgreSQL (database $DB)"
+echo "== suite on PostgreSQL (database $DB${DB_B:+ and $DB_B})"
 cat "$LOGS/pg.log"
 echo "== summary"
 if [ -f "$LOGS/sqlite-a.log" ]; then
-  echo "SQLite:    $(summary "$LOGS/sqlite-a.log") (end-to-end and database-level)"
+  echo "SQLite:    $(summary "$LOGS/sqlite-a.log") (end-to-end)"
   echo "           $(summary "$LOGS/sqlite-b.log") (the rest)"
 else
   echo "SQLite:    $(summary "$LOGS/sqlite.log")"
 fi
-echo "PostgreSQL:$(summary "$LOGS/pg.log")"
+if [ -f "$LOGS/pg-a.log" ]; then
+  echo "PostgreSQL:$(summary "$LOGS/pg-a.log") (end-to-end and database-level)"
+  echo "           $(summary "$LOGS/pg-b.log") (the rest)"
+else
+  echo "PostgreSQL:$(summary "$LOGS/pg.log")"
+fi
 if [ "$sqlite_status" -ne 0 ]; then exit "$sqlite_status"; fi
 # 5: the arguments picked only backend-independent tests, so nothing was left to run there.
 if [ "$pg_status" -ne 0 ] && [ "$pg_status" -ne 5 ]; then exit "$pg_status"; fi

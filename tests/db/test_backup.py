@@ -12,6 +12,7 @@ import os
 import sqlite3
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -113,10 +114,10 @@ async def test_backup_names_where_the_key_is_and_warns_when_written_beside_it(
 
 
 @pytest.mark.backend_independent
-def test_a_backup_of_one_kind_is_not_loaded_into_the_other(tmp_path: Path) -> None:
+def test_a_backup_of_one_kind_is_not_loaded_into_the_other(
+        tmp_path: Path, copy_migrated: Callable[[Path], Path]) -> None:
     """A SQLite backup refused by a PostgreSQL forum (before any connection is tried)."""
-    url = f"sqlite://{tmp_path / 'forum.sqlite3'}"
-    assert forum(["migrate"], url, tmp_path / "var").returncode == 0
+    url = f"sqlite://{copy_migrated(tmp_path / 'forum.sqlite3')}"
     dest = tmp_path / "forum.backup"
     assert forum(["backup", str(dest)], url, tmp_path / "var").returncode == 0
     refused(forum(["restore", str(dest)], "postgres://nobody@127.0.0.1:1/none",

@@ -61,10 +61,9 @@ def test_secret_key_is_generated_once_into_the_var_dir(tmp_path):
     assert oct(key_file.stat().st_mode)[-3:] == "600"
 
 
-def test_createuser_reads_the_password_from_stdin_and_sets_the_role(tmp_path):
+def test_createuser_reads_the_password_from_stdin_and_sets_the_role(tmp_path, copy_migrated):
     env = {"FORUM_VAR_DIR": str(tmp_path), "FORUM_PASSWORD_HASHING": "fast",
-           "FORUM_DATABASE_URL": f"sqlite://{tmp_path / 'u.sqlite3'}"}
-    assert forum(["migrate"], env).returncode == 0
+           "FORUM_DATABASE_URL": f"sqlite://{copy_migrated(tmp_path / 'u.sqlite3')}"}
     result = forum(["createuser", "keeper", "--admin", "--password-stdin"], env,
                    "kettle orchard lantern\n")
     assert result.returncode == 0, result.stderr
@@ -74,23 +73,21 @@ def test_createuser_reads_the_password_from_stdin_and_sets_the_role(tmp_path):
     assert "at least 10" in result.stderr
 
 
-def test_seed_demo_fills_an_empty_forum_once(tmp_path):
+def test_seed_demo_fills_an_empty_forum_once(tmp_path, copy_migrated):
     env = {"FORUM_VAR_DIR": str(tmp_path), "FORUM_PASSWORD_HASHING": "fast",
-           "FORUM_DATABASE_URL": f"sqlite://{tmp_path / 'd.sqlite3'}"}
-    assert forum(["migrate"], env).returncode == 0
+           "FORUM_DATABASE_URL": f"sqlite://{copy_migrated(tmp_path / 'd.sqlite3')}"}
     first = forum(["seed-demo"], env)
     assert first.returncode == 0 and "Wrote" in first.stdout
     second = forum(["seed-demo"], env)
     assert "no demo added" in second.stdout
 
 
-def test_role_sets_a_members_role_and_records_it_in_the_audit_log(tmp_path):
+def test_role_sets_a_members_role_and_records_it_in_the_audit_log(tmp_path, copy_migrated):
     import sqlite3
 
-    db = tmp_path / "r.sqlite3"
+    db = copy_migrated(tmp_path / "r.sqlite3")
     env = {"FORUM_VAR_DIR": str(tmp_path), "FORUM_PASSWORD_HASHING": "fast",
            "FORUM_DATABASE_URL": f"sqlite://{db}"}
-    assert forum(["migrate"], env).returncode == 0
     assert forum(["createuser", "lark", "--password-stdin"], env,
                  "kettle orchard lantern\n").returncode == 0
     result = forum(["role", "lark", "moderator"], env)
@@ -104,11 +101,12 @@ def test_role_sets_a_members_role_and_records_it_in_the_audit_log(tmp_path):
             ("(server console)", "role_moderator")]
 
 
-def test_resources_import_is_idempotent_and_refuses_entries_without_a_source(tmp_path):
+def test_resources_import_is_idempotent_and_refuses_entries_without_a_source(tmp_path,
+                                                                            copy_migrated):
     import json
 
-    env = {"FORUM_VAR_DIR": str(tmp_path), "FORUM_DATABASE_URL": f"sqlite://{tmp_path / 'x.db'}"}
-    assert forum(["migrate"], env).returncode == 0  # loads the shipped directory
+    database = copy_migrated(tmp_path / "x.db")  # migrating loaded the shipped directory
+    env = {"FORUM_VAR_DIR": str(tmp_path), "FORUM_DATABASE_URL": f"sqlite://{database}"}
     shipped = json.loads((ROOT / "forum" / "data" / "crisis_resources.json").read_text())
     extra = {**shipped, "resources": [*shipped["resources"], {
         "key": "xx-test", "name": "Test line", "country": "GB", "topics": ["crisis"],

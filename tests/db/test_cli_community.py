@@ -27,16 +27,8 @@ def env_for(tmp_path: Path) -> dict[str, str]:
             "FORUM_RUN_JOBS": "false", "PYTHONUNBUFFERED": "1"}
 
 
-@pytest.fixture(scope="module")
-def migrated(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A freshly migrated database, made once and copied for each test."""
-    where = tmp_path_factory.mktemp("migrated")
-    assert forum(["migrate"], env_for(where)).returncode == 0
-    return where / "f.sqlite3"
-
-
-def fresh_env(tmp_path: Path, migrated: Path) -> dict[str, str]:
-    shutil.copy(migrated, tmp_path / "f.sqlite3")
+def fresh_env(tmp_path: Path, migrated_sqlite: Path) -> dict[str, str]:
+    shutil.copy(migrated_sqlite, tmp_path / "f.sqlite3")
     return env_for(tmp_path)
 
 
@@ -46,10 +38,10 @@ def forum(args: list[str], env: dict[str, str], stdin: str = "") -> subprocess.C
 
 
 def test_remove_demo_removes_the_seeded_demo_once_and_then_says_there_is_none(tmp_path,
-                                                                              migrated):
+                                                                              migrated_sqlite):
     import sqlite3
 
-    env = fresh_env(tmp_path, migrated)
+    env = fresh_env(tmp_path, migrated_sqlite)
     assert forum(["createuser", "wren", "--password-stdin"], env,
                  "kettle orchard lantern\n").returncode == 0
     assert "Wrote" in forum(["seed-demo"], env).stdout
@@ -94,8 +86,8 @@ def serve_output(env: dict[str, str], log: Path) -> str:
     return log.read_text()
 
 
-def test_serve_says_how_to_make_the_first_admin_until_there_is_one(tmp_path, migrated):
-    env = fresh_env(tmp_path, migrated)
+def test_serve_says_how_to_make_the_first_admin_until_there_is_one(tmp_path, migrated_sqlite):
+    env = fresh_env(tmp_path, migrated_sqlite)
     said = serve_output(env, tmp_path / "first.log")
     assert "There is no admin yet" in said
     assert f"{FORUM} createuser YOUR-NAME --admin" in said or \

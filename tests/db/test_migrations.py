@@ -1,7 +1,8 @@
 """Migrations run on databases that already hold rows, and lose none of them.
 
 The database is filled at the first migration, then every later migration is applied one at
-a time with the real CLIs; after each step every row must still be there, unchanged. Runs on
+a time with the real CLIs (the steps in between by `tortoise migrate`'s own entry point, in
+one process); after each step every row must still be there, unchanged. Runs on
 SQLite and, in the PostgreSQL pass, on a throwaway PostgreSQL database.
 """
 
@@ -21,6 +22,8 @@ import asyncpg
 import pytest
 
 from forum.db import sqlite_path
+
+from .migration_steps import DONE
 
 ROOT = Path(__file__).resolve().parents[2]
 MIGRATIONS = sorted(p.stem for p in (ROOT / "migrations").glob("0*.py"))
@@ -124,20 +127,60 @@ def test_there_is_more_than_one_migration_to_test():
     assert len(MIGRATIONS) >= 2
 
 
+class Steps:
+    """`tortoise migrate models NAME` run step by step in one process of its own
+    (tests/db/migration_steps.py): the same entry point as the `tortoise` script."""
+
+    def __init__(self, url: str, var_dir: Path) -> None:
+        env = {**os.environ, "FORUM_DATABASE_URL": url, "FORUM_VAR_DIR": str(var_dir),
+               "FORUM_SECRET_KEY": "migration-test"}
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "tests.db.migration_steps"], cwd=ROOT, env=env,
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+
+    def migrate_to(self, name: str) -> None:
+        assert self.process.stdin and self.process.stdout
+        self.process.stdin.write(name + "\n")
+        self.process.stdin.flush()
+        output = []
+        for line in self.process.stdout:
+            if line.startswith(DONE):
+                assert line.split()[1] == "0", (name, "".join(output))
+                return
+            output.append(line)
+        raise AssertionError(f"the migration process ended at {name}: {''.join(output)}")
+
+    def close(self) -> None:
+        assert self.process.stdin and self.process.stdout
+        self.process.stdin.close()
+        try:
+            assert self.process.wait(timeout=120) == 0
+        finally:
+            self.process.stdout.close()
+
+
 def test_every_migration_keeps_every_row(scratch_database: str, tmp_path: Path):
     db = Database(scratch_database)
     run_cli([str(BIN / "tortoise"), "migrate", "models", MIGRATIONS[0]], db.url, tmp_path)
     db.execute(ROWS)
     before = db.snapshot()
     assert all(before[t] for t in TABLES)
-    for name in MIGRATIONS[1:]:
-        run_cli([str(BIN / "tortoise"), "migrate", "models", name], db.url, tmp_path)
-        after = db.snapshot()
-        for table in TABLES:
-            assert len(after[table]) == len(before[table]), (name, table)
-            for old, new in zip(before[table], after[table], strict=True):
-                assert {k: new.get(k) for k in old} == old, (name, table)
+    steps = Steps(db.url, tmp_path)
+    try:
+        for name in MIGRATIONS[1:]:
+            steps.migrate_to(name)
+            check_rows_kept(name, before, db.snapshot())
+    finally:
+        steps.close()
     run_cli([str(BIN / "forum"), "migrate"], db.url, tmp_path)  # reference data on top
     final = db.snapshot()
     assert [c["slug"] for c in final["categories"]] == ["old-cat"]  # not re-seeded over
     assert len(final["posts"]) == 2
+
+
+def check_rows_kept(name: str, before: dict[str, list[dict[str, Any]]],
+                    after: dict[str, list[dict[str, Any]]]) -> None:
+    for table in TABLES:
+        assert len(after[table]) == len(before[table]), (name, table)
+        for old, new in zip(before[table], after[table], strict=True):
+            assert {k: new.get(k) for k in old} == old, (name, table)
