@@ -96,15 +96,14 @@ def _is_foreign_key_violation(exc: IntegrityError) -> bool:
 
 async def write_once(key: str | None, sent: Sent, values: dict[str, Any],
                       write: Callable[[], Awaitable[Post]]) -> tuple[Post, bool]:
-    """Run `write` unless this submission already made a post; returns (post, is_new).
+    """Run `write` for a submission the caller found not sent yet (`already_sent`, before
+    the work of checking and screening it); returns (post, is_new).
 
     Two copies of one form racing each other meet at the unique submission key: the second
     gets the first one's post back. `write` (one transaction) runs again after a deadlock.
     A post whose author's account was deleted meanwhile is refused like a signed-out
     request (401): the author is what can vanish under it (threads and posts are kept).
     """
-    if existing := await already_sent(key, sent, values):
-        return existing, False
     try:
         return await retry_on_conflict(write), True
     except IntegrityError as exc:

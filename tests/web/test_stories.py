@@ -192,3 +192,23 @@ async def test_reply_page_refuses_a_post_from_another_thread(member):
     page = await member.get(f"/stories/{one.thread_id}/reply?to={two.id}")
     assert page.status_code == 404
     assert (await member.get(f"/stories/{one.thread_id}/reply?to=abc")).status_code == 404
+
+
+async def test_sending_a_reply_looks_its_form_id_up_once_and_a_resend_makes_no_second(member):
+    """A form id costs one lookup: a reply sent with one runs one statement more than the
+    same reply sent without (the API's Idempotency-Key is the same path)."""
+    story = await make_story(await make_user("storyteller"))
+    url = f"/stories/{story.thread_id}/replies"
+    await member.post_form(url, {"body": "A first reply, to warm the caches."})
+
+    async def statements(form: dict[str, str]) -> int:
+        with count_queries() as counter:
+            assert (await member.post_form(url, form)).status_code == 303
+        return len(counter.statements)
+
+    plain = await statements({"body": "Sent without a form id."})
+    form = {"body": "Sending this once.", "submission_id": "reply-form-once-000001"}
+    assert await statements(form) == plain + 1
+    again = await member.post_form(url, form)
+    assert again.status_code == 303
+    assert await Post.filter(body_md="Sending this once.").count() == 1
