@@ -83,10 +83,15 @@ wait_both() {  # wait_both PID_A PID_B LOG_A LOG_B LOG: the first failing status
   if [ "$status_a" -ne 0 ]; then return "$status_a"; fi
   return "$status_b"
 }
+# The command-line tests that start the most subprocesses go with the end-to-end ones, so the
+# two processes end at about the same time.
+SQLITE_A=(tests/e2e tests/db/test_cli.py tests/db/test_cli_community.py tests/db/test_backup.py)
 sqlite_pass_split() {
-  $BIN/pytest -p no:cacheprovider --basetemp="$LOGS/tmp-sqlite-a" tests/e2e \
+  local ignore=() path
+  for path in "${SQLITE_A[@]}"; do ignore+=("--ignore=$path"); done
+  $BIN/pytest -p no:cacheprovider --basetemp="$LOGS/tmp-sqlite-a" "${SQLITE_A[@]}" \
     > "$LOGS/sqlite-a.log" 2>&1 & local a=$!
-  $BIN/pytest -p no:cacheprovider --basetemp="$LOGS/tmp-sqlite-b" --ignore=tests/e2e \
+  $BIN/pytest -p no:cacheprovider --basetemp="$LOGS/tmp-sqlite-b" "${ignore[@]}" \
     > "$LOGS/sqlite-b.log" 2>&1 & local b=$!
   wait_both "$a" "$b" "$LOGS/sqlite-a.log" "$LOGS/sqlite-b.log" "$LOGS/sqlite.log"
 }
@@ -157,7 +162,7 @@ echo "== suite on PostgreSQL (database $DB${DB_B:+ and $DB_B})"
 cat "$LOGS/pg.log"
 echo "== summary"
 if [ -f "$LOGS/sqlite-a.log" ]; then
-  echo "SQLite:    $(summary "$LOGS/sqlite-a.log") (end-to-end)"
+  echo "SQLite:    $(summary "$LOGS/sqlite-a.log") (end-to-end and command-line)"
   echo "           $(summary "$LOGS/sqlite-b.log") (the rest)"
 else
   echo "SQLite:    $(summary "$LOGS/sqlite.log")"
